@@ -1,0 +1,110 @@
+package dev.clawauth.cli;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs the real shaded jar in a child JVM with a controlled environment: HOME and the state dir
+ * point at temp dirs, and no provider key of the developer's own shell leaks in.
+ */
+public final class ClawauthProcess {
+  public static final Path JAR = Path.of(System.getProperty("clawauth.jar", "target/clawauth.jar"));
+
+  private final Map<String, String> env = new HashMap<>();
+  private Path workingDir;
+
+  public ClawauthProcess(Path home, Path stateDir) {
+    env.put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
+    env.put("HOME", home.toString());
+    env.put("LANG", "C.UTF-8");
+    if (stateDir != null) {
+      env.put("OPENCLAW_STATE_DIR", stateDir.toString());
+    }
+    workingDir = home;
+  }
+
+  public ClawauthProcess env(String name, String value) {
+    if (value == null) {
+      env.remove(name);
+    } else {
+      env.put(name, value);
+    }
+    return this;
+  }
+
+  public ClawauthProcess workingDir(Path dir) {
+    this.workingDir = dir;
+    return this;
+  }
+
+  public Result run(String... args) throws IOException, InterruptedException {
+    return runWithInput(null, args);
+  }
+
+  public Result runWithInput(String stdin, String... args) throws IOException, InterruptedException {
+    Process p = start(args);
+    if (stdin != null) {
+      p.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
+    }
+    p.getOutputStream().close();
+    var out = CompletableFuture.supplyAsync(() -> read(p.getInputStream()));
+    var err = CompletableFuture.supplyAsync(() -> read(p.getErrorStream()));
+    if (!p.waitFor(60, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new IllegalStateException("clawauth " + String.join(" ", args) + " did not finish in 60 s");
+    }
+    return new Result(p.exitValue(), out.join(), err.join());
+  }
+
+  public Process start(String... args) throws IOException {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.add("-XX:TieredStopAtLevel=1");
+    cmd.add("-XX:+UseSerialGC");
+    cmd.add("-jar");
+    cmd.add(JAR.toAbsolutePath().toString());
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd).directory(workingDir.toFile());
+    pb.environment().clear();
+    pb.environment().putAll(env);
+    return pb.start();
+  }
+
+  private static String read(java.io.InputStream in) {
+    try (in) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
+  public record Result(int exitCode, String stdout, String stderr) {
+    @Override
+    public String toString() {
+      return "exit " + exitCode + "\n--- stdout\n" + stdout + "--- stderr\n" + stderr;
+    }
+  }
+
+  /** Copies a file of ../shared/spec/examples, or fails the test when the spec is not there. */
+  public static Path specExample(String name) {
+    for (Path base = Path.of("").toAbsolutePath(); base != null; base = base.getParent()) {
+      Path p = base.resolve("src/test/resources/spec-examples").resolve(name);
+      if (Files.exists(p)) {
+        return p;
+      }
+      Path q = base.resolve("core/src/test/resources/spec-examples").resolve(name);
+      if (Files.exists(q)) {
+        return q;
+      }
+    }
+    throw new IllegalStateException("spec example " + name + " not found");
+  }
+}

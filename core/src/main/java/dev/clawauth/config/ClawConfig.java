@@ -1,0 +1,267 @@
+package dev.clawauth.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.clawauth.json.Json;
+import dev.clawauth.json.JsonFileException;
+import dev.clawauth.store.AtomicFiles;
+import dev.clawauth.store.Providers;
+import dev.clawauth.state.AgentIds;
+import java.io.IOException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * openclaw.json (JSON5): the read side of the keys Clawauth uses. Unknown keys are not modelled;
+ * {@link ConfigFile} edits the tree and keeps them.
+ */
+public final class ClawConfig {
+  public static final String DEFAULT_MODEL = "anthropic/claude-opus-4-5";
+
+  private final Path path;
+  private final ObjectNode root;
+  private final boolean exists;
+
+  ClawConfig(Path path, ObjectNode root, boolean exists) {
+    this.path = path;
+    this.root = root;
+    this.exists = exists;
+  }
+
+  public static ClawConfig load(Path path) throws IOException, JsonFileException {
+    String text;
+    try {
+      text = AtomicFiles.read(path);
+    } catch (NoSuchFileException missing) {
+      return new ClawConfig(path, Json.object(), false);
+    }
+    JsonNode node = Json.parseJson5(path, text);
+    if (!(node instanceof ObjectNode o)) {
+      throw new JsonFileException(path, 1, 1, "the top level is not a JSON object");
+    }
+    return new ClawConfig(path, o, true);
+  }
+
+  public static ClawConfig empty(Path path) {
+    return new ClawConfig(path, Json.object(), false);
+  }
+
+  public Path path() {
+    return path;
+  }
+
+  public boolean exists() {
+    return exists;
+  }
+
+  public ObjectNode tree() {
+    return root;
+  }
+
+  // ---- agents and models
+
+  /** Configured agent ids, in file order; the default agent first if none is configured. */
+  public List<String> agentIds() {
+    List<String> ids = new ArrayList<>();
+    for (JsonNode a : root.path("agents").path("list")) {
+      String id = a.path("id").asText("");
+      if (!id.isBlank()) {
+        ids.add(id.trim().toLowerCase(java.util.Locale.ROOT));
+      }
+    }
+    return ids;
+  }
+
+  public String defaultAgentId() {
+    for (JsonNode a : root.path("agents").path("list")) {
+      if (a.path("default").asBoolean(false) && !a.path("id").asText("").isBlank()) {
+        return a.path("id").asText().trim().toLowerCase(java.util.Locale.ROOT);
+      }
+    }
+    return AgentIds.DEFAULT;
+  }
+
+  private Optional<JsonNode> agentEntry(String agentId) {
+    for (JsonNode a : root.path("agents").path("list")) {
+      if (agentId.equalsIgnoreCase(a.path("id").asText(""))) {
+        return Optional.of(a);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** A configured agent dir override ({@code agents.list[].agentDir}). */
+  public Optional<String> agentDirOverride(String agentId) {
+    return agentEntry(agentId).map(a -> a.path("agentDir").asText("")).filter(s -> !s.isBlank());
+  }
+
+  private JsonNode modelNode(String agentId, String key) {
+    JsonNode own = agentEntry(agentId).map(a -> a.get(key)).orElse(null);
+    if (own != null && !own.isNull()) {
+      return own;
+    }
+    return root.path("agents").path("defaults").path(key);
+  }
+
+  private static Optional<String> primary(JsonNode model) {
+    if (model.isTextual()) {
+      return Optional.of(model.asText().trim()).filter(s -> !s.isEmpty());
+    }
+    return Optional.of(model.path("primary").asText("").trim()).filter(s -> !s.isEmpty());
+  }
+
+  private static List<String> fallbacks(JsonNode model) {
+    List<String> out = new ArrayList<>();
+    for (JsonNode f : model.path("fallbacks")) {
+      if (f.isTextual() && !f.asText().isBlank()) {
+        out.add(f.asText().trim());
+      }
+    }
+    return out;
+  }
+
+  public String defaultModel(String agentId) {
+    return primary(modelNode(agentId, "model")).orElse(DEFAULT_MODEL);
+  }
+
+  public List<String> fallbacks(String agentId) {
+    return fallbacks(modelNode(agentId, "model"));
+  }
+
+  public Optional<String> imageModel(String agentId) {
+    return primary(modelNode(agentId, "imageModel"));
+  }
+
+  public List<String> imageFallbacks(String agentId) {
+    return fallbacks(modelNode(agentId, "imageModel"));
+  }
+
+  /** Alias → model id, from {@code agents.defaults.models[<id>].alias}. */
+  public Map<String, String> aliases() {
+    Map<String, String> out = new LinkedHashMap<>();
+    root.path("agents").path("defaults").path("models").fields().forEachRemaining(e -> {
+      String alias = e.getValue().path("alias").asText("").trim();
+      if (!alias.isEmpty()) {
+        out.put(alias, e.getKey());
+      }
+    });
+    return out;
+  }
+
+  /** The configured model allow-list (keys of {@code agents.defaults.models}); empty means all. */
+  public List<String> allowedModels() {
+    List<String> out = new ArrayList<>();
+    root.path("agents").path("defaults").path("models").fieldNames().forEachRemaining(out::add);
+    return out;
+  }
+
+  /** Resolves an alias (case-insensitive) or a bare model name to {@code provider/model}. */
+  public String resolveModel(String model) {
+    String m = model.trim();
+    for (var e : aliases().entrySet()) {
+      if (e.getKey().equalsIgnoreCase(m)) {
+        return e.getValue();
+      }
+    }
+    return m.contains("/") ? m : "anthropic/" + m;
+  }
+
+  public static String providerOf(String resolvedModel) {
+    int slash = resolvedModel.indexOf('/');
+    return Providers.normalize(slash < 0 ? "anthropic" : resolvedModel.substring(0, slash));
+  }
+
+  /** Providers of the default model, its fallbacks, the image model and its fallbacks. */
+  public List<String> providersInUse(String agentId) {
+    List<String> models = new ArrayList<>();
+    models.add(defaultModel(agentId));
+    models.addAll(fallbacks(agentId));
+    imageModel(agentId).ifPresent(models::add);
+    models.addAll(imageFallbacks(agentId));
+    List<String> out = new ArrayList<>();
+    for (String m : models) {
+      String p = providerOf(resolveModel(m));
+      if (!out.contains(p)) {
+        out.add(p);
+      }
+    }
+    return out;
+  }
+
+  // ---- auth
+
+  /** {@code auth.profiles}: id → {provider, mode}. */
+  public Map<String, ProfileDecl> authProfiles() {
+    Map<String, ProfileDecl> out = new LinkedHashMap<>();
+    root.path("auth").path("profiles").fields().forEachRemaining(e -> out.put(e.getKey(),
+        new ProfileDecl(e.getValue().path("provider").asText(""), e.getValue().path("mode").asText(""))));
+    return out;
+  }
+
+  public record ProfileDecl(String provider, String mode) {}
+
+  public Optional<List<String>> authOrder(String provider) {
+    String want = Providers.normalize(provider);
+    var it = root.path("auth").path("order").fields();
+    while (it.hasNext()) {
+      var e = it.next();
+      if (Providers.normalize(e.getKey()).equals(want) && e.getValue().isArray()) {
+        List<String> ids = new ArrayList<>();
+        e.getValue().forEach(v -> ids.add(v.asText()));
+        return Optional.of(ids);
+      }
+    }
+    return Optional.empty();
+  }
+
+  public JsonNode cooldowns() {
+    return root.path("auth").path("cooldowns");
+  }
+
+  /** {@code models.providers.<id>.baseUrl}, the provider's API base URL override. */
+  public Optional<String> providerBaseUrl(String provider) {
+    return text(root.path("models").path("providers").path(Providers.normalize(provider)).path("baseUrl"));
+  }
+
+  /** Per-provider OAuth endpoint overrides ({@code auth.oauth.<id>.<key>}). */
+  public Optional<String> oauthSetting(String provider, String key) {
+    return text(root.path("auth").path("oauth").path(Providers.normalize(provider)).path(key));
+  }
+
+  // ---- env
+
+  /** String values of the config's {@code env} block: {@code env.vars} and top-level strings. */
+  public Map<String, String> envVars() {
+    Map<String, String> out = new LinkedHashMap<>();
+    JsonNode env = root.path("env");
+    env.fields().forEachRemaining(e -> {
+      if (e.getValue().isTextual()) {
+        out.put(e.getKey(), e.getValue().asText());
+      }
+    });
+    env.path("vars").fields().forEachRemaining(e -> {
+      if (e.getValue().isTextual()) {
+        out.putIfAbsent(e.getKey(), e.getValue().asText());
+      }
+    });
+    return out;
+  }
+
+  public boolean shellEnvEnabled() {
+    return root.path("env").path("shellEnv").path("enabled").asBoolean(false);
+  }
+
+  public Optional<Long> shellEnvTimeoutMs() {
+    JsonNode t = root.path("env").path("shellEnv").path("timeoutMs");
+    return t.isNumber() ? Optional.of(t.asLong()) : Optional.empty();
+  }
+
+  private static Optional<String> text(JsonNode n) {
+    return n.isTextual() && !n.asText().isBlank() ? Optional.of(n.asText().trim()) : Optional.empty();
+  }
+}

@@ -1,0 +1,55 @@
+package dev.clawauth.env;
+
+import dev.clawauth.state.Environment;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** Reads the variables a login shell would set, for keys that only live in ~/.profile and friends. */
+@FunctionalInterface
+public interface ShellEnv {
+
+  /** The login shell's environment, or an empty map when it fails or takes longer than the timeout. */
+  Map<String, String> read(Environment env, long timeoutMs);
+
+  ShellEnv SYSTEM = (env, timeoutMs) -> {
+    String shell = env.get("SHELL").orElse("/bin/sh");
+    Process p = null;
+    try {
+      p = new ProcessBuilder(shell, "-l", "-c", "env -0")
+          .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+          .redirectError(ProcessBuilder.Redirect.DISCARD)
+          .start();
+      Process proc = p;
+      var out = new java.util.concurrent.CompletableFuture<byte[]>();
+      Thread.ofVirtual().start(() -> {
+        try (InputStream in = proc.getInputStream()) {
+          out.complete(in.readAllBytes());
+        } catch (IOException e) {
+          out.complete(new byte[0]);
+        }
+      });
+      if (!p.waitFor(timeoutMs, TimeUnit.MILLISECONDS)) {
+        p.destroyForcibly();
+        return Map.of();
+      }
+      byte[] bytes = out.get(1, TimeUnit.SECONDS);
+      Map<String, String> vars = new HashMap<>();
+      for (String entry : new String(bytes, StandardCharsets.UTF_8).split("\0")) {
+        int eq = entry.indexOf('=');
+        if (eq > 0) {
+          vars.put(entry.substring(0, eq), entry.substring(eq + 1));
+        }
+      }
+      return vars;
+    } catch (Exception e) {
+      if (p != null) {
+        p.destroyForcibly();
+      }
+      return Map.of();
+    }
+  };
+}

@@ -1,0 +1,46 @@
+package dev.clawauth.json;
+
+import java.nio.file.Path;
+
+/**
+ * A file that is not valid JSON (or JSON5). The message names the file, line and column and says
+ * what to do; it never quotes the file's content, which may hold secrets.
+ */
+public final class JsonFileException extends Exception {
+  private final Path file;
+  private final int line;
+  private final int column;
+
+  public JsonFileException(Path file, int line, int column, String problem) {
+    super(file + ":" + line + ":" + column + ": " + firstLine(problem)
+        + ". Fix the file by hand or move it aside; Clawauth will not overwrite it.");
+    this.file = file;
+    this.line = line;
+    this.column = column;
+  }
+
+  public Path file() {
+    return file;
+  }
+
+  public int line() {
+    return line;
+  }
+
+  public int column() {
+    return column;
+  }
+
+  // Jackson's messages can quote the offending token, which may be part of a secret.
+  private static String firstLine(String problem) {
+    if (problem == null) {
+      return "not valid JSON";
+    }
+    String line = problem.lines().findFirst().orElse("not valid JSON");
+    int quote = line.indexOf('\'');
+    if (quote >= 0 && line.startsWith("Unrecognized token")) {
+      return "unrecognized token";
+    }
+    return line.replaceAll("\\(String\\)\"[^\"]*\"", "a string").replaceAll("'[^']{7,}'", "a token");
+  }
+}

@@ -1,0 +1,85 @@
+package dev.clawauth.json;
+
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Iterator;
+import java.util.Map;
+
+/**
+ * Writes a tree exactly as Node's {@code JSON.stringify(value, null, 2)} does, so files Clawauth
+ * writes are byte-for-byte what OpenClaw would write for the same data.
+ */
+public final class JsonText {
+  private JsonText() {}
+
+  public static String pretty(JsonNode node) {
+    StringBuilder out = new StringBuilder(512);
+    write(node, out, 0);
+    return out.append('\n').toString();
+  }
+
+  private static void write(JsonNode node, StringBuilder out, int depth) {
+    if (node.isObject()) {
+      if (node.isEmpty()) {
+        out.append("{}");
+        return;
+      }
+      out.append("{\n");
+      Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
+      while (fields.hasNext()) {
+        var e = fields.next();
+        indent(out, depth + 1);
+        quote(e.getKey(), out);
+        out.append(": ");
+        write(e.getValue(), out, depth + 1);
+        if (fields.hasNext()) {
+          out.append(',');
+        }
+        out.append('\n');
+      }
+      indent(out, depth);
+      out.append('}');
+    } else if (node.isArray()) {
+      if (node.isEmpty()) {
+        out.append("[]");
+        return;
+      }
+      out.append("[\n");
+      for (int i = 0; i < node.size(); i++) {
+        indent(out, depth + 1);
+        write(node.get(i), out, depth + 1);
+        if (i < node.size() - 1) {
+          out.append(',');
+        }
+        out.append('\n');
+      }
+      indent(out, depth);
+      out.append(']');
+    } else if (node.isTextual()) {
+      quote(node.textValue(), out);
+    } else if (node.isNull() || node.isMissingNode()) {
+      out.append("null");
+    } else if (node.isFloatingPointNumber()) {
+      double d = node.doubleValue();
+      if (d == Math.rint(d) && Math.abs(d) < 1e15) {
+        out.append((long) d);
+      } else {
+        out.append(node.asText());
+      }
+    } else {
+      out.append(node.asText());
+    }
+  }
+
+  private static void quote(String s, StringBuilder out) {
+    out.append('"');
+    JsonStringEncoder.getInstance().quoteAsString(s, out);
+    out.append('"');
+  }
+
+  private static void indent(StringBuilder out, int depth) {
+    for (int i = 0; i < depth; i++) {
+      out.append("  ");
+    }
+  }
+}

@@ -1,0 +1,32 @@
+package dev.clawauth.status;
+
+import dev.clawauth.env.ProviderEnvVars;
+import dev.clawauth.store.Providers;
+import java.util.List;
+
+/** The command that fixes a missing or broken credential, per provider. */
+public final class FixCommands {
+  private FixCommands() {}
+
+  public static String forMissing(String provider, String agentId) {
+    String p = Providers.normalize(provider);
+    String agent = agentId.equals("main") ? "" : " --agent " + agentId;
+    return switch (p) {
+      case "anthropic" -> "Run `clawauth onboard --anthropic-api-key <key>" + agent
+          + "` (API key), or `claude setup-token` then `clawauth models auth paste-token --provider anthropic"
+          + agent + "` (subscription).";
+      case "openai-codex" -> "Run `clawauth models auth login --provider openai-codex" + agent + "`.";
+      default -> {
+        List<String> vars = ProviderEnvVars.forProvider(p);
+        String env = vars.isEmpty() ? "" : " or set " + vars.get(vars.size() - 1) + " in <state>/.env";
+        yield "Run `clawauth models auth paste-api-key --provider " + p + agent + "`" + env + ".";
+      }
+    };
+  }
+
+  public static String forRelogin(String provider, String profileId, String agentId) {
+    String agent = agentId.equals("main") ? "" : " --agent " + agentId;
+    return "clawauth models auth login --provider " + Providers.normalize(provider)
+        + " --profile-id " + profileId + agent;
+  }
+}

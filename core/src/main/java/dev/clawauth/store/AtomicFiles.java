@@ -1,0 +1,95 @@
+package dev.clawauth.store;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
+
+/** Whole-file replacement that a reader never sees half done: temp file, fsync, rename, fsync dir. */
+public final class AtomicFiles {
+  private AtomicFiles() {}
+
+  public static final Set<PosixFilePermission> FILE_MODE = PosixFilePermissions.fromString("rw-------");
+  public static final Set<PosixFilePermission> DIR_MODE = PosixFilePermissions.fromString("rwx------");
+
+  /** Writes {@code text} to {@code target} atomically, mode 0600; missing directories are made 0700. */
+  public static void write(Path target, String text) throws IOException {
+    Path real = resolveLink(target);
+    Path dir = real.toAbsolutePath().getParent();
+    createPrivateDirectories(dir);
+    Path tmp = Files.createTempFile(dir, "." + real.getFileName() + ".", ".tmp",
+        PosixFilePermissions.asFileAttribute(FILE_MODE));
+    try {
+      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE,
+          StandardOpenOption.TRUNCATE_EXISTING)) {
+        ByteBuffer buf = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
+        while (buf.hasRemaining()) {
+          ch.write(buf);
+        }
+        ch.force(true);
+      }
+      // The umask can narrow but never widen the creation mode; set it again to be exact.
+      Files.setPosixFilePermissions(tmp, FILE_MODE);
+      try {
+        Files.move(tmp, real, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } catch (AtomicMoveNotSupportedException e) {
+        throw new IOException("cannot replace " + real + " atomically on this file system", e);
+      }
+      syncDirectory(dir);
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+
+  /** A symlinked store stays a symlink: the file it points to is replaced, not the link. */
+  private static Path resolveLink(Path target) throws IOException {
+    Path p = target;
+    for (int i = 0; i < 16 && Files.isSymbolicLink(p); i++) {
+      Path link = Files.readSymbolicLink(p);
+      p = p.toAbsolutePath().getParent().resolve(link);
+    }
+    return p;
+  }
+
+  public static void createPrivateDirectories(Path dir) throws IOException {
+    if (Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS) || Files.isDirectory(dir)) {
+      return;
+    }
+    Path parent = dir.getParent();
+    if (parent != null) {
+      createPrivateDirectories(parent);
+    }
+    try {
+      Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(DIR_MODE));
+    } catch (java.nio.file.FileAlreadyExistsException raced) {
+      return;
+    }
+    Files.setPosixFilePermissions(dir, DIR_MODE);
+  }
+
+  private static void syncDirectory(Path dir) {
+    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+      ch.force(true);
+    } catch (IOException | UnsupportedOperationException notOnThisPlatform) {
+      // Directory fsync is a Linux durability nicety; the rename itself is already atomic.
+    }
+  }
+
+  public static String read(Path file) throws IOException {
+    try {
+      return Files.readString(file, StandardCharsets.UTF_8);
+    } catch (java.nio.charset.MalformedInputException e) {
+      throw new FileSystemException(file.toString(), null, "not UTF-8 text");
+    }
+  }
+}

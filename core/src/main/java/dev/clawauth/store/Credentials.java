@@ -1,0 +1,86 @@
+package dev.clawauth.store;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.clawauth.json.Json;
+import java.util.Optional;
+
+/** Maps profiles between the file's JSON shape and {@link Credential}. */
+final class Credentials {
+  private Credentials() {}
+
+  static final String RELOGIN_FIELD = "clawauthRelogin";
+
+  static Optional<Credential> fromJson(JsonNode n) {
+    if (n == null || !n.isObject()) {
+      return Optional.empty();
+    }
+    String provider = text(n, "provider");
+    if (provider == null || provider.isBlank()) {
+      return Optional.empty();
+    }
+    String email = text(n, "email");
+    return switch (String.valueOf(text(n, "type"))) {
+      case "api_key" -> Optional.of(new Credential.ApiKey(provider, secret(n, "key"), email));
+      case "token" -> Optional.of(new Credential.Token(provider, secret(n, "token"), millis(n), email));
+      case "oauth" -> Optional.of(new Credential.OAuth(provider, secret(n, "access"),
+          secret(n, "refresh"), millis(n), text(n, "accountId"), email,
+          n.path(RELOGIN_FIELD).isObject() ? n.path(RELOGIN_FIELD).path("reason").asText("revoked") : null));
+      default -> Optional.empty();
+    };
+  }
+
+  static ObjectNode toJson(Credential c, ObjectNode existing) {
+    ObjectNode n = existing != null ? existing : Json.object();
+    n.put("type", c.type());
+    n.put("provider", c.provider());
+    switch (c) {
+      case Credential.ApiKey k -> n.put("key", k.key().value());
+      case Credential.Token t -> {
+        n.put("token", t.token().value());
+        if (t.expires() > 0) {
+          n.put("expires", t.expires());
+        } else {
+          n.remove("expires");
+        }
+      }
+      case Credential.OAuth o -> {
+        n.put("access", o.access().value());
+        n.put("refresh", o.refresh().value());
+        n.put("expires", o.expires());
+        if (o.accountId() != null) {
+          n.put("accountId", o.accountId());
+        }
+        if (o.reloginReason() != null) {
+          ObjectNode r = n.putObject(RELOGIN_FIELD);
+          r.put("reason", o.reloginReason());
+        } else {
+          n.remove(RELOGIN_FIELD);
+        }
+      }
+    }
+    if (c.email() != null) {
+      n.put("email", c.email());
+    }
+    return n;
+  }
+
+  private static String text(JsonNode n, String field) {
+    JsonNode v = n.get(field);
+    return v != null && v.isTextual() ? v.asText() : null;
+  }
+
+  private static Secret secret(JsonNode n, String field) {
+    String v = text(n, field);
+    return new Secret(v == null ? "" : v.trim());
+  }
+
+  private static long millis(JsonNode n) {
+    JsonNode v = n.get("expires");
+    if (v == null || !v.isNumber()) {
+      return 0;
+    }
+    double d = v.asDouble();
+    return Double.isFinite(d) && d > 0 ? (long) d : 0;
+  }
+}

@@ -1,0 +1,115 @@
+package dev.clawauth.store;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.clawauth.json.Json;
+import dev.clawauth.json.JsonFileException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Credentials in files older than auth-profiles.json: the agent's flat {@code auth.json} and the
+ * state dir's {@code credentials/oauth.json}. Imports only add profiles that are missing, so an
+ * old file can never overwrite newer data.
+ */
+public final class LegacyImport {
+  /** Marker kept in the store once oauth.json was imported, so a profile removed later stays removed. */
+  static final String OAUTH_MARKER = "legacyOAuthImportedAt";
+
+  private final Path agentAuthJson;
+  private final Path oauthJson;
+  private final List<String> warnings = new ArrayList<>();
+
+  /** {@code oauthJson} is null for agents other than the default one. */
+  public LegacyImport(Path agentAuthJson, Path oauthJson) {
+    this.agentAuthJson = agentAuthJson;
+    this.oauthJson = oauthJson;
+  }
+
+  public static LegacyImport none() {
+    return new LegacyImport(null, null);
+  }
+
+  public Path agentAuthJson() {
+    return agentAuthJson;
+  }
+
+  public Path oauthJson() {
+    return oauthJson;
+  }
+
+  /** Problems met reading legacy files; they are skipped, never rewritten. */
+  public List<String> warnings() {
+    return List.copyOf(warnings);
+  }
+
+  /** Adds what the legacy files hold to {@code doc}; returns the ids added. */
+  public List<String> apply(StoreDocument doc, long now, boolean markPersisted) {
+    List<String> added = new ArrayList<>();
+    warnings.clear();
+    if (agentAuthJson != null && doc.profiles().isEmpty() && doc.unreadableProfileIds().isEmpty()) {
+      readObject(agentAuthJson).ifPresent(flat -> flat.fields().forEachRemaining(e -> {
+        String id = Providers.normalize(e.getKey()) + ":default";
+        if (e.getValue() instanceof ObjectNode src && !doc.hasProfileId(id)) {
+          ObjectNode copy = src.deepCopy();
+          if (!copy.hasNonNull("provider")) {
+            copy.put("provider", Providers.normalize(e.getKey()));
+          }
+          Credentials.fromJson(copy).ifPresent(c -> {
+            doc.putProfile(id, c);
+            added.add(id);
+          });
+        }
+      }));
+    }
+    if (oauthJson != null && !doc.hasClawauthMeta(OAUTH_MARKER)) {
+      var parsed = readObject(oauthJson);
+      parsed.ifPresent(map -> map.fields().forEachRemaining(e -> {
+        String provider = Providers.normalize(e.getKey());
+        String id = provider + ":default";
+        JsonNode v = e.getValue();
+        if (v.isObject() && !doc.hasProfileId(id)) {
+          ObjectNode p = v.deepCopy();
+          p.put("type", "oauth");
+          p.put("provider", provider);
+          Credentials.fromJson(p).ifPresent(c -> {
+            doc.putProfile(id, c);
+            added.add(id);
+          });
+        }
+      }));
+      if (markPersisted && parsed.isPresent()) {
+        doc.clawauthMeta().put(OAUTH_MARKER, now);
+      }
+    }
+    return added;
+  }
+
+  /** Called after the store that holds the import is safely on disk. */
+  void afterPersist(List<String> added) throws IOException {
+    if (agentAuthJson != null && Files.exists(agentAuthJson) && !added.isEmpty()) {
+      Files.delete(agentAuthJson);
+    }
+  }
+
+  private java.util.Optional<ObjectNode> readObject(Path file) {
+    if (!Files.isRegularFile(file)) {
+      return java.util.Optional.empty();
+    }
+    try {
+      JsonNode n = Json.parseStrict(file, AtomicFiles.read(file));
+      if (n instanceof ObjectNode o) {
+        return java.util.Optional.of(o);
+      }
+      warnings.add(file + ": not a JSON object; skipped");
+    } catch (JsonFileException e) {
+      warnings.add(e.getMessage());
+    } catch (IOException e) {
+      warnings.add(file + ": " + e.getMessage());
+    }
+    return java.util.Optional.empty();
+  }
+}
