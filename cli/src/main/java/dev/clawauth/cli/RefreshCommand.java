@@ -43,6 +43,7 @@ public final class RefreshCommand implements Callable<Integer> {
       case FRESH -> "still fresh, nothing sent (expires in " + left + "; --force renews now)";
       case REFRESHED -> "refreshed (expires in " + left + ")";
       case REFRESHED_ELSEWHERE -> "already refreshed by another process (expires in " + left + ")";
+      case DEFERRED -> "refresh failed for now; the stored token still works (expires in " + left + ")";
     });
     out.println("Access token: " + r.credential().access().masked());
     out.flush();

@@ -126,6 +126,20 @@ final class TokenRefresherTest {
   }
 
   @Test
+  void transientFailureInsideTheMargin_returnsTheStillValidToken_andBacksOff() throws Exception {
+    String[] t = fx.seedProfile(server, "openai-codex", ID, System.currentTimeMillis() + Duration.ofMinutes(2).toMillis());
+    server.then(new FakeOAuthServer.Fail(500, "server_error"));
+    RefreshResult r = refresher.refresh(fx.agent(), ID, false);
+    assertThat(r.outcome()).isEqualTo(RefreshResult.Outcome.DEFERRED);
+    assertThat(r.credential().access().value()).isEqualTo(t[0]);
+    assertThat(new ObjectMapper().readTree(Files.readString(fx.storeFile())).path("usageStats").path(ID).isMissingNode())
+        .as("no cooldown while the token works").isTrue();
+    // Within the back-off nothing is sent; the stored token keeps being served.
+    assertThat(refresher.refresh(fx.agent(), ID, false).outcome()).isEqualTo(RefreshResult.Outcome.DEFERRED);
+    assertThat(server.refreshRequests.get()).isEqualTo(1);
+  }
+
+  @Test
   void unreachableTokenEndpoint_isTransient() throws Exception {
     fx.seedProfile(server, "openai-codex", ID, System.currentTimeMillis() - 1000);
     int closedPort = OAuthFixture.freePort();

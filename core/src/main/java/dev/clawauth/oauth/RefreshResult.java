@@ -11,7 +11,12 @@ public record RefreshResult(String profileId, Credential.OAuth credential, Outco
     /** This process refreshed it at the token endpoint and stored the new tokens. */
     REFRESHED,
     /** Another process refreshed it while this one waited for the lock; its tokens were used. */
-    REFRESHED_ELSEWHERE
+    REFRESHED_ELSEWHERE,
+    /**
+     * The refresh failed transiently while the stored access token was still valid: that token was
+     * returned, and this process retries the refresh after a short back-off.
+     */
+    DEFERRED
   }
 
   @Override

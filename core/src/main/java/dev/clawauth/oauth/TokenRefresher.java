@@ -29,8 +29,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *       process refreshed meanwhile, its tokens are used and nothing is sent.</li>
  *   <li>The new refresh token replaces the old one in the same write, so a rotated token is never
  *       sent twice.</li>
- *   <li>A failure never blanks a credential: a transient one (network, timeout, 5xx, 429) puts the
- *       profile in cooldown and keeps its tokens; a terminal one ({@code invalid_grant}, HTTP
+ *   <li>A failure never blanks a credential. A transient one (network, timeout, 5xx, 429) while the
+ *       stored access token is still valid returns that token and retries 30 s later; once the token
+ *       has expired, a transient failure puts the profile in cooldown and keeps its tokens; a terminal one ({@code invalid_grant}, HTTP
  *       401/403) marks it as needing a new login, which {@code models status} shows with the command.</li>
  * </ul>
  *
@@ -53,6 +54,10 @@ public final class TokenRefresher implements OAuthRefresher, AutoCloseable {
   private final long marginMs;
   /** The refresh in flight per store and profile; followers wait for the leader's result. */
   private final ConcurrentHashMap<String, CompletableFuture<RefreshResult>> inFlight = new ConcurrentHashMap<>();
+  /** After a deferred refresh, no new attempt for the key before this time (epoch ms). */
+  private final ConcurrentHashMap<String, Long> retryAfter = new ConcurrentHashMap<>();
+  /** Back-off after a transient failure while the stored token still works. */
+  static final long RETRY_AFTER_MS = 30_000L;
   /** Token requests this instance sent, for metrics and tests. */
   private final AtomicLong refreshes = new AtomicLong();
 
@@ -136,6 +141,9 @@ public final class TokenRefresher implements OAuthRefresher, AutoCloseable {
       return new RefreshResult(profileId, seen, RefreshResult.Outcome.FRESH);
     }
     String key = agent.store().path() + "\n" + profileId;
+    if (!force && usable(seen, now) && retryAfter.getOrDefault(key, 0L) > now) {
+      return new RefreshResult(profileId, seen, RefreshResult.Outcome.DEFERRED);
+    }
     CompletableFuture<RefreshResult> mine = new CompletableFuture<>();
     CompletableFuture<RefreshResult> leader = inFlight.putIfAbsent(key, mine);
     if (leader != null) {
@@ -143,6 +151,11 @@ public final class TokenRefresher implements OAuthRefresher, AutoCloseable {
     }
     try {
       RefreshResult r = refreshLocked(agent, profileId, seen, force);
+      if (r.outcome() == RefreshResult.Outcome.DEFERRED) {
+        retryAfter.put(key, agent.clock().millis() + RETRY_AFTER_MS);
+      } else {
+        retryAfter.remove(key);
+      }
       mine.complete(r);
       return r;
     } catch (RefreshException | IOException | RuntimeException e) {
@@ -219,6 +232,10 @@ public final class TokenRefresher implements OAuthRefresher, AutoCloseable {
             cur.expires(), cur.accountId(), cur.email(), reason));
         return new Failed(new RefreshException(profileId, e.getMessage() + ". The refresh token was refused; log in again: `"
             + FixCommands.forRelogin(cur.provider(), profileId, agent.agentId()) + "`", true, e));
+      }
+      if (!force && usable(cur, now)) {
+        // The stored token still works for a while: use it, and leave the profile selectable.
+        return new Done(new RefreshResult(profileId, cur, RefreshResult.Outcome.DEFERRED));
       }
       long until = new Cooldowns(agent.config().cooldowns())
           .recordFailure(doc, cur.provider(), profileId, e.reason(), now);
