@@ -57,7 +57,7 @@ public final class LoginCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Duration wait = Duration.ofMillis(Durations.parse(timeout));
     AgentContext ctx = agent.open();
-    LoginProviders providers = LoginProviders.load();
+    LoginProviders providers = LoginProviders.load(Environment.system());
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     LoginResult result;

@@ -1,7 +1,9 @@
 package dev.clawauth.cli;
 
 import dev.clawauth.AgentContext;
+import dev.clawauth.oauth.LoginProviders;
 import dev.clawauth.oauth.RefreshException;
+import dev.clawauth.state.Environment;
 import dev.clawauth.oauth.RefreshResult;
 import dev.clawauth.oauth.TokenRefresher;
 import dev.clawauth.status.Durations;
@@ -32,7 +34,8 @@ public final class RefreshCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     AgentContext ctx = agent.open();
     RefreshResult r;
-    try (TokenRefresher refresher = TokenRefresher.builder().build()) {
+    try (TokenRefresher refresher = TokenRefresher.builder()
+        .providers(LoginProviders.load(Environment.system())).build()) {
       r = refresher.refresh(ctx, profileId.trim(), force);
     } catch (RefreshException e) {
       throw new CliException(e.getMessage());

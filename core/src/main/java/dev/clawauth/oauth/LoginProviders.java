@@ -1,6 +1,13 @@
 package dev.clawauth.oauth;
 
+import dev.clawauth.state.Environment;
 import dev.clawauth.store.Providers;
+import java.io.File;
+import java.net.MalformedURLException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -22,6 +29,43 @@ public final class LoginProviders {
   public static LoginProviders load() {
     return load(LoginProviders.class.getClassLoader());
   }
+
+  /**
+   * The class path's providers plus those in the jars and directories listed in
+   * {@code CLAWAUTH_PLUGIN_PATH} (separated by the platform's path separator), for programs started
+   * with {@code java -jar}, where the class path cannot be extended.
+   */
+  public static LoginProviders load(Environment env) {
+    String path = env.get(PLUGIN_PATH).orElse(null);
+    if (path == null) {
+      return load();
+    }
+    List<URL> urls = new ArrayList<>();
+    List<String> problems = new ArrayList<>();
+    for (String entry : path.split(java.util.regex.Pattern.quote(File.pathSeparator))) {
+      if (entry.isBlank()) {
+        continue;
+      }
+      Path p = env.expand(entry.trim());
+      if (!Files.exists(p)) {
+        problems.add(PLUGIN_PATH + ": " + p + " does not exist");
+        continue;
+      }
+      try {
+        urls.add(p.toUri().toURL());
+      } catch (MalformedURLException e) {
+        problems.add(PLUGIN_PATH + ": " + p + " is not a usable path");
+      }
+    }
+    // Never closed: the providers' classes stay in use for the life of the program.
+    URLClassLoader loader = new URLClassLoader(urls.toArray(URL[]::new), LoginProviders.class.getClassLoader());
+    LoginProviders found = load(loader);
+    problems.addAll(found.problems);
+    return new LoginProviders(found.all, problems);
+  }
+
+  /** The environment variable that lists plugin jars. */
+  public static final String PLUGIN_PATH = "CLAWAUTH_PLUGIN_PATH";
 
   public static LoginProviders load(ClassLoader loader) {
     List<LoginProvider> found = new ArrayList<>();
