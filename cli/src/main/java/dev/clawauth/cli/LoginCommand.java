@@ -70,7 +70,17 @@ public final class LoginCommand implements Callable<Integer> {
     } catch (LoginException e) {
       throw new CliException(e.getMessage());
     }
-    String id = profileId == null || profileId.isBlank() ? result.profileId() : profileId.trim();
+    boolean chosen = profileId != null && !profileId.isBlank();
+    String id = chosen ? profileId.trim() : result.profileId();
+    if (!chosen) {
+      var existing = ctx.store().read().profile(id);
+      if (existing.isPresent() && !existing.get().type().equals(result.credential().type())) {
+        // A default id must not silently replace a credential of another kind (an API key by a token).
+        throw new CliException("Profile " + id + " already holds a " + existing.get().type()
+            + " credential; nothing was saved. Run again with --profile-id <id> to store this "
+            + result.credential().type() + " under another id, or --profile-id " + id + " to replace it.");
+      }
+    }
     LoginStore.save(ctx, id, result, setDefault);
     Credential c = result.credential();
     out.println("Auth profile: " + id + " (" + c.provider() + "/" + result.mode() + ")");

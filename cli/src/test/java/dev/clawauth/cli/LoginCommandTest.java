@@ -181,6 +181,13 @@ final class LoginCommandTest {
         "--provider", "anthropic", "--method", "api-key", "--profile-id", "anthropic:key");
     assertThat(key.exitCode()).as(key.toString()).isZero();
     assertThat(key.stdout()).contains("Auth profile: anthropic:key (anthropic/api_key)");
+
+    // The default id already holds a token: an API key does not silently replace it.
+    ClawauthProcess.Result clash = cli.runWithInput("sk-ant-api03-" + "k".repeat(40) + "\n", "models", "auth", "login",
+        "--provider", "anthropic", "--method", "api-key");
+    assertThat(clash.exitCode()).isEqualTo(1);
+    assertThat(clash.stderr()).contains("Profile anthropic:default already holds a token credential");
+    assertThat(Files.readString(store())).contains(token);
   }
 
   private void seedExpired() throws Exception {

@@ -39,8 +39,10 @@ public final class AuthorizationCodeFlow {
       boolean loopback) throws LoginException, IOException {
     Prompter p = s.prompter();
     String remote = RemoteHost.reason(s.environment());
+    boolean local = loopback && isLoopbackHttp(redirectUri);
     String pasteWhy = s.options().paste() ? "--paste was given"
         : !loopback ? null
+        : !local ? "the redirect URI " + redirectUri + " is not a loopback http address"
         : remote != null ? "this looks like " + remote
         : null;
     if (loopback && pasteWhy == null) {
@@ -76,8 +78,20 @@ public final class AuthorizationCodeFlow {
     p.info("2. Log in and approve. The browser then goes to " + redirectUri + "?code=...");
     p.info("   (that page may fail to load on this machine - that is expected).");
     p.info("3. Copy the whole address from the browser's address bar and paste it below.");
-    String pasted = p.readSecret("Paste the redirect URL (or the code): ");
+    String pasted = p.readSecret("Paste the redirect URL (or the code; input is hidden): ");
     return PastedCode.parse(pasted).checkState(pkce.state()).code();
+  }
+
+  /** Only http://localhost or 127.0.0.1 can be answered by a listener on this machine. */
+  static boolean isLoopbackHttp(String uri) {
+    try {
+      java.net.URI u = java.net.URI.create(uri);
+      String host = u.getHost() == null ? "" : u.getHost();
+      return "http".equalsIgnoreCase(u.getScheme())
+          && (host.equalsIgnoreCase("localhost") || host.equals("127.0.0.1"));
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
   }
 
   private static String minutes(java.time.Duration d) {

@@ -29,4 +29,13 @@ final class RemoteHostTest {
     assertThat(RemoteHost.reason(env(Map.of("WSL_DISTRO_NAME", "Ubuntu")), "Linux")).isNull();
     assertThat(RemoteHost.reason(env(Map.of()), "Mac OS X")).isNull();
   }
+
+  @Test
+  void onlyLoopbackHttpRedirects_canBeCaughtByTheListener() {
+    assertThat(AuthorizationCodeFlow.isLoopbackHttp("http://localhost:1455/auth/callback")).isTrue();
+    assertThat(AuthorizationCodeFlow.isLoopbackHttp("http://127.0.0.1:8080/cb")).isTrue();
+    assertThat(AuthorizationCodeFlow.isLoopbackHttp("https://console.anthropic.com/oauth/code/callback")).isFalse();
+    assertThat(AuthorizationCodeFlow.isLoopbackHttp("http://example.com:1455/cb")).isFalse();
+    assertThat(AuthorizationCodeFlow.isLoopbackHttp("not a uri")).isFalse();
+  }
 }
