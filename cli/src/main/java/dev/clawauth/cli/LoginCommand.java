@@ -60,6 +60,7 @@ public final class LoginCommand implements Callable<Integer> {
     LoginProviders providers = LoginProviders.load(Environment.system());
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    providers.problems().forEach(p -> err.println("Warning: a login plugin was skipped: " + p));
     LoginResult result;
     try (HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build()) {
       LoginProvider flow = providers.find(provider, method);
