@@ -152,8 +152,7 @@ public final class FakeOAuthServer implements AutoCloseable {
       if (ct.startsWith("application/json")) {
         p = new java.util.LinkedHashMap<>();
         JsonNode n = JSON.readTree(body);
-        for (var it = n.fields(); it.hasNext(); ) {
-          var e = it.next();
+        for (var e : n.properties()) {
           p.put(e.getKey(), e.getValue().asText());
         }
       } else {

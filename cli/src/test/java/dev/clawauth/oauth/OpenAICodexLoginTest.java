@@ -178,6 +178,7 @@ final class OpenAICodexLoginTest {
   @Test
   void busyPort_fallsBackToPaste() throws Exception {
     try (ServerSocket busy = new ServerSocket(fx.callbackPort, 1, InetAddress.getLoopbackAddress())) {
+      assertThat(busy.isBound()).isTrue();
       RecordingPrompter user = new RecordingPrompter(TestBrowser::redirectOf);
       LoginResult r = loginAsync(user, callback(Duration.ofSeconds(20))).get(20, TimeUnit.SECONDS);
       assertThat(user.transcript()).contains("the callback port " + fx.callbackPort + " is in use");

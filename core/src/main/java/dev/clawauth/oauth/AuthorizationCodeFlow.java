@@ -64,6 +64,7 @@ public final class AuthorizationCodeFlow {
           }
           p.info("Waiting for the browser to return to " + redirectUri + " (up to "
               + minutes(s.options().timeout()) + ")...");
+          p.info("(Browser on another machine? Stop with Ctrl-C and run again with --paste.)");
           return server.await(s.options().timeout());
         }
       }
