@@ -21,7 +21,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-@Command(name = "login", mixinStandardHelpOptions = true,
+@Command(name = "login",
     description = {"Run a provider's login flow and store the credential.",
         "openai-codex: ChatGPT OAuth in the browser (PKCE); on SSH or without a display, paste the redirect URL.",
         "anthropic: --method setup-token (default), api-key, or oauth (Claude Pro/Max)."})

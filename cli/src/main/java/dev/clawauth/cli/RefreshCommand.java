@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "refresh", mixinStandardHelpOptions = true,
+@Command(name = "refresh",
     description = "Refresh an OAuth profile's access token now if it is due (or always, with --force).")
 public final class RefreshCommand implements Callable<Integer> {
   @Spec
