@@ -100,8 +100,8 @@ public final class CredentialProber implements AutoCloseable {
     Optional<ProviderApis.Api> api = ProviderApis.forProvider(t.provider(), config);
     if (api.isEmpty()) {
       return new ProbeResult(t, ProbeStatus.UNSUPPORTED, 0, 0, null,
-          "unknown provider API (set models.providers." + t.provider()
-              + ".baseUrl for an OpenAI-compatible one)");
+          "unknown provider API; set models.providers." + t.provider()
+              + ".baseUrl for an OpenAI-compatible one");
     }
     HttpRequest request;
     try {
