@@ -27,6 +27,8 @@ final class FakeProvider implements AutoCloseable {
   private final HttpServer server;
   private final Map<String, Answer> answers = new ConcurrentHashMap<>();
   private final List<Seen> seen = new CopyOnWriteArrayList<>();
+  private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+  private final java.util.concurrent.atomic.AtomicInteger maxInFlight = new java.util.concurrent.atomic.AtomicInteger();
 
   FakeProvider() throws IOException {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -50,6 +52,11 @@ final class FakeProvider implements AutoCloseable {
     return this;
   }
 
+  /** The most requests that were being answered at the same moment. */
+  int maxInFlight() {
+    return maxInFlight.get();
+  }
+
   List<Seen> seen() {
     return List.copyOf(seen);
   }
@@ -60,6 +67,7 @@ final class FakeProvider implements AutoCloseable {
   }
 
   private void handle(HttpExchange ex) throws IOException {
+    maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
     try (ex) {
       Map<String, String> headers = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
       ex.getRequestHeaders().forEach((k, v) -> headers.put(k, String.join(",", v)));
@@ -82,6 +90,8 @@ final class FakeProvider implements AutoCloseable {
       ex.getResponseBody().write(body);
     } catch (IOException clientGone) {
       // The prober gave up (timeout); nothing to answer.
+    } finally {
+      inFlight.decrementAndGet();
     }
   }
 
