@@ -15,16 +15,21 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-@Command(name = "doctor", description = {
-    "Find and explain problems with the credentials of every agent: loose permissions, files that",
-    "do not parse, legacy files not yet imported, expired or expiring credentials, order entries",
-    "naming missing profiles, providers in use without a credential, keys only your shell has,",
-    "and stale locks. Each finding says why it matters and the command that fixes it.",
+@Command(name = "doctor", mixinStandardHelpOptions = true, versionProvider = Version.class, description = {
+    "Find and explain credential problems; --fix repairs the safe ones.",
     "",
-    "--fix repairs what is safe (permissions, pending imports, dangling order entries, stale",
-    "locks), says what it changed, and never touches a file that does not parse.",
+    "Checks every agent for loose permissions, files that do not parse, legacy",
+    "files not yet imported, expired or expiring credentials, order entries",
+    "naming missing profiles, providers in use without a credential, keys only",
+    "your shell has, and stale locks. Each finding says why it matters and the",
+    "command that fixes it.",
     "",
-    "Exit codes: 0 nothing to fix; 1 a problem remains (after --fix: one it could not fix)."})
+    "--fix repairs permissions, pending imports, dangling order entries and",
+    "stale locks, says what it changed, and never touches a file that does not",
+    "parse.",
+    "",
+    "Exit codes: 0 nothing to fix; 1 a problem remains (after --fix: one it",
+    "could not fix)."})
 public final class DoctorCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;

@@ -12,7 +12,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-@Command(name = "status", description = {
+@Command(name = "status", mixinStandardHelpOptions = true, versionProvider = Version.class, description = {
     "Show the agent's model settings and the state of every credential.",
     "Writes nothing.",
     "",
@@ -21,9 +21,10 @@ import picocli.CommandLine.Spec;
     "2 all are usable, but a credential is expired, needs a new login,",
     "  or expires within 24 h and cannot renew itself.",
     "",
-    "--probe makes one cheap authenticated request per credential (a model listing,",
-    "no tokens spent) and reports ok / auth / rate_limit / billing / timeout / network",
-    "per profile; it never runs unless asked and does not change the exit code."})
+    "--probe makes one cheap authenticated request per credential (a model",
+    "listing, no tokens spent) and reports ok, auth, rate_limit, billing,",
+    "timeout or network per credential. It runs only when asked and does not",
+    "change the exit code."})
 public final class StatusCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;

@@ -439,6 +439,16 @@ final class DoctorCommandTest {
     assertThat(codes(fixed)).containsExactly("missing-credential");
   }
 
+  @Test
+  void helpDescribesTheCommandAndExitsZero() throws Exception {
+    var r = doctor("--help");
+    assertThat(r.exitCode()).isZero();
+    assertThat(r.stdout()).contains("Usage: clawauth doctor").contains("--fix, --repair").contains("--json");
+    var unknown = doctor("--frobnicate");
+    assertThat(unknown.exitCode()).isEqualTo(1);
+    assertThat(unknown.stderr()).contains("Unknown option: '--frobnicate'");
+  }
+
   private static JsonNode find(JsonNode report, String code) {
     List<JsonNode> all = findAll(report, code);
     assertThat(all).as("finding " + code + " in " + report.toPrettyString()).isNotEmpty();
