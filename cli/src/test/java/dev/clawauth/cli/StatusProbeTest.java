@@ -206,6 +206,39 @@ final class StatusProbeTest {
   }
 
   @Test
+  void oauthProfilesUseBearerAndAnExpiredAccessTokenIsNotRefreshedByAProbe() throws Exception {
+    long now = System.currentTimeMillis();
+    String access = "sk-ant-oat01-PROBEOAUTHACCESS0000000000000000000000000000000000000000000000000AH";
+    provider.answer(access, 200);
+    secret(store, """
+        {
+          "version": 1,
+          "profiles": {
+            "anthropic:claude-cli": { "type": "oauth", "provider": "anthropic", "access": "%s",
+                                      "refresh": "rt-PROBE-0000000000000000", "expires": %d },
+            "anthropic:stale": { "type": "oauth", "provider": "anthropic", "access": "sk-ant-oat01-stale-00000000",
+                                 "refresh": "rt-PROBE-0000000000000001", "expires": %d }
+          }
+        }
+        """.formatted(access, now + 3_600_000L, now - 60_000L));
+    byte[] before = Files.readAllBytes(store);
+    var r = new ClawauthProcess(home, state).env("ANTHROPIC_OAUTH_TOKEN", SETUP_TOKEN)
+        .run("models", "status", "--json", "--probe");
+    assertThat(r.stdout()).doesNotContain(access).doesNotContain(SETUP_TOKEN);
+    Map<String, JsonNode> res = byLabel(new ObjectMapper().readTree(r.stdout()).path("auth").path("probes"));
+    assertThat(res.get("anthropic:claude-cli").path("status").asText()).isEqualTo("ok");
+    assertThat(provider.seenWith(access).headers()).doesNotContainKey("x-api-key")
+        .containsEntry("anthropic-beta", "claude-code-20250219,oauth-2025-04-20");
+    assertThat(res.get("anthropic:stale").path("status").asText()).isEqualTo("skipped");
+    assertThat(res.get("anthropic:stale").path("detail").asText()).contains("refreshed on first use");
+    JsonNode env = res.get("env: ANTHROPIC_OAUTH_TOKEN");
+    assertThat(env.path("kind").asText()).isEqualTo("token");
+    assertThat(env.path("status").asText()).isEqualTo("ok");
+    assertThat(provider.seenWith(SETUP_TOKEN).headers()).doesNotContainKey("x-api-key");
+    assertThat(Files.readAllBytes(store)).as("no refresh, no write").isEqualTo(before);
+  }
+
+  @Test
   void concurrencyLimitIsHonoured() throws Exception {
     // Slow answers keep each probe in flight long enough for the server to see any overlap.
     provider.answer(ANTHROPIC_OK, 200, 800).answer(ANTHROPIC_BAD, 200, 800).answer(SETUP_TOKEN, 200, 800);
