@@ -10,6 +10,7 @@ public final class JsonFileException extends Exception {
   private final Path file;
   private final int line;
   private final int column;
+  private final String problem;
 
   public JsonFileException(Path file, int line, int column, String problem) {
     super(file + ":" + line + ":" + column + ": " + firstLine(problem)
@@ -17,6 +18,12 @@ public final class JsonFileException extends Exception {
     this.file = file;
     this.line = line;
     this.column = column;
+    this.problem = firstLine(problem);
+  }
+
+  /** What is wrong at {@link #line()}:{@link #column()}, without any of the file's content. */
+  public String problem() {
+    return problem;
   }
 
   public Path file() {
