@@ -13,13 +13,20 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Runs the real shaded jar in a child JVM with a controlled environment: HOME and the state dir
- * point at temp dirs, and no provider key of the developer's own shell leaks in.
+ * point at temp dirs, and no provider key of the developer's own shell leaks in. Every child's
+ * stdout and stderr is appended to {@code target/e2e-logs/}, which {@code bin/check-test-leaks}
+ * searches for unmasked test secrets after the suite.
  */
 public final class ClawauthProcess {
   public static final Path JAR = Path.of(System.getProperty("clawauth.jar", "target/clawauth.jar"));
 
+  /** One log per test JVM, so parallel forks never interleave within a file. */
+  public static final Path LOG = JAR.toAbsolutePath().getParent().resolve("e2e-logs")
+      .resolve("e2e-" + ProcessHandle.current().pid() + ".log");
+
   private final Map<String, String> env = new HashMap<>();
   private Path workingDir;
+  private String umask;
 
   public ClawauthProcess(Path home, Path stateDir) {
     env.put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
@@ -45,6 +52,12 @@ public final class ClawauthProcess {
     return this;
   }
 
+  /** Runs the child under this umask (e.g. "000"), through /bin/sh. */
+  public ClawauthProcess umask(String mask) {
+    this.umask = mask;
+    return this;
+  }
+
   public Result run(String... args) throws IOException, InterruptedException {
     return runWithInput(null, args);
   }
@@ -61,11 +74,27 @@ public final class ClawauthProcess {
       p.destroyForcibly();
       throw new IllegalStateException("clawauth " + String.join(" ", args) + " did not finish in 60 s");
     }
-    return new Result(p.exitValue(), out.join(), err.join());
+    Result r = new Result(p.exitValue(), out.join(), err.join());
+    log(args, r);
+    return r;
+  }
+
+  private static synchronized void log(String[] args, Result r) throws IOException {
+    Files.createDirectories(LOG.getParent());
+    List<String> shown = new ArrayList<>();
+    for (String a : args) {
+      shown.add(TestSecrets.all().entrySet().stream().filter(e -> e.getValue().equals(a))
+          .map(e -> "<test secret " + e.getKey() + ">").findFirst().orElse(a));
+    }
+    Files.writeString(LOG, "$ clawauth " + String.join(" ", shown) + "\n" + r + "\n",
+        StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
   }
 
   public Process start(String... args) throws IOException {
     List<String> cmd = new ArrayList<>();
+    if (umask != null) {
+      cmd.addAll(List.of("/bin/sh", "-c", "umask " + umask + " && exec \"$@\"", "sh"));
+    }
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-XX:TieredStopAtLevel=1");
     cmd.add("-XX:+UseSerialGC");
