@@ -169,4 +169,18 @@ final class OrderCommandTest {
     assertThat(r.stderr().lines()).singleElement().asString().contains("../evil").contains("letters, digits");
     assertThat(s.state).doesNotExist();
   }
+
+  @Test
+  void clearWithoutOverrideSaysSoAndWritesNothing() throws Exception {
+    var none = s.run("models", "auth", "order", "clear", "--provider", "anthropic");
+    assertThat(none.exitCode()).as(none.toString()).isZero();
+    assertThat(none.stdout().lines()).containsExactly("Agent: main", "Provider: anthropic",
+        "No per-agent order override was set.");
+    assertThat(s.state).doesNotExist();
+
+    pasteTokenStore();
+    String before = s.read(s.store());
+    assertThat(s.run("models", "auth", "order", "clear", "--provider", "anthropic").exitCode()).isZero();
+    assertThat(s.read(s.store())).isEqualTo(before);
+  }
 }

@@ -208,4 +208,41 @@ final class StatusCommandTest {
     assertThat(again.exitCode()).as(again.toString()).isZero();
     assertThat(s.read(s.store())).doesNotContain("openai-codex:default");
   }
+
+  @Test
+  void textViewCarriesTheTranscriptsAuthOverviewLinesForThePasteTokenStore() throws Exception {
+    s.writeConfig("clawdbot.json", s.example("clawdbot.after-paste-token.json"));
+    s.writeStore(s.example("auth-profiles.after-paste-token.json"));
+    var r = s.run("models", "status");
+    assertThat(r.exitCode()).as(r.toString()).isZero();
+    String store = s.store().toString();
+    assertThat(r.stdout().lines()).contains(
+        "Default       : anthropic/claude-opus-4-5",
+        "Auth store    : " + store,
+        "Shell env     : off",
+        "Providers w/ OAuth/tokens (1): anthropic (2)",
+        "- anthropic effective=profiles:" + store + " | profiles=2 (oauth=0, token=2, api_key=0) | "
+            + "anthropic:manual=token:sk-ant-o...FAKEFAKE, anthropic:default=token:sk-ant-o...FAKEFAKE",
+        "  - anthropic:manual static");
+    assertThat(r.stdout()).doesNotContain(TestSecrets.get("SPEC_ANTHROPIC_TOKEN"));
+  }
+
+  @Test
+  void textViewShowsCooldownAndBillingSuffixesForTheMixedStore() throws Exception {
+    long now = System.currentTimeMillis();
+    s.writeStore("""
+        {"version": 1, "profiles": {
+          "anthropic:fine": {"type": "oauth", "provider": "anthropic", "access": "%s", "refresh": "%s",
+            "expires": %d, "email": "fine@example.invalid"},
+          "openrouter:default": {"type": "api_key", "provider": "openrouter", "key": "%s"}},
+         "usageStats": {"anthropic:fine": {"cooldownUntil": %d},
+           "openrouter:default": {"disabledUntil": %d, "disabledReason": "billing"}}}
+        """.formatted(TestSecrets.get("OAUTH_ACCESS"), TestSecrets.get("OAUTH_REFRESH"), now + 30L * 24 * HOUR,
+        TestSecrets.get("OPENROUTER_KEY"), now + 15 * 60_000 + 20_000, now + 2 * HOUR + 20_000));
+    var r = s.run("models", "status");
+    assertThat(r.stdout()).contains("anthropic:fine=OAuth (fine@example.invalid) [cooldown 15m]")
+        .contains("openrouter:default=" + dev.clawauth.store.Secret.mask(TestSecrets.get("OPENROUTER_KEY"))
+            + " [disabled:billing 2h]")
+        .contains("anthropic:fine (fine@example.invalid) ok expires in 30d");
+  }
 }
