@@ -202,4 +202,41 @@ final class StoreFormatTest {
         """;
     assertThat(storeWith(text).readFile().toJson()).isEqualTo(text);
   }
+
+  @Test
+  void orderSetOnAProviderThatHasOneReplacesItInPlace() throws Exception {
+    // As a JavaScript assignment to an existing key does: the key keeps its place in the file.
+    AuthStore store = storeWith("""
+        {
+          "version": 1,
+          "profiles": {},
+          "order": {
+            "anthropic": [
+              "anthropic:a"
+            ],
+            "openrouter": [
+              "openrouter:default"
+            ]
+          }
+        }
+        """);
+    store.update(doc -> {
+      doc.setOrder("Anthropic", List.of("anthropic:b"));
+      return null;
+    });
+    assertThat(Files.readString(store.path())).isEqualTo("""
+        {
+          "version": 1,
+          "profiles": {},
+          "order": {
+            "anthropic": [
+              "anthropic:b"
+            ],
+            "openrouter": [
+              "openrouter:default"
+            ]
+          }
+        }
+        """);
+  }
 }
