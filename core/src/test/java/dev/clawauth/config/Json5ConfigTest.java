@@ -82,4 +82,12 @@ final class Json5ConfigTest {
     assertThat(ClawConfig.load(file).providersInUse("main"))
         .containsExactly("anthropic", "google", "openrouter");
   }
+
+  @Test
+  void byteOrderMarkIsWhitespaceAsJson5SaysAndLineNumbersStayRight() throws Exception {
+    Path file = StateFixture.write(dir.resolve("openclaw.json"), "\uFEFF{agents: {defaults: {model: 'openai/gpt-5'}}}\n");
+    assertThat(ClawConfig.load(file).defaultModel("main")).isEqualTo("openai/gpt-5");
+    Path bad = StateFixture.write(dir.resolve("bad.json"), "\uFEFF{\n  a: ]\n}\n");
+    assertThatThrownBy(() -> ClawConfig.load(bad)).hasMessageStartingWith(bad + ":2:6: ");
+  }
 }
