@@ -112,4 +112,15 @@ final class CorruptFilesTest {
     assertThat(r.stdout()).contains("\"defaultModel\": \"openai/gpt-5\"")
         .contains("\"missingProvidersInUse\": [\n      \"openai\",\n      \"anthropic\"\n    ]");
   }
+
+  @Test
+  void unreadableStoreIsOneLineWithTheVerboseHintOnIt() throws Exception {
+    java.nio.file.Files.createDirectories(s.store());
+    var r = s.run("models", "status");
+    assertThat(r.exitCode()).isEqualTo(1);
+    assertThat(r.stderr().lines()).as(r.toString()).singleElement().asString()
+        .startsWith("Error: ").contains(s.store().toString()).endsWith("(run again with --verbose for details)");
+    var verbose = s.run("models", "status", "--verbose");
+    assertThat(verbose.stderr().lines().count()).isGreaterThan(2);
+  }
 }
