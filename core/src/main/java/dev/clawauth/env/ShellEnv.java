@@ -51,6 +51,8 @@ public interface ShellEnv {
         }
       });
       if (!p.waitFor(timeoutMs, TimeUnit.MILLISECONDS)) {
+        // Children first: once the shell is gone they are re-parented and out of reach.
+        p.descendants().forEach(ProcessHandle::destroyForcibly);
         p.destroyForcibly();
         return Map.of();
       }
@@ -65,6 +67,7 @@ public interface ShellEnv {
       return vars;
     } catch (Exception e) {
       if (p != null) {
+        p.descendants().forEach(ProcessHandle::destroyForcibly);
         p.destroyForcibly();
       }
       return Map.of();

@@ -38,7 +38,8 @@ public final class JsonFileException extends Exception {
     return column;
   }
 
-  // Jackson's messages can quote the offending token, which may be part of a secret.
+  // Jackson's messages can quote the offending token, which may be part of a secret. Only
+  // quoted runs without spaces are tokens; longer quoted runs are Jackson's own prose.
   private static String firstLine(String problem) {
     if (problem == null) {
       return "not valid JSON";
@@ -48,6 +49,6 @@ public final class JsonFileException extends Exception {
     if (quote >= 0 && line.startsWith("Unrecognized token")) {
       return "unrecognized token";
     }
-    return line.replaceAll("\\(String\\)\"[^\"]*\"", "a string").replaceAll("'[^']{7,}'", "a token");
+    return line.replaceAll("\\(String\\)\"[^\"]*\"", "a string").replaceAll("'[^'\\s]{7,}'", "a token");
   }
 }
