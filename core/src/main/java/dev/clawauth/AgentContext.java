@@ -49,7 +49,15 @@ public final class AgentContext {
   public static AgentContext open(Environment env, String agentId, Clock clock)
       throws IOException, JsonFileException {
     StatePaths paths = StatePaths.resolve(env);
-    ClawConfig config = ClawConfig.load(paths.configPath());
+    return open(paths, ClawConfig.load(paths.configPath()), agentId, clock);
+  }
+
+  /**
+   * Opens an agent with a config the caller already holds (or {@link ClawConfig#empty} when the
+   * config file does not parse, as {@code doctor} must still look at the stores then).
+   */
+  public static AgentContext open(StatePaths paths, ClawConfig config, String agentId, Clock clock) {
+    Environment env = paths.env();
     String defaultId = AgentIds.validate(config.defaultAgentId());
     String id = agentId == null ? defaultId : AgentIds.validate(agentId);
     Path agentDir = config.agentDirOverride(id).map(env::expand)

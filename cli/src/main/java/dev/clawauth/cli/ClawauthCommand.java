@@ -13,6 +13,7 @@ import picocli.CommandLine.Spec;
     commandListHeading = "%nCommands:%n",
     subcommands = {
         ModelsCommand.class,
+        DoctorCommand.class,
         picocli.CommandLine.HelpCommand.class,
     })
 public final class ClawauthCommand implements Runnable {

@@ -14,12 +14,14 @@ final class FailureHandler implements CommandLine.IExecutionExceptionHandler {
   @Override
   public int handleExecutionException(Exception ex, CommandLine cmd, CommandLine.ParseResult parsed) {
     PrintWriter err = cmd.getErr();
-    err.println("Error: " + message(ex));
-    if (verbose(parsed)) {
+    boolean verbose = verbose(parsed);
+    boolean expected = ex instanceof CliException || ex instanceof JsonFileException
+        || ex instanceof IllegalArgumentException;
+    // One line without --verbose: the hint for unexpected failures goes on the same line.
+    err.println("Error: " + message(ex)
+        + (verbose || expected ? "" : " (run again with --verbose for details)"));
+    if (verbose) {
       ex.printStackTrace(err);
-    } else if (!(ex instanceof CliException) && !(ex instanceof JsonFileException)
-        && !(ex instanceof IllegalArgumentException)) {
-      err.println("(run again with --verbose for details)");
     }
     err.flush();
     return exitCode(ex);

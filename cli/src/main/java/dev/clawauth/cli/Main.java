@@ -16,6 +16,15 @@ public final class Main {
     cli.setParameterExceptionHandler(FailureHandler::usageError);
     cli.setExitCodeExceptionMapper(FailureHandler::exitCode);
     cli.setCaseInsensitiveEnumValuesAllowed(true);
+    addHelpEverywhere(cli);
     return cli.execute(args);
+  }
+
+  // Every command answers --help, whether or not its class remembered to ask for it.
+  private static void addHelpEverywhere(CommandLine cmd) {
+    if (cmd.getCommandSpec().findOption("--help") == null) {
+      cmd.getCommandSpec().mixinStandardHelpOptions(true);
+    }
+    cmd.getSubcommands().values().forEach(Main::addHelpEverywhere);
   }
 }

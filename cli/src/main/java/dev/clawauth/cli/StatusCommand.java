@@ -12,14 +12,19 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-@Command(name = "status", description = {
+@Command(name = "status", mixinStandardHelpOptions = true, versionProvider = Version.class, description = {
     "Show the agent's model settings and the state of every credential.",
     "Writes nothing.",
     "",
     "Exit codes with --check: 0 every provider in use has a usable credential;",
     "1 one has none (missing, expired, or needs a new login);",
     "2 all are usable, but a credential is expired, needs a new login,",
-    "  or expires within 24 h and cannot renew itself."})
+    "  or expires within 24 h and cannot renew itself.",
+    "",
+    "--probe makes one cheap authenticated request per credential (a model",
+    "listing, no tokens spent) and reports ok, auth, rate_limit, billing,",
+    "timeout or network per credential. It runs only when asked and does not",
+    "change the exit code."})
 public final class StatusCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
@@ -36,10 +41,17 @@ public final class StatusCommand implements Callable<Integer> {
   @Option(names = "--check", description = "Exit 1 when auth is missing/expired, 2 when expiring.")
   boolean check;
 
+  @Mixin
+  ProbeOptions probe;
+
   @Override
   public Integer call() throws Exception {
+    probe.validate();
     AgentContext ctx = agent.open();
     ObjectNode report = StatusReport.build(ctx);
+    if (probe.probe) {
+      ((ObjectNode) report.path("auth")).set("probes", probe.run(ctx));
+    }
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
       out.print(JsonText.pretty(report));

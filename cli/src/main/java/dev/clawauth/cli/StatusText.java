@@ -114,6 +114,10 @@ final class StatusText {
       b.append("- none\n");
     }
 
+    if (auth.has("probes")) {
+      probes(b, auth.path("probes"));
+    }
+
     JsonNode check = auth.path("check");
     JsonNode problems = check.path("problems");
     if (!problems.isEmpty()) {
@@ -128,6 +132,43 @@ final class StatusText {
       }
     }
     return b.toString();
+  }
+
+  private static void probes(StringBuilder b, JsonNode probes) {
+    JsonNode sum = probes.path("summary");
+    b.append("\nAuth probes (timeout ").append(probes.path("timeoutMs").asLong()).append(" ms): ")
+        .append(sum.path("ok").asInt()).append(" ok, ").append(sum.path("failed").asInt())
+        .append(" failed, ").append(sum.path("notProbed").asInt()).append(" not probed\n");
+    if (probes.path("results").isEmpty()) {
+      b.append("- no credential to probe\n");
+    }
+    for (JsonNode r : probes.path("results")) {
+      String name = r.path("profileId").isNull() ? r.path("source").asText() : r.path("profileId").asText();
+      b.append("- ").append(name).append(" (").append(r.path("provider").asText()).append(", ")
+          .append(r.path("kind").asText()).append(' ').append(r.path("credential").asText()).append("): ");
+      String status = r.path("status").asText();
+      b.append(switch (status) {
+        case "ok" -> "ok";
+        case "auth" -> "auth error";
+        case "rate_limit" -> "rate limited";
+        case "billing" -> "billing problem";
+        case "timeout" -> "timed out";
+        case "network" -> "network error";
+        case "format" -> "request refused";
+        case "skipped", "unsupported" -> "not probed";
+        default -> "error";
+      });
+      if (!status.equals("ok")) {
+        b.append(" (").append(r.path("detail").asText()).append(')');
+      }
+      if (!status.equals("skipped") && !status.equals("unsupported")) {
+        b.append(", ").append(r.path("latencyMs").asLong()).append(" ms");
+      }
+      if (r.has("fix")) {
+        b.append(". Fix: ").append(r.path("fix").asText());
+      }
+      b.append('\n');
+    }
   }
 
   private static void row(StringBuilder b, String label, String value) {

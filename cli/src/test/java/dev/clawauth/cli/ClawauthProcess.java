@@ -13,13 +13,27 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Runs the real shaded jar in a child JVM with a controlled environment: HOME and the state dir
- * point at temp dirs, and no provider key of the developer's own shell leaks in.
+ * point at temp dirs, and no provider key of the developer's own shell leaks in. Every child's
+ * stdout and stderr is appended to {@code target/e2e-logs/}, which {@code bin/check-test-leaks}
+ * searches for unmasked test secrets after the suite.
  */
 public final class ClawauthProcess {
   public static final Path JAR = Path.of(System.getProperty("clawauth.jar", "target/clawauth.jar"));
 
+  /** One log per test JVM, so parallel forks never interleave within a file. */
+  public static final Path LOG = JAR.toAbsolutePath().getParent().resolve("e2e-logs")
+      .resolve("e2e-" + ProcessHandle.current().pid() + ".log");
+
+  /**
+   * Class-data sharing for the children, made once per jar build by one training run and then
+   * only read, so that concurrent children never see an archive being written. Each child JVM
+   * starts noticeably faster on a loaded machine; without an archive the children run as before.
+   */
+  private static final List<String> CDS = cdsOptions();
+
   private final Map<String, String> env = new HashMap<>();
   private Path workingDir;
+  private String umask;
 
   public ClawauthProcess(Path home, Path stateDir) {
     env.put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
@@ -45,6 +59,12 @@ public final class ClawauthProcess {
     return this;
   }
 
+  /** Runs the child under this umask (e.g. "000"), through /bin/sh. */
+  public ClawauthProcess umask(String mask) {
+    this.umask = mask;
+    return this;
+  }
+
   public Result run(String... args) throws IOException, InterruptedException {
     return runWithInput(null, args);
   }
@@ -61,12 +81,29 @@ public final class ClawauthProcess {
       p.destroyForcibly();
       throw new IllegalStateException("clawauth " + String.join(" ", args) + " did not finish in 60 s");
     }
-    return new Result(p.exitValue(), out.join(), err.join());
+    Result r = new Result(p.exitValue(), out.join(), err.join());
+    log(args, r);
+    return r;
+  }
+
+  private static synchronized void log(String[] args, Result r) throws IOException {
+    Files.createDirectories(LOG.getParent());
+    List<String> shown = new ArrayList<>();
+    for (String a : args) {
+      shown.add(TestSecrets.all().entrySet().stream().filter(e -> e.getValue().equals(a))
+          .map(e -> "<test secret " + e.getKey() + ">").findFirst().orElse(a));
+    }
+    Files.writeString(LOG, "$ clawauth " + String.join(" ", shown) + "\n" + r + "\n",
+        StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
   }
 
   public Process start(String... args) throws IOException {
     List<String> cmd = new ArrayList<>();
+    if (umask != null) {
+      cmd.addAll(List.of("/bin/sh", "-c", "umask " + umask + " && exec \"$@\"", "sh"));
+    }
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.addAll(CDS);
     cmd.add("-XX:TieredStopAtLevel=1");
     cmd.add("-XX:+UseSerialGC");
     cmd.add("-jar");
@@ -76,6 +113,56 @@ public final class ClawauthProcess {
     pb.environment().clear();
     pb.environment().putAll(env);
     return pb.start();
+  }
+
+  private static List<String> cdsOptions() {
+    try {
+      Path jar = JAR.toAbsolutePath();
+      if (!Files.isRegularFile(jar)) {
+        return List.of();
+      }
+      Path archive = jar.getParent().resolve("e2e-cds").resolve("clawauth-"
+          + Files.getLastModifiedTime(jar).toMillis() + "-" + Files.size(jar) + ".jsa");
+      List<String> quiet = List.of("-Xlog:cds=off", "-Xlog:cds+dynamic=off");
+      if (!Files.exists(archive)) {
+        Files.createDirectories(archive.getParent());
+        Path tmp = archive.resolveSibling(archive.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
+        Path scratch = Files.createTempDirectory("clawauth-cds");
+        try {
+          List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+              "-XX:ArchiveClassesAtExit=" + tmp));
+          cmd.addAll(quiet);
+          cmd.addAll(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar", jar.toString(),
+              "models", "status", "--json"));
+          ProcessBuilder pb = new ProcessBuilder(cmd).directory(scratch.toFile())
+              .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD);
+          pb.environment().clear();
+          pb.environment().put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
+          pb.environment().put("HOME", scratch.toString());
+          pb.environment().put("OPENCLAW_STATE_DIR", scratch.resolve("state").toString());
+          Process p = pb.start();
+          if (p.waitFor(120, TimeUnit.SECONDS) && p.exitValue() == 0 && Files.size(tmp) > 0) {
+            Files.move(tmp, archive, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+          } else {
+            p.destroyForcibly();
+          }
+        } finally {
+          Files.deleteIfExists(tmp);
+          try (var walk = Files.walk(scratch)) {
+            walk.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+          }
+        }
+      }
+      if (!Files.exists(archive)) {
+        return List.of();
+      }
+      List<String> opts = new ArrayList<>(List.of("-XX:SharedArchiveFile=" + archive, "-Xshare:auto"));
+      opts.addAll(quiet);
+      return List.copyOf(opts);
+    } catch (IOException | InterruptedException | RuntimeException e) {
+      return List.of();
+    }
   }
 
   private static String read(java.io.InputStream in) {

@@ -57,7 +57,7 @@ public final class EnvSources {
       }));
       if (!missing.isEmpty()) {
         long timeout = config.shellEnvTimeoutMs()
-            .or(() -> env.get("OPENCLAW_SHELL_ENV_TIMEOUT_MS").map(Long::parseLong))
+            .or(() -> env.get("OPENCLAW_SHELL_ENV_TIMEOUT_MS").flatMap(EnvSources::millis))
             .orElse(15_000L);
         Map<String, String> fromShell = shell.read(env, timeout);
         for (String k : missing) {
@@ -70,6 +70,16 @@ public final class EnvSources {
       }
     }
     return new EnvSources(values, enabled, List.copyOf(applied));
+  }
+
+  // A malformed timeout must not make every command fail; the default applies instead.
+  private static Optional<Long> millis(String text) {
+    try {
+      long ms = Long.parseLong(text.trim());
+      return ms > 0 ? Optional.of(ms) : Optional.empty();
+    } catch (NumberFormatException e) {
+      return Optional.empty();
+    }
   }
 
   private static void add(Map<String, EnvValue> values, String k, String v, String source) {

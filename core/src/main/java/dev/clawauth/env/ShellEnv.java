@@ -15,14 +15,32 @@ public interface ShellEnv {
   /** The login shell's environment, or an empty map when it fails or takes longer than the timeout. */
   Map<String, String> read(Environment env, long timeoutMs);
 
-  ShellEnv SYSTEM = (env, timeoutMs) -> {
+  ShellEnv SYSTEM = (env, timeoutMs) -> run(env, timeoutMs, false);
+
+  /**
+   * What the login shell's profile itself sets: the shell starts from a bare environment (HOME,
+   * USER, LOGNAME, SHELL, PATH, LANG), as a service manager would start it, so variables this
+   * process merely inherited do not show up as the shell's.
+   */
+  ShellEnv PROFILE_ONLY = (env, timeoutMs) -> run(env, timeoutMs, true);
+
+  private static Map<String, String> run(Environment env, long timeoutMs, boolean bare) {
     String shell = env.get("SHELL").orElse("/bin/sh");
     Process p = null;
     try {
-      p = new ProcessBuilder(shell, "-l", "-c", "env -0")
+      ProcessBuilder pb = new ProcessBuilder(shell, "-l", "-c", "env -0")
           .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-          .redirectError(ProcessBuilder.Redirect.DISCARD)
-          .start();
+          .redirectError(ProcessBuilder.Redirect.DISCARD);
+      if (bare) {
+        Map<String, String> vars = pb.environment();
+        vars.clear();
+        vars.put("HOME", env.home().toString());
+        vars.put("SHELL", shell);
+        for (String keep : new String[] {"USER", "LOGNAME", "PATH", "LANG"}) {
+          env.get(keep).ifPresent(v -> vars.put(keep, v));
+        }
+      }
+      p = pb.start();
       Process proc = p;
       var out = new java.util.concurrent.CompletableFuture<byte[]>();
       Thread.ofVirtual().start(() -> {
@@ -33,6 +51,8 @@ public interface ShellEnv {
         }
       });
       if (!p.waitFor(timeoutMs, TimeUnit.MILLISECONDS)) {
+        // Children first: once the shell is gone they are re-parented and out of reach.
+        p.descendants().forEach(ProcessHandle::destroyForcibly);
         p.destroyForcibly();
         return Map.of();
       }
@@ -47,9 +67,10 @@ public interface ShellEnv {
       return vars;
     } catch (Exception e) {
       if (p != null) {
+        p.descendants().forEach(ProcessHandle::destroyForcibly);
         p.destroyForcibly();
       }
       return Map.of();
     }
-  };
+  }
 }

@@ -59,7 +59,8 @@ public final class Json {
   }
 
   public static JsonNode parseJson5(Path file, String text) throws JsonFileException {
-    return parse(JSON5, file, text);
+    // JSON5 counts U+FEFF as white space (editors on Windows put it first); Jackson does not.
+    return parse(JSON5, file, text.startsWith("\uFEFF") ? text.substring(1) : text);
   }
 
   private static JsonNode parse(ObjectMapper mapper, Path file, String text) throws JsonFileException {

@@ -10,6 +10,7 @@ public final class JsonFileException extends Exception {
   private final Path file;
   private final int line;
   private final int column;
+  private final String problem;
 
   public JsonFileException(Path file, int line, int column, String problem) {
     super(file + ":" + line + ":" + column + ": " + firstLine(problem)
@@ -17,6 +18,12 @@ public final class JsonFileException extends Exception {
     this.file = file;
     this.line = line;
     this.column = column;
+    this.problem = firstLine(problem);
+  }
+
+  /** What is wrong at {@link #line()}:{@link #column()}, without any of the file's content. */
+  public String problem() {
+    return problem;
   }
 
   public Path file() {
@@ -31,7 +38,8 @@ public final class JsonFileException extends Exception {
     return column;
   }
 
-  // Jackson's messages can quote the offending token, which may be part of a secret.
+  // Jackson's messages can quote the offending token, which may be part of a secret. Only
+  // quoted runs without spaces are tokens; longer quoted runs are Jackson's own prose.
   private static String firstLine(String problem) {
     if (problem == null) {
       return "not valid JSON";
@@ -41,6 +49,6 @@ public final class JsonFileException extends Exception {
     if (quote >= 0 && line.startsWith("Unrecognized token")) {
       return "unrecognized token";
     }
-    return line.replaceAll("\\(String\\)\"[^\"]*\"", "a string").replaceAll("'[^']{7,}'", "a token");
+    return line.replaceAll("\\(String\\)\"[^\"]*\"", "a string").replaceAll("'[^'\\s]{7,}'", "a token");
   }
 }

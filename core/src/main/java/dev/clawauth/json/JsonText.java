@@ -1,6 +1,5 @@
 package dev.clawauth.json;
 
-import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Iterator;
 import java.util.Map;
@@ -71,9 +70,33 @@ public final class JsonText {
     }
   }
 
+  // JSON.stringify's escapes: short forms for \b \t \n \f \r, lower-case hex escapes for the other
+  // control characters, and hex escapes for lone surrogates; everything else is written as it is.
+  // (Jackson's encoder writes upper-case hex, which changed the bytes of such files.)
   private static void quote(String s, StringBuilder out) {
     out.append('"');
-    JsonStringEncoder.getInstance().quoteAsString(s, out);
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      switch (c) {
+        case '"' -> out.append("\\\"");
+        case '\\' -> out.append("\\\\");
+        case '\b' -> out.append("\\b");
+        case '\t' -> out.append("\\t");
+        case '\n' -> out.append("\\n");
+        case '\f' -> out.append("\\f");
+        case '\r' -> out.append("\\r");
+        default -> {
+          boolean loneSurrogate = Character.isHighSurrogate(c)
+              ? i + 1 >= s.length() || !Character.isLowSurrogate(s.charAt(i + 1))
+              : Character.isLowSurrogate(c) && (i == 0 || !Character.isHighSurrogate(s.charAt(i - 1)));
+          if (c < 0x20 || loneSurrogate) {
+            out.append(String.format("\\u%04x", (int) c));
+          } else {
+            out.append(c);
+          }
+        }
+      }
+    }
     out.append('"');
   }
 

@@ -12,7 +12,11 @@ import java.util.Optional;
 public record Environment(Map<String, String> vars, Path home, Path workingDir) {
 
   public static Environment system() {
-    return new Environment(System.getenv(), Path.of(System.getProperty("user.home")),
+    // $HOME first, as Node's os.homedir() does: the JVM's user.home comes from the password
+    // database and ignores HOME, which would put "~" somewhere else than OpenClaw puts it.
+    String home = System.getenv("HOME");
+    return new Environment(System.getenv(),
+        Path.of(home != null && !home.isBlank() ? home : System.getProperty("user.home")),
         Path.of("").toAbsolutePath());
   }
 

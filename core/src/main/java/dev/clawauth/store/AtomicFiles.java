@@ -90,6 +90,13 @@ public final class AtomicFiles {
       return Files.readString(file, StandardCharsets.UTF_8);
     } catch (java.nio.charset.MalformedInputException e) {
       throw new FileSystemException(file.toString(), null, "not UTF-8 text");
+    } catch (FileSystemException e) {
+      throw e;
+    } catch (IOException e) {
+      // Some read errors (EISDIR, EIO) come without the path; the user needs to know which file.
+      FileSystemException named = new FileSystemException(file.toString(), null, e.getMessage());
+      named.initCause(e);
+      throw named;
     }
   }
 }

@@ -22,6 +22,8 @@ public final class LegacyImport {
   private final Path agentAuthJson;
   private final Path oauthJson;
   private final List<String> warnings = new ArrayList<>();
+  /** Ids the last {@link #apply} took from auth.json (not from oauth.json). */
+  private final List<String> fromAuthJson = new ArrayList<>();
 
   /** {@code oauthJson} is null for agents other than the default one. */
   public LegacyImport(Path agentAuthJson, Path oauthJson) {
@@ -50,6 +52,7 @@ public final class LegacyImport {
   public List<String> apply(StoreDocument doc, long now, boolean markPersisted) {
     List<String> added = new ArrayList<>();
     warnings.clear();
+    fromAuthJson.clear();
     if (agentAuthJson != null && doc.profiles().isEmpty() && doc.unreadableProfileIds().isEmpty()) {
       readObject(agentAuthJson).ifPresent(flat -> flat.fields().forEachRemaining(e -> {
         String id = Providers.normalize(e.getKey()) + ":default";
@@ -61,6 +64,7 @@ public final class LegacyImport {
           Credentials.fromJson(copy).ifPresent(c -> {
             doc.putProfile(id, c);
             added.add(id);
+            fromAuthJson.add(id);
           });
         }
       }));
@@ -90,7 +94,10 @@ public final class LegacyImport {
 
   /** Called after the store that holds the import is safely on disk. */
   void afterPersist(List<String> added) throws IOException {
-    if (agentAuthJson != null && Files.exists(agentAuthJson) && !added.isEmpty()) {
+    // Only a file whose content is now in the store may go: an auth.json that was not imported
+    // (unparsable, or beside a store that already had profiles) still holds the only copy.
+    if (agentAuthJson != null && Files.exists(agentAuthJson) && !fromAuthJson.isEmpty()
+        && added.containsAll(fromAuthJson)) {
       Files.delete(agentAuthJson);
     }
   }

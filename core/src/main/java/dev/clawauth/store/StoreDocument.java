@@ -161,10 +161,25 @@ public final class StoreDocument {
   }
 
   public void setOrder(String provider, List<String> ids) {
+    String key = Providers.normalize(provider);
+    ArrayNode list = Json.NODES.arrayNode();
+    ids.forEach(list::add);
+    // An existing key is replaced where it stands, as a JavaScript assignment does, so the file
+    // changes only in that list; aliases of the provider are dropped.
+    if (root.get("order") instanceof ObjectNode o && o.get(key) != null) {
+      List<String> aliases = new ArrayList<>();
+      o.fieldNames().forEachRemaining(k -> {
+        if (!k.equals(key) && Providers.normalize(k).equals(key)) {
+          aliases.add(k);
+        }
+      });
+      aliases.forEach(o::remove);
+      o.set(key, list);
+      return;
+    }
     clearOrder(provider);
     ObjectNode order = root.get("order") instanceof ObjectNode o ? o : root.putObject("order");
-    ArrayNode list = order.putArray(Providers.normalize(provider));
-    ids.forEach(list::add);
+    order.set(key, list);
   }
 
   /** Removes the provider's override, and the whole {@code order} object once it is empty. */

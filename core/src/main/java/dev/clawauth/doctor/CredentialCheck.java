@@ -1,0 +1,74 @@
+package dev.clawauth.doctor;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.clawauth.AgentContext;
+import dev.clawauth.config.ClawConfig;
+import dev.clawauth.status.Durations;
+import dev.clawauth.status.FixCommands;
+import java.util.List;
+
+/**
+ * Credentials that are expired, about to expire without renewing themselves, or need a new login,
+ * and providers in use with no usable credential. Reads the {@code models status} document, so
+ * doctor and {@code models status --check} always agree.
+ */
+final class CredentialCheck {
+  private CredentialCheck() {}
+
+  static void check(AgentContext agent, ObjectNode status, boolean configUsable, List<Finding> out) {
+    String agentId = agent.agentId();
+    String suffix = agentId.equals("main") ? "" : " --agent " + agentId;
+    for (JsonNode h : status.path("auth").path("oauth").path("profiles")) {
+      String id = h.path("profileId").asText();
+      String provider = h.path("provider").asText();
+      String type = h.path("type").asText();
+      boolean renews = h.path("renews").asBoolean(false);
+      String state = h.path("status").asText();
+      String relogin = FixCommands.forRelogin(provider, id, agentId);
+      String repaste = "clawauth models auth paste-token --provider " + provider + " --profile-id " + id + suffix;
+      String fix = type.equals("oauth") ? relogin : repaste;
+      if (h.path("needsRelogin").asBoolean(false)) {
+        out.add(new Finding("needs-relogin", Severity.ERROR, Section.AUTH, agentId, agent.store().path(),
+            id + " needs a new login (" + h.path("reloginReason").asText() + ")",
+            "its refresh token was refused, so it cannot renew itself and requests with it fail",
+            h.path("fix").asText(relogin), null));
+      } else if (renews) {
+        continue;
+      } else if (state.equals("expired")) {
+        out.add(new Finding("credential-expired", Severity.ERROR, Section.AUTH, agentId, agent.store().path(),
+            id + " (" + type + ") expired " + Durations.remaining(-h.path("remainingMs").asLong()) + " ago",
+            "requests cannot use it; the next profile or an env key is used, or the request fails",
+            fix, null));
+      } else if (state.equals("missing")) {
+        out.add(new Finding("credential-expired", Severity.ERROR, Section.AUTH, agentId, agent.store().path(),
+            id + " (oauth) has no expiry and no refresh token",
+            "its access token cannot be checked or renewed, so it is treated as expired",
+            fix, null));
+      } else if (state.equals("expiring")) {
+        out.add(new Finding("credential-expiring", Severity.WARNING, Section.AUTH, agentId, agent.store().path(),
+            id + " (" + type + ") expires in " + Durations.remaining(h.path("remainingMs").asLong()),
+            "it cannot renew itself; requests with it fail once it expires",
+            fix, null));
+      }
+    }
+    if (!configUsable) {
+      return;
+    }
+    ClawConfig config = agent.config();
+    String defaultProvider = ClawConfig.providerOf(config.resolveModel(config.defaultModel(agentId)));
+    for (JsonNode pr : status.path("auth").path("check").path("problems")) {
+      if (!pr.path("severity").asText().equals("missing")) {
+        continue;
+      }
+      String p = pr.path("provider").asText();
+      String usedBy = p.equals(defaultProvider)
+          ? "the default model " + config.resolveModel(config.defaultModel(agentId))
+          : "a fallback or image model";
+      out.add(new Finding("missing-credential", Severity.ERROR, Section.AUTH, agentId, null,
+          "provider " + p + " is used by " + usedBy + " but has " + pr.path("message").asText(),
+          "every request to it fails until a credential is added (`models status --check` exits 1)",
+          pr.path("fix").asText(), null));
+    }
+  }
+}
