@@ -170,20 +170,20 @@ final class LoginCommandTest {
     assertThat(bad.stderr()).doesNotContain("sk-ant-oat01-short");
     assertThat(store()).doesNotExist();
 
-    String token = "sk-ant-oat01-" + "A".repeat(90);
+    String token = "sk-ant-oat01-TEST-d-oauth-setup-token-0101-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
     ClawauthProcess.Result ok = cli.runWithInput(token + "\n", "models", "auth", "login", "--provider", "anthropic");
     assertThat(ok.exitCode()).as(ok.toString()).isZero();
     assertThat(ok.stdout()).contains("Auth profile: anthropic:default (anthropic/token)");
     assertThat(ok.stdout() + ok.stderr()).doesNotContain(token);
     assertThat(Files.readString(store())).contains(token);
 
-    ClawauthProcess.Result key = cli.runWithInput("sk-ant-api03-" + "k".repeat(40) + "\n", "models", "auth", "login",
+    ClawauthProcess.Result key = cli.runWithInput("sk-ant-api03-TEST-d-oauth-api-key-0102-kkkkkkkkkkkkkkkkkkkk\n", "models", "auth", "login",
         "--provider", "anthropic", "--method", "api-key", "--profile-id", "anthropic:key");
     assertThat(key.exitCode()).as(key.toString()).isZero();
     assertThat(key.stdout()).contains("Auth profile: anthropic:key (anthropic/api_key)");
 
     // The default id already holds a token: an API key does not silently replace it.
-    ClawauthProcess.Result clash = cli.runWithInput("sk-ant-api03-" + "k".repeat(40) + "\n", "models", "auth", "login",
+    ClawauthProcess.Result clash = cli.runWithInput("sk-ant-api03-TEST-d-oauth-api-key-0102-kkkkkkkkkkkkkkkkkkkk\n", "models", "auth", "login",
         "--provider", "anthropic", "--method", "api-key");
     assertThat(clash.exitCode()).isEqualTo(1);
     assertThat(clash.stderr()).contains("Profile anthropic:default already holds a token credential");
