@@ -5,7 +5,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 @Command(name = "auth", description = "Manage model auth profiles.",
-    subcommands = {OrderCommand.class})
+    subcommands = {OrderCommand.class, LoginCommand.class, RefreshCommand.class})
 public final class AuthCommand implements Runnable {
   @Spec
   CommandSpec spec;
