@@ -125,7 +125,8 @@ final class Proxy {
       return;
     }
     body.put("model", model.model());
-    forward(call, api, agent, session, model, uri, body);
+    // Requests without a session id share the agent's /model choice but keep no sticky profile.
+    forward(call, api, agent, session, sessionId != null, model, uri, body);
   }
 
   private static String sessionId(Call call, ObjectNode body) {
@@ -140,17 +141,17 @@ final class Proxy {
     return user.isBlank() ? null : user;
   }
 
-  private void forward(Call call, Api api, AgentState agent, Sessions.Session session, ModelRef model,
-      URI uri, ObjectNode body) throws Exception {
+  private void forward(Call call, Api api, AgentState agent, Sessions.Session session, boolean sticky,
+      ModelRef model, URI uri, ObjectNode body) throws Exception {
     String provider = model.provider();
     ClawConfig config = agent.ctx().config();
     StoreDocument doc = agent.doc();
     long now = agent.ctx().clock().millis();
     String preferred = session.pinnedProfile;
-    if (preferred == null) {
-      String sticky = session.sticky.get(provider);
-      if (sticky != null && doc.hasProfileId(sticky) && !doc.usage(sticky).unusableAt(now)) {
-        preferred = sticky;
+    if (preferred == null && sticky) {
+      String kept = session.sticky.get(provider);
+      if (kept != null && doc.hasProfileId(kept) && !doc.usage(kept).unusableAt(now)) {
+        preferred = kept;
       }
     }
     Candidates.Result candidates = Candidates.forProvider(provider, doc, config, now, preferred);
@@ -181,7 +182,7 @@ final class Proxy {
         metrics.inc("clawauth_gateway_failovers_total", "provider", provider, "profile", id);
       }
       triedBefore = true;
-      Attempt a = attempt(call, api, agent, session, model, uri, body, auth);
+      Attempt a = attempt(call, api, agent, sticky ? session : null, model, uri, body, auth);
       if (a.outcome() == Outcome.DONE) {
         return;
       }
@@ -193,7 +194,7 @@ final class Proxy {
       if (triedBefore) {
         metrics.inc("clawauth_gateway_failovers_total", "provider", provider, "profile", "env");
       }
-      Attempt a = attempt(call, api, agent, session, model, uri, body, auth);
+      Attempt a = attempt(call, api, agent, sticky ? session : null, model, uri, body, auth);
       if (a.outcome() == Outcome.DONE) {
         return;
       }
@@ -310,7 +311,7 @@ final class Proxy {
     }
     if (auth.fromStore()) {
       agent.record(new AgentState.Outcome(provider, auth.profileId(), null, agent.ctx().clock().millis(), 0));
-      if (session.pinnedProfile == null) {
+      if (session != null && session.pinnedProfile == null) {
         session.sticky.put(provider, auth.profileId());
       }
     }
