@@ -47,6 +47,14 @@ public final class Gateway implements AutoCloseable {
   static final String AGENT_HEADER = "x-clawauth-agent";
   static final String SESSION_HEADER = "x-clawauth-session";
 
+  static {
+    // SSE is many small writes: without TCP_NODELAY each can wait for the client's delayed ACK.
+    // (Read once by the JDK server when its first instance is created in this JVM.)
+    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+      System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+  }
+
   private final Environment env;
   private final GatewaySettings settings;
   private final Clock clock;
@@ -82,7 +90,7 @@ public final class Gateway implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
-    this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
+    this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).executor(Runnable::run)
         .followRedirects(HttpClient.Redirect.NEVER).build();
     this.proxy = new Proxy(http, refresher, sessions, metrics, settings, log);
     this.server = HttpServer.create(new InetSocketAddress(settings.bindAddress(), settings.port()), 1024);
