@@ -268,12 +268,7 @@ public final class Gateway implements AutoCloseable {
     long limit = settings.maxBodyBytes();
     String cl = call.header("content-length");
     if (cl != null) {
-      long n;
-      try {
-        n = Long.parseLong(cl.trim());
-      } catch (NumberFormatException e) {
-        n = -1;
-      }
+      long n = parseLength(cl);
       if (n > limit) {
         tooLarge(call, api, limit);
         return null;
@@ -281,8 +276,13 @@ public final class Gateway implements AutoCloseable {
     }
     ScheduledFuture<?> timer = timers.schedule(() -> Thread.ofVirtual().start(() -> timeout(call, api)),
         settings.readTimeout().toMillis(), TimeUnit.MILLISECONDS);
-    ByteArrayOutputStream buf = new ByteArrayOutputStream(cl != null ? (int) Math.min(limit, 1 << 16) : 8192);
     try (InputStream in = call.ex.getRequestBody()) {
+      long declared = cl == null ? -1 : parseLength(cl);
+      if (declared >= 0) {
+        byte[] body = in.readNBytes((int) declared);
+        return finish(call, timer, body.length == declared ? body : null);
+      }
+      ByteArrayOutputStream buf = new ByteArrayOutputStream(8192);
       byte[] chunk = new byte[16384];
       int r;
       while ((r = in.read(chunk)) >= 0) {
@@ -293,6 +293,7 @@ public final class Gateway implements AutoCloseable {
           return null;
         }
       }
+      return finish(call, timer, buf.toByteArray());
     } catch (IOException e) {
       timer.cancel(false);
       if (call.answered()) {
@@ -300,8 +301,19 @@ public final class Gateway implements AutoCloseable {
       }
       throw e;
     }
+  }
+
+  private static long parseLength(String cl) {
+    try {
+      return Long.parseLong(cl.trim());
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  private static byte[] finish(Call call, ScheduledFuture<?> timer, byte[] body) {
     timer.cancel(false);
-    return call.answered() ? null : buf.toByteArray();
+    return call.answered() ? null : body;
   }
 
   private void tooLarge(Call call, Api api, long limit) throws IOException {

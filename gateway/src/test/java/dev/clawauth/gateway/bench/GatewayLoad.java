@@ -50,7 +50,7 @@ public final class GatewayLoad {
 
   private GatewayLoad() {}
 
-  record Result(double rps, double p50us, double p99us, long n, long errors) {}
+  record Result(double rps, double p50us, double p99us, long n, long errors, double cpuUsPerRequest) {}
 
   public static void main(String[] args) throws Exception {
     // Small SSE writes must not wait for the peer's delayed ACK (Nagle); set before any server starts.
@@ -74,10 +74,11 @@ public final class GatewayLoad {
         new PrintStream(OutputStream.nullOutputStream()))) {
       String gw = "http://127.0.0.1:" + gateway.port();
       String token = gateway.token().value();
-      System.out.printf("JDK %s, %d CPUs, %.0f s per run%n%n", Runtime.version(),
-          Runtime.getRuntime().availableProcessors(), seconds);
-      System.out.println("| mode | concurrency | direct req/s | gateway req/s | ratio | direct p50/p99 (µs) | gateway p50/p99 (µs) | added p50/p99 (µs) |");
-      System.out.println("|---|---|---|---|---|---|---|---|");
+      System.out.printf("JDK %s, %d CPUs, load average %.1f at start, %.0f s per run%n%n", Runtime.version(),
+          Runtime.getRuntime().availableProcessors(),
+          java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(), seconds);
+      System.out.println("| mode | concurrency | direct req/s | gateway req/s | ratio | direct p50/p99 (µs) | gateway p50/p99 (µs) | added p50/p99 (µs) | CPU µs/req direct / gateway |");
+      System.out.println("|---|---|---|---|---|---|---|---|---|");
       for (boolean stream : new boolean[] {false, true}) {
         if (!modes.contains(stream ? "stream" : "json")) {
           continue;
@@ -87,9 +88,9 @@ public final class GatewayLoad {
           run(gw, token, stream, c, Math.min(2, seconds));
           Result d = run(base, "", stream, c, seconds);
           Result g = run(gw, token, stream, c, seconds);
-          System.out.printf("| %s | %d | %.0f | %.0f | %.0f%% | %.0f / %.0f | %.0f / %.0f | %.0f / %.0f |%n",
+          System.out.printf("| %s | %d | %.0f | %.0f | %.0f%% | %.0f / %.0f | %.0f / %.0f | %.0f / %.0f | %.0f / %.0f |%n",
               stream ? "stream" : "json", c, d.rps, g.rps, 100 * g.rps / d.rps, d.p50us, d.p99us, g.p50us, g.p99us,
-              g.p50us - d.p50us, g.p99us - d.p99us);
+              g.p50us - d.p50us, g.p99us - d.p99us, d.cpuUsPerRequest, g.cpuUsPerRequest);
           if (d.errors + g.errors > 0) {
             System.out.printf("  (errors: direct %d, gateway %d)%n", d.errors, g.errors);
           }
@@ -115,6 +116,8 @@ public final class GatewayLoad {
     AtomicLong errors = new AtomicLong();
     AtomicBoolean stop = new AtomicBoolean();
     Thread[] workers = new Thread[concurrency];
+    var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    long cpu0 = os.getProcessCpuTime();
     long start = System.nanoTime();
     for (int i = 0; i < concurrency; i++) {
       int w = i;
@@ -152,6 +155,7 @@ public final class GatewayLoad {
       t.join();
     }
     double elapsed = (System.nanoTime() - start) / 1e9;
+    long cpu = os.getProcessCpuTime() - cpu0;
     int n = Arrays.stream(counts).sum();
     long[] all = new long[n];
     int k = 0;
@@ -162,7 +166,7 @@ public final class GatewayLoad {
     Arrays.sort(all);
     http.close();
     return new Result(n / elapsed, n == 0 ? 0 : all[n / 2] / 1e3, n == 0 ? 0 : all[(int) Math.min(n - 1, n * 0.99)] / 1e3,
-        n, errors.get());
+        n, errors.get(), n == 0 ? 0 : cpu / 1e3 / n);
   }
 
   private static HttpServer fakeProvider() throws IOException {
