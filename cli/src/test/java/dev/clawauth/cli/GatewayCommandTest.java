@@ -134,6 +134,15 @@ class GatewayCommandTest {
     }
     assertThat(status.path("auth").path("unusableProfiles").toString()).contains("anthropic:a").contains("cooldown");
     assertThat(send(url, "wrong-token").statusCode()).isEqualTo(401);
+
+    // A terminal chat through the running gateway: /model is answered by the gateway, text by the provider.
+    var chat = cli.runWithInput("/model claude-opus-4-5@anthropic:b\nhello there\n/model status\n/exit\n",
+        "chat", "--url", url, "--model", "claude-opus-4-5");
+    assertThat(chat.exitCode()).as(chat.toString()).isZero();
+    assertThat(chat.stdout()).contains("Model set to anthropic/claude-opus-4-5 using profile anthropic:b")
+        .contains("hi").contains("anthropic:b (api_key) [pinned]");
+    assertThat(seenKeys.get(seenKeys.size() - 1)).isEqualTo(KEY_B);
+    assertThat(chat.stdout() + chat.stderr()).doesNotContain(KEY_A).doesNotContain(KEY_B);
   }
 
   private static HttpResponse<String> send(String url, String token) throws Exception {
