@@ -19,7 +19,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
-import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -64,7 +63,7 @@ public final class Gateway implements AutoCloseable {
   private final HttpServer server;
   private final ExecutorService executor;
   private final ScheduledExecutorService timers;
-  private final HttpClient http;
+  private final UpstreamClient http;
   private final Map<String, AgentState> agents = new ConcurrentHashMap<>();
   private final Sessions sessions = new Sessions();
   private final Metrics metrics = new Metrics();
@@ -90,8 +89,7 @@ public final class Gateway implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
-    this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).executor(Runnable::run)
-        .followRedirects(HttpClient.Redirect.NEVER).build();
+    this.http = new UpstreamClient(Duration.ofSeconds(10));
     this.proxy = new Proxy(http, refresher, sessions, metrics, settings, log);
     this.server = HttpServer.create(new InetSocketAddress(settings.bindAddress(), settings.port()), 1024);
     server.setExecutor(executor);
@@ -145,7 +143,7 @@ public final class Gateway implements AutoCloseable {
     timers.shutdownNow();
     flush();
     executor.shutdownNow();
-    http.shutdownNow();
+    http.close();
   }
 
   // ---- request handling

@@ -34,8 +34,9 @@ final class Injection {
 
   record Prepared(Map<String, String> headers, byte[] body) {}
 
+  /** {@code raw} is the client's body when {@code body} is still exactly that (it is then sent as is). */
   static Prepared prepare(UpstreamAuth auth, Map<String, List<String>> clientHeaders, ObjectNode body,
-      ModelRef model, ClawConfig config) {
+      byte[] raw, ModelRef model, ClawConfig config) {
     Map<String, String> h = new LinkedHashMap<>();
     clientHeaders.forEach((name, values) -> {
       String n = name.toLowerCase(Locale.ROOT);
@@ -105,7 +106,7 @@ final class Injection {
         }
       }
     }
-    return new Prepared(h, JsonBytes.write(out));
+    return new Prepared(h, out == body && raw != null ? raw : JsonBytes.write(out));
   }
 
   private static List<String> split(String v) {

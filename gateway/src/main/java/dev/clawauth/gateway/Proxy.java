@@ -19,10 +19,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -40,14 +37,14 @@ final class Proxy {
       "keep-alive", "te", "trailer", "upgrade", "date", ":status");
   private static final String CLAUDE_CODE_ONLY = "only authorized for use with claude code";
 
-  private final HttpClient http;
+  private final UpstreamClient http;
   private final OAuthRefresher refresher;
   private final Sessions sessions;
   private final Metrics metrics;
   private final GatewaySettings settings;
   private final PrintStream log;
 
-  Proxy(HttpClient http, OAuthRefresher refresher, Sessions sessions, Metrics metrics,
+  Proxy(UpstreamClient http, OAuthRefresher refresher, Sessions sessions, Metrics metrics,
       GatewaySettings settings, PrintStream log) {
     this.http = http;
     this.refresher = refresher;
@@ -124,9 +121,13 @@ final class Proxy {
               : model.provider().equals("openai-codex") ? "/v1/responses" : "/v1/chat/completions") + ".");
       return;
     }
-    body.put("model", model.model());
+    byte[] unchanged = raw;
+    if (requested == null || !requested.asText().equals(model.model())) {
+      body.put("model", model.model());
+      unchanged = null;
+    }
     // Requests without a session id share the agent's /model choice but keep no sticky profile.
-    forward(call, api, agent, session, sessionId != null, model, uri, body);
+    forward(call, api, agent, session, sessionId != null, model, uri, body, unchanged);
   }
 
   private static String sessionId(Call call, ObjectNode body) {
@@ -142,7 +143,7 @@ final class Proxy {
   }
 
   private void forward(Call call, Api api, AgentState agent, Sessions.Session session, boolean sticky,
-      ModelRef model, URI uri, ObjectNode body) throws Exception {
+      ModelRef model, URI uri, ObjectNode body, byte[] raw) throws Exception {
     String provider = model.provider();
     ClawConfig config = agent.ctx().config();
     StoreDocument doc = agent.doc();
@@ -182,7 +183,7 @@ final class Proxy {
         metrics.inc("clawauth_gateway_failovers_total", "provider", provider, "profile", id);
       }
       triedBefore = true;
-      Attempt a = attempt(call, api, agent, sticky ? session : null, model, uri, body, auth);
+      Attempt a = attempt(call, api, agent, sticky ? session : null, model, uri, body, raw, auth);
       if (a.outcome() == Outcome.DONE) {
         return;
       }
@@ -194,7 +195,7 @@ final class Proxy {
       if (triedBefore) {
         metrics.inc("clawauth_gateway_failovers_total", "provider", provider, "profile", "env");
       }
-      Attempt a = attempt(call, api, agent, sticky ? session : null, model, uri, body, auth);
+      Attempt a = attempt(call, api, agent, sticky ? session : null, model, uri, body, raw, auth);
       if (a.outcome() == Outcome.DONE) {
         return;
       }
@@ -247,31 +248,20 @@ final class Proxy {
   }
 
   private Attempt attempt(Call call, Api api, AgentState agent, Sessions.Session session, ModelRef model,
-      URI uri, ObjectNode body, UpstreamAuth auth) throws Exception {
+      URI uri, ObjectNode body, byte[] raw, UpstreamAuth auth) throws Exception {
     String provider = model.provider();
     String profileLabel = auth.fromStore() ? auth.profileId() : "env";
-    Injection.Prepared prepared = Injection.prepare(auth, call.ex.getRequestHeaders(), body, model,
+    Injection.Prepared prepared = Injection.prepare(auth, call.ex.getRequestHeaders(), body, raw, model,
         agent.ctx().config());
-    HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(settings.upstreamTimeout())
-        .POST(HttpRequest.BodyPublishers.ofByteArray(prepared.body()));
-    if ("http".equals(uri.getScheme())) {
-      b.version(HttpClient.Version.HTTP_1_1);
-    }
-    prepared.headers().forEach((n, v) -> {
-      try {
-        b.header(n, v);
-      } catch (IllegalArgumentException restricted) {
-        // a header the JDK client sets itself
-      }
-    });
-    if (!prepared.headers().containsKey("content-type")) {
-      b.header("content-type", "application/json");
+    java.util.Map<String, String> headers = prepared.headers();
+    if (!headers.containsKey("content-type")) {
+      headers.put("content-type", "application/json");
     }
     long t0 = System.nanoTime();
-    HttpResponse<InputStream> resp;
+    UpstreamClient.Response resp;
     try {
-      resp = http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
-    } catch (HttpTimeoutException e) {
+      resp = http.post(uri, headers, prepared.body(), settings.upstreamTimeout());
+    } catch (SocketTimeoutException e) {
       return failed(agent, auth, FailureReason.TIMEOUT, 0, "timed out after "
           + settings.upstreamTimeout().toMillis() + " ms", provider, profileLabel);
     } catch (IOException e) {
@@ -279,7 +269,7 @@ final class Proxy {
           + (e.getMessage() == null ? "" : " " + e.getMessage()), provider, profileLabel);
     }
     metrics.latency(provider, profileLabel, System.nanoTime() - t0);
-    int status = resp.statusCode();
+    int status = resp.status();
     metrics.inc("clawauth_gateway_upstream_requests_total", "provider", provider, "profile", profileLabel,
         "status", Integer.toString(status));
     if (status >= 400) {
@@ -367,13 +357,13 @@ final class Proxy {
     return firstLine(errText.length() > 300 ? errText.substring(0, 300) : errText);
   }
 
-  static long retryAfterMs(HttpResponse<?> resp) {
-    var ms = resp.headers().firstValue("retry-after-ms");
+  static long retryAfterMs(UpstreamClient.Response resp) {
+    var ms = resp.header("retry-after-ms");
     try {
       if (ms.isPresent()) {
         return (long) Double.parseDouble(ms.get().trim());
       }
-      var s = resp.headers().firstValue("retry-after");
+      var s = resp.header("retry-after");
       if (s.isPresent()) {
         String v = s.get().trim();
         if (v.matches("\\d+(\\.\\d+)?")) {
@@ -389,8 +379,8 @@ final class Proxy {
     return 0;
   }
 
-  private static void copyHeaders(HttpResponse<?> resp, Call call) {
-    resp.headers().map().forEach((n, vs) -> {
+  private static void copyHeaders(UpstreamClient.Response resp, Call call) {
+    resp.headers().forEach((n, vs) -> {
       if (!HOP_BY_HOP.contains(n.toLowerCase(Locale.ROOT))) {
         call.ex.getResponseHeaders().put(n, vs);
       }
@@ -398,7 +388,7 @@ final class Proxy {
   }
 
   /** Passes the upstream body through as it arrives; SSE is flushed event by event. */
-  private void stream(Call call, Api api, HttpResponse<InputStream> resp, String provider, String profile)
+  private void stream(Call call, Api api, UpstreamClient.Response resp, String provider, String profile)
       throws IOException {
     InputStream in = resp.body();
     if (!call.claim()) {
@@ -406,10 +396,10 @@ final class Proxy {
       return;
     }
     copyHeaders(resp, call);
-    String type = resp.headers().firstValue("content-type").orElse("");
+    String type = resp.header("content-type").orElse("");
     boolean sse = type.contains("text/event-stream");
-    long len = resp.headers().firstValueAsLong("content-length").orElse(-1);
-    call.ex.sendResponseHeaders(resp.statusCode(), sse || len < 0 ? 0 : len == 0 ? -1 : len);
+    long len = resp.header("content-length").map(Long::parseLong).orElse(-1L);
+    call.ex.sendResponseHeaders(resp.status(), sse || len < 0 ? 0 : len == 0 ? -1 : len);
     OutputStream out = call.ex.getResponseBody();
     byte[] buf = new byte[16384];
     try (in) {
