@@ -175,7 +175,7 @@ final class Proxy {
       } catch (RefreshException e) {
         metrics.inc("clawauth_gateway_refreshes_total", "provider", provider, "profile", id, "result", "error");
         agent.record(new AgentState.Outcome(provider, id, FailureReason.AUTH, at, 0));
-        misses.add(new Miss(id, "OAuth refresh failed" + (e.terminal()
+        misses.add(new Miss(id, e.getMessage() + (e.terminal()
             ? "; log in again: " + FixCommands.forRelogin(provider, id, agent.ctx().agentId()) : "")));
         continue;
       }

@@ -189,6 +189,24 @@ class FailoverGatewayTest {
   }
 
   @Test
+  void revokedOAuthGetsTheReloginCommandAndAnExpiredOneThatCannotRefreshHereIsNamed() throws Exception {
+    f = new GatewayFixture(tmp);
+    String expired = "{\"type\":\"oauth\",\"provider\":\"anthropic\",\"access\":\"old-access-token-123\","
+        + "\"refresh\":\"refresh-token-123\",\"expires\":1000}";
+    f.store(GatewayFixture.storeJson("anthropic:claude-cli", GatewayFixture.oauthProfile("anthropic", "live-access-token-1", null),
+        "anthropic:old", expired)).start();
+    f.provider.when("live-access-token-1", FakeProvider.json(401, "{\"type\":\"error\",\"error\":{\"type\":"
+        + "\"authentication_error\",\"message\":\"OAuth token has been revoked.\"}}"));
+    HttpResponse<String> r = post("/v1/messages", "{\"model\":\"claude-opus-4-5\",\"max_tokens\":5,"
+        + "\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}");
+    assertThat(r.statusCode()).isEqualTo(503);
+    assertThat(r.body()).contains("clawauth models auth login --provider anthropic --profile-id anthropic:claude-cli")
+        .contains("anthropic:old: OAuth refresh failed for anthropic:old: access token expired")
+        .doesNotContain("live-access-token-1").doesNotContain("refresh-token-123");
+    assertThat(f.provider.last().header("authorization")).isEqualTo("Bearer live-access-token-1");
+  }
+
+  @Test
   void clientDisconnectMidStreamCancelsTheUpstreamRequest() throws Exception {
     twoProfiles().start();
     CountDownLatch first = new CountDownLatch(1);
