@@ -51,6 +51,12 @@ public record GatewaySettings(String bind, int port, boolean allowNonLoopback, l
     return new GatewaySettings(bind, port, allowNonLoopback, body, read, concurrent, upstream, flushInterval);
   }
 
+  /** How often recorded outcomes are written to the store. */
+  public GatewaySettings withFlushInterval(Duration every) {
+    return new GatewaySettings(bind, port, allowNonLoopback, maxBodyBytes, readTimeout, maxConcurrentRequests,
+        upstreamTimeout, every);
+  }
+
   /** The address to bind, after checking that a non-loopback one was explicitly allowed. */
   public InetAddress bindAddress() throws UnknownHostException {
     InetAddress a = InetAddress.getByName(bind);

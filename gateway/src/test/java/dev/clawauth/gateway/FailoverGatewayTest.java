@@ -112,6 +112,28 @@ class FailoverGatewayTest {
   }
 
   @Test
+  void usageIsWrittenCoalescedNotOncePerRequest() throws Exception {
+    twoProfiles();
+    f.settings = f.settings.withFlushInterval(Duration.ofHours(1));
+    f.start();
+    f.provider.when(KEY_A, FakeProvider.json(429, "{\"type\":\"error\",\"error\":{\"type\":\"rate_limit_error\",\"message\":\"x\"}}"));
+    Object inode = Files.readAttributes(f.store, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+    String before = Files.readString(f.store);
+    for (int i = 0; i < 20; i++) {
+      f.anthropic().messages().create(hello());
+    }
+    // Nothing written yet (every write is an atomic rename, which would change the inode) ...
+    assertThat(Files.readAttributes(f.store, java.nio.file.attribute.BasicFileAttributes.class).fileKey()).isEqualTo(inode);
+    assertThat(Files.readString(f.store)).isEqualTo(before);
+    // ... yet the cooldown applied at once: only the first request tried anthropic:a.
+    assertThat(f.provider.seen.stream().filter(s -> KEY_A.equals(s.credential())).count()).isEqualTo(1);
+    f.gateway.flush();
+    JsonNode usage = storeOnDisk().path("usageStats");
+    assertThat(usage.path("anthropic:a").path("errorCount").asInt()).isEqualTo(1);
+    assertThat(usage.path("anthropic:b").path("lastUsed").asLong()).isPositive();
+  }
+
+  @Test
   void timeoutFailsOver() throws Exception {
     twoProfiles();
     f.settings = f.settings.withLimits(f.settings.maxBodyBytes(), f.settings.readTimeout(), 64, Duration.ofMillis(400));
