@@ -156,6 +156,16 @@ final class Proxy {
       }
     }
     Candidates.Result candidates = Candidates.forProvider(provider, doc, config, now, preferred);
+    // A pin or sticky profile that was removed, or is no longer a candidate, is forgotten.
+    if (session.pinnedProfile != null && !candidates.ids().contains(session.pinnedProfile)) {
+      log.println("gateway: pinned profile " + session.pinnedProfile + " is no longer usable for " + provider
+          + "; unpinned");
+      session.pinnedProfile = null;
+    }
+    String kept = session.sticky.get(provider);
+    if (kept != null && !candidates.ids().contains(kept)) {
+      session.sticky.remove(provider);
+    }
     List<Miss> misses = new ArrayList<>();
     boolean triedBefore = false;
     for (String id : candidates.ids()) {
