@@ -14,6 +14,8 @@ import picocli.CommandLine.Spec;
     subcommands = {
         ModelsCommand.class,
         DoctorCommand.class,
+        GatewayCommand.class,
+        ChatCommand.class,
         picocli.CommandLine.HelpCommand.class,
     })
 public final class ClawauthCommand implements Runnable {

@@ -1,0 +1,86 @@
+package dev.clawauth.cli;
+
+import dev.clawauth.AgentContext;
+import dev.clawauth.gateway.Gateway;
+import dev.clawauth.gateway.GatewaySettings;
+import dev.clawauth.gateway.GatewayToken;
+import dev.clawauth.oauth.TokenRefresher;
+import dev.clawauth.state.Environment;
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "gateway", description = {
+    "Run the local gateway: Anthropic- and OpenAI-compatible endpoints that call providers with",
+    "the stored credentials, with failover and cooldowns. Listens on 127.0.0.1:18789 by default",
+    "(config gateway.port / gateway.bind). Clients authenticate with the token of `clawauth gateway token`."},
+    subcommands = GatewayCommand.TokenCommand.class)
+public final class GatewayCommand implements Callable<Integer> {
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = "--port", paramLabel = "<n>", description = "Port (default: config gateway.port, else 18789; 0 = any free port).")
+  Integer port;
+
+  @Option(names = "--bind", paramLabel = "<addr>", description = "Address to listen on (default 127.0.0.1).")
+  String bind;
+
+  @Option(names = "--allow-non-loopback", description = "Allow --bind to a non-loopback address (exposes the gateway to the network).")
+  boolean allowNonLoopback;
+
+  @Override
+  public Integer call() throws Exception {
+    Environment env = Environment.system();
+    AgentContext main = AgentContext.open(env, null, Clock.systemUTC());
+    GatewaySettings settings = GatewaySettings.fromConfig(main.config());
+    if (port != null) {
+      settings = settings.withPort(port);
+    }
+    settings = settings.withBind(bind != null ? bind : settings.bind(), allowNonLoopback);
+    PrintWriter err = spec.commandLine().getErr();
+    if (!settings.bindAddress().isLoopbackAddress()) {
+      err.println("Warning: the gateway listens on " + settings.bind()
+          + ", reachable from other machines; anyone with the gateway token can use your credentials.");
+      err.flush();
+    }
+    // The JDK server closes connections whose request has not arrived in this many seconds.
+    if (System.getProperty("sun.net.httpserver.maxReqTime") == null) {
+      System.setProperty("sun.net.httpserver.maxReqTime",
+          Long.toString(Math.max(1, settings.readTimeout().toSeconds() + 5)));
+    }
+    TokenRefresher refresher = TokenRefresher.builder().build();
+    Gateway gateway = Gateway.start(env, settings, refresher, Clock.systemUTC(), System.err);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      gateway.close();
+      refresher.close();
+      stopped.countDown();
+    }, "clawauth-gateway-shutdown"));
+    PrintWriter out = spec.commandLine().getOut();
+    out.println("Clawauth gateway listening on http://" + gateway.address().getAddress().getHostAddress() + ":"
+        + gateway.port() + " (token: `clawauth gateway token`, file " + GatewayToken.file(main.paths()) + ")");
+    out.flush();
+    stopped.await();
+    return 0;
+  }
+
+  @Command(name = "token", description = "Print the gateway's client token (created on first use, stored 0600 in the state dir).")
+  static final class TokenCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+      AgentContext main = AgentContext.open(Environment.system(), null, Clock.systemUTC());
+      PrintWriter out = spec.commandLine().getOut();
+      out.println(GatewayToken.loadOrCreate(main.paths(), main.config()).value());
+      out.flush();
+      return 0;
+    }
+  }
+}

@@ -1,0 +1,154 @@
+package dev.clawauth.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code clawauth gateway} as a real process, with the CLI changing the store while it runs. */
+class GatewayCommandTest {
+  static final String KEY_A = "sk-ant-api03-" + "a".repeat(40) + "AAAA";
+  static final String KEY_B = "sk-ant-api03-" + "b".repeat(40) + "BBBB";
+
+  @TempDir
+  Path tmp;
+  Path state;
+  HttpServer provider;
+  final List<String> seenKeys = new CopyOnWriteArrayList<>();
+  Process gateway;
+  ClawauthProcess cli;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    provider = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
+    provider.createContext("/", ex -> {
+      ex.getRequestBody().readAllBytes();
+      String key = ex.getRequestHeaders().getFirst("x-api-key");
+      seenKeys.add(key);
+      boolean limited = KEY_A.equals(key) && Files.exists(state.resolve("limit-a"));
+      byte[] b = (limited ? "{\"type\":\"error\",\"error\":{\"type\":\"rate_limit_error\",\"message\":\"rate limited\"}}"
+          : "{\"id\":\"msg_1\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"m\",\"content\":[{\"type\":\"text\","
+              + "\"text\":\"hi\"}],\"stop_reason\":\"end_turn\",\"stop_sequence\":null,\"usage\":{\"input_tokens\":1,\"output_tokens\":1}}")
+          .getBytes(StandardCharsets.UTF_8);
+      ex.getResponseHeaders().set("content-type", "application/json");
+      ex.sendResponseHeaders(limited ? 429 : 200, b.length);
+      ex.getResponseBody().write(b);
+      ex.close();
+    });
+    provider.start();
+    state = tmp.resolve("state");
+    Path agent = state.resolve("agents/main/agent");
+    Files.createDirectories(agent);
+    Files.writeString(state.resolve("openclaw.json"), "{ models: { providers: { anthropic: { baseUrl: 'http://127.0.0.1:"
+        + provider.getAddress().getPort() + "' } } } }");
+    Files.writeString(agent.resolve("auth-profiles.json"), "{\"version\":1,\"profiles\":{"
+        + "\"anthropic:a\":{\"type\":\"api_key\",\"provider\":\"anthropic\",\"key\":\"" + KEY_A + "\"},"
+        + "\"anthropic:b\":{\"type\":\"api_key\",\"provider\":\"anthropic\",\"key\":\"" + KEY_B + "\"}},"
+        + "\"order\":{\"anthropic\":[\"anthropic:a\",\"anthropic:b\"]}}");
+    Files.createDirectories(tmp.resolve("home"));
+    cli = new ClawauthProcess(tmp.resolve("home"), state);
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    if (gateway != null && gateway.isAlive()) {
+      gateway.destroy();
+      gateway.waitFor(10, TimeUnit.SECONDS);
+      gateway.destroyForcibly();
+    }
+    provider.stop(0);
+  }
+
+  @Test
+  void tokenIsCreatedOnceAndPrivate() throws Exception {
+    var first = cli.run("gateway", "token");
+    assertThat(first.exitCode()).as(first.toString()).isZero();
+    assertThat(first.stdout().strip()).matches("[0-9a-f]{64}");
+    assertThat(cli.run("gateway", "token").stdout()).isEqualTo(first.stdout());
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(state.resolve("clawauth-gateway.token"))))
+        .isEqualTo("rw-------");
+  }
+
+  @Test
+  void refusesANonLoopbackBindWithoutTheFlag() throws Exception {
+    var r = cli.run("gateway", "--port", "0", "--bind", "0.0.0.0");
+    assertThat(r.exitCode()).isEqualTo(1);
+    assertThat(r.stderr().strip().lines()).hasSize(1);
+    assertThat(r.stderr()).contains("--allow-non-loopback");
+  }
+
+  @Test
+  void servesWithStoredCredentialsAndSeesCliChangesAndPersistsCooldowns() throws Exception {
+    gateway = cli.start("gateway", "--port", "0");
+    BufferedReader out = new BufferedReader(new InputStreamReader(gateway.getInputStream(), StandardCharsets.UTF_8));
+    String line = out.readLine();
+    assertThat(line).as("first line of gateway output").isNotNull();
+    Matcher m = Pattern.compile("listening on http://127\\.0\\.0\\.1:(\\d+)").matcher(line);
+    assertThat(m.find()).as(line).isTrue();
+    String url = "http://127.0.0.1:" + m.group(1);
+    String token = cli.run("gateway", "token").stdout().strip();
+
+    assertThat(send(url, token).statusCode()).isEqualTo(200);
+    assertThat(seenKeys).containsExactly(KEY_A);
+
+    var order = cli.run("models", "auth", "order", "set", "--provider", "anthropic", "anthropic:b", "anthropic:a");
+    assertThat(order.exitCode()).as(order.toString()).isZero();
+    assertThat(send(url, token).statusCode()).isEqualTo(200);
+    assertThat(seenKeys).containsExactly(KEY_A, KEY_B);
+
+    cli.run("models", "auth", "order", "set", "--provider", "anthropic", "anthropic:a", "anthropic:b");
+    Files.writeString(state.resolve("limit-a"), "");
+    assertThat(send(url, token).statusCode()).isEqualTo(200);
+    assertThat(seenKeys).containsExactly(KEY_A, KEY_B, KEY_A, KEY_B);
+
+    JsonNode status = null;
+    for (int i = 0; i < 50; i++) {
+      var s = cli.run("models", "status", "--json");
+      status = new ObjectMapper().readTree(s.stdout());
+      if (status.path("auth").path("unusableProfiles").toString().contains("anthropic:a")) {
+        break;
+      }
+      Thread.sleep(200);
+    }
+    assertThat(status.path("auth").path("unusableProfiles").toString()).contains("anthropic:a").contains("cooldown");
+    assertThat(send(url, "wrong-token").statusCode()).isEqualTo(401);
+
+    // A terminal chat through the running gateway: /model is answered by the gateway, text by the provider.
+    var chat = cli.runWithInput("/model claude-opus-4-5@anthropic:b\nhello there\n/model status\n/exit\n",
+        "chat", "--url", url, "--model", "claude-opus-4-5");
+    assertThat(chat.exitCode()).as(chat.toString()).isZero();
+    assertThat(chat.stdout()).contains("Model set to anthropic/claude-opus-4-5 using profile anthropic:b")
+        .contains("hi").contains("anthropic:b (api_key) [pinned]");
+    assertThat(seenKeys.get(seenKeys.size() - 1)).isEqualTo(KEY_B);
+    assertThat(chat.stdout() + chat.stderr()).doesNotContain(KEY_A).doesNotContain(KEY_B);
+  }
+
+  private static HttpResponse<String> send(String url, String token) throws Exception {
+    return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url + "/v1/messages"))
+        .header("x-api-key", token).header("content-type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"claude-opus-4-5\",\"max_tokens\":5,"
+            + "\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}")).build(), HttpResponse.BodyHandlers.ofString());
+  }
+}

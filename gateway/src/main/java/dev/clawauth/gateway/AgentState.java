@@ -1,0 +1,150 @@
+package dev.clawauth.gateway;
+
+import dev.clawauth.AgentContext;
+import dev.clawauth.json.JsonFileException;
+import dev.clawauth.select.Cooldowns;
+import dev.clawauth.select.FailureReason;
+import dev.clawauth.store.StoreDocument;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One agent as the gateway sees it: its context, the store as last read (re-read when the file's
+ * identity, size or mtime changes, so CLI edits apply to the next request), and outcomes recorded
+ * in memory that the flusher has not written yet.
+ */
+final class AgentState {
+  /** A success or failure of a profile, waiting to be written under the store lock. */
+  record Outcome(String provider, String profileId, FailureReason reason, long at, long retryAfterMs) {}
+
+  private record Snapshot(StoreDocument doc, Object fileKey, long size, long mtime) {}
+
+  private final AgentContext ctx;
+  private final Cooldowns cooldowns;
+  private volatile Snapshot snapshot;
+  private List<Outcome> pending = new ArrayList<>();
+
+  AgentState(AgentContext ctx) {
+    this.ctx = ctx;
+    this.cooldowns = new Cooldowns(ctx.config().cooldowns());
+  }
+
+  AgentContext ctx() {
+    return ctx;
+  }
+
+  /** The current store, with unflushed outcomes applied. One stat per call when nothing changed. */
+  StoreDocument doc() throws IOException, JsonFileException {
+    Snapshot s = snapshot;
+    BasicFileAttributes a = attributes();
+    if (s != null && a == null ? s.fileKey == null && s.size == -1
+        : s != null && Objects.equals(s.fileKey, a.fileKey()) && s.size == a.size()
+            && s.mtime == a.lastModifiedTime().toMillis()) {
+      return s.doc;
+    }
+    synchronized (this) {
+      StoreDocument doc = ctx.store().read();
+      for (Outcome o : pending) {
+        apply(doc, o);
+      }
+      snapshot = a == null ? new Snapshot(doc, null, -1, 0)
+          : new Snapshot(doc, a.fileKey(), a.size(), a.lastModifiedTime().toMillis());
+      return doc;
+    }
+  }
+
+  private BasicFileAttributes attributes() throws IOException {
+    try {
+      return Files.readAttributes(ctx.store().path(), BasicFileAttributes.class);
+    } catch (NoSuchFileException e) {
+      return null;
+    }
+  }
+
+  /** Records an outcome: visible to selection at once, persisted by the next flush. */
+  synchronized void record(Outcome o) {
+    pending.add(o);
+    Snapshot s = snapshot;
+    if (s != null) {
+      StoreDocument copy = s.doc.copy();
+      apply(copy, o);
+      snapshot = new Snapshot(copy, s.fileKey, s.size, s.mtime);
+    }
+  }
+
+  private void apply(StoreDocument doc, Outcome o) {
+    if (!doc.hasProfileId(o.profileId())) {
+      return;
+    }
+    if (o.reason() == null) {
+      cooldowns.recordSuccess(doc, o.provider(), o.profileId(), o.at());
+    } else {
+      long until = cooldowns.recordFailure(doc, o.provider(), o.profileId(), o.reason(), o.at());
+      // A provider's retry-after is the better estimate when it asks for longer than the ladder.
+      long asked = o.retryAfterMs() > 0 ? o.at() + o.retryAfterMs() : 0;
+      if (asked > until) {
+        doc.usageNode(o.profileId()).put("cooldownUntil", asked);
+      }
+    }
+  }
+
+  /** Writes pending outcomes under the store lock; keeps them for the next try when that fails. */
+  void flush() throws IOException, JsonFileException {
+    List<Outcome> batch;
+    synchronized (this) {
+      if (pending.isEmpty()) {
+        return;
+      }
+      batch = pending;
+      pending = new ArrayList<>();
+    }
+    try {
+      ctx.store().update(doc -> {
+        for (Outcome o : coalesce(batch)) {
+          apply(doc, o);
+        }
+        return null;
+      });
+    } catch (IOException | JsonFileException | RuntimeException e) {
+      synchronized (this) {
+        batch.addAll(pending);
+        pending = batch;
+      }
+      throw e;
+    }
+    synchronized (this) {
+      snapshot = null;
+    }
+  }
+
+  /** Successes only need their latest time per profile; failures all count. */
+  private static List<Outcome> coalesce(List<Outcome> batch) {
+    List<Outcome> out = new ArrayList<>();
+    for (int i = 0; i < batch.size(); i++) {
+      Outcome o = batch.get(i);
+      if (o.reason() == null) {
+        boolean later = false;
+        for (int j = i + 1; j < batch.size(); j++) {
+          if (batch.get(j).profileId().equals(o.profileId()) && batch.get(j).reason() == null) {
+            later = true;
+            break;
+          }
+        }
+        if (later) {
+          continue;
+        }
+      }
+      out.add(o);
+    }
+    return out;
+  }
+
+  synchronized boolean hasPending() {
+    return !pending.isEmpty();
+  }
+}

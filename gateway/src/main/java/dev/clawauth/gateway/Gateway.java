@@ -1,0 +1,367 @@
+package dev.clawauth.gateway;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.clawauth.AgentContext;
+import dev.clawauth.config.ClawConfig;
+import dev.clawauth.json.Json;
+import dev.clawauth.json.JsonFileException;
+import dev.clawauth.json.JsonText;
+import dev.clawauth.oauth.OAuthRefresher;
+import dev.clawauth.state.Environment;
+import dev.clawauth.state.StatePaths;
+import dev.clawauth.status.StatusReport;
+import dev.clawauth.store.Secret;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The local gateway: serves the Anthropic and OpenAI APIs on loopback, authenticates clients with
+ * its own token, and calls providers with the agents' stored credentials.
+ *
+ * <pre>{@code
+ * try (Gateway g = Gateway.start(Environment.system(), settings, OAuthRefresher.STORED_ONLY,
+ *     Clock.systemUTC(), System.err)) { ... }
+ * }</pre>
+ */
+public final class Gateway implements AutoCloseable {
+  static final String AGENT_HEADER = "x-clawauth-agent";
+  static final String SESSION_HEADER = "x-clawauth-session";
+
+  static {
+    // SSE is many small writes: without TCP_NODELAY each can wait for the client's delayed ACK.
+    // (Read once by the JDK server when its first instance is created in this JVM.)
+    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+      System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+  }
+
+  private final Environment env;
+  private final GatewaySettings settings;
+  private final Clock clock;
+  private final PrintStream log;
+  private final StatePaths paths;
+  private final Secret token;
+  private final HttpServer server;
+  private final ExecutorService executor;
+  private final ScheduledExecutorService timers;
+  private final UpstreamClient http;
+  private final Map<String, AgentState> agents = new ConcurrentHashMap<>();
+  private final Sessions sessions = new Sessions();
+  private final Metrics metrics = new Metrics();
+  private final Semaphore inFlight;
+  private final Proxy proxy;
+  private final String defaultAgent;
+
+  private Gateway(Environment env, GatewaySettings settings, OAuthRefresher refresher, Clock clock,
+      PrintStream log) throws IOException, JsonFileException {
+    this.env = env;
+    this.settings = settings;
+    this.clock = clock;
+    this.log = log;
+    AgentContext main = AgentContext.open(env, null, clock);
+    this.paths = main.paths();
+    this.defaultAgent = main.agentId();
+    agents.put(main.agentId(), new AgentState(main));
+    this.token = GatewayToken.loadOrCreate(paths, main.config());
+    this.inFlight = new Semaphore(Math.max(1, settings.maxConcurrentRequests()));
+    this.executor = Executors.newVirtualThreadPerTaskExecutor();
+    this.timers = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "clawauth-gateway-timers");
+      t.setDaemon(true);
+      return t;
+    });
+    this.http = new UpstreamClient(Duration.ofSeconds(10));
+    this.proxy = new Proxy(http, refresher, sessions, metrics, settings, log);
+    this.server = HttpServer.create(new InetSocketAddress(settings.bindAddress(), settings.port()), 1024);
+    server.setExecutor(executor);
+    server.createContext("/", this::handle);
+    long every = settings.flushInterval().toMillis();
+    timers.scheduleWithFixedDelay(this::flushQuietly, every, every, TimeUnit.MILLISECONDS);
+  }
+
+  /** Opens the state, loads or creates the gateway token, and starts listening. */
+  public static Gateway start(Environment env, GatewaySettings settings, OAuthRefresher refresher,
+      Clock clock, PrintStream log) throws IOException, JsonFileException {
+    Gateway g = new Gateway(env, settings, refresher, clock, log);
+    g.server.start();
+    return g;
+  }
+
+  public InetSocketAddress address() {
+    return server.getAddress();
+  }
+
+  public int port() {
+    return server.getAddress().getPort();
+  }
+
+  public Secret token() {
+    return token;
+  }
+
+  public Metrics metrics() {
+    return metrics;
+  }
+
+  /** Writes every agent's pending usage outcomes now. */
+  public void flush() {
+    for (AgentState a : agents.values()) {
+      try {
+        a.flush();
+      } catch (IOException | JsonFileException | RuntimeException e) {
+        log.println("gateway: could not write usage stats to " + a.ctx().store().path() + ": " + e.getMessage());
+      }
+    }
+  }
+
+  private void flushQuietly() {
+    flush();
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+    timers.shutdownNow();
+    flush();
+    executor.shutdownNow();
+    http.close();
+  }
+
+  // ---- request handling
+
+  private void handle(HttpExchange ex) {
+    String rawPath = ex.getRequestURI().getPath();
+    String agentId = ex.getRequestHeaders().getFirst(AGENT_HEADER);
+    String path = rawPath;
+    if (rawPath.startsWith("/agents/")) {
+      int end = rawPath.indexOf('/', "/agents/".length());
+      agentId = rawPath.substring("/agents/".length(), end < 0 ? rawPath.length() : end);
+      path = end < 0 ? "/" : rawPath.substring(end);
+    }
+    Call call = new Call(ex, path, agentId == null || agentId.isBlank() ? defaultAgent : agentId.trim());
+    Api dialect = Api.errorDialect(path, ex.getRequestHeaders().containsKey("anthropic-version"));
+    String api = Api.forPath(path) == null ? "other" : Api.forPath(path).name().toLowerCase(java.util.Locale.ROOT);
+    if (!inFlight.tryAcquire()) {
+      try {
+        ex.getResponseHeaders().set("retry-after", "1");
+        call.error(dialect, 503, "The gateway is at its limit of " + settings.maxConcurrentRequests()
+            + " concurrent requests; retry shortly.");
+      } catch (IOException ignored) {
+        // the client is gone
+      } finally {
+        metrics.inc("clawauth_gateway_requests_total", "api", api, "status", "503");
+        ex.close();
+      }
+      return;
+    }
+    try {
+      route(call, dialect);
+    } catch (Throwable t) {
+      if (!call.answered()) {
+        log.println("gateway: " + ex.getRequestMethod() + " " + rawPath + " failed: " + t);
+        try {
+          call.error(dialect, 500, "Internal gateway error: " + t.getClass().getSimpleName());
+        } catch (IOException ignored) {
+          // the client is gone
+        }
+      }
+    } finally {
+      inFlight.release();
+      metrics.inc("clawauth_gateway_requests_total", "api", api, "status",
+          Integer.toString(ex.getResponseCode()));
+      ex.close();
+    }
+  }
+
+  private void route(Call call, Api dialect) throws Exception {
+    HttpExchange ex = call.ex;
+    String method = ex.getRequestMethod();
+    if (call.path.equals("/healthz")) {
+      call.send(200, "application/json", "{\"status\":\"ok\"}".getBytes(StandardCharsets.UTF_8));
+      return;
+    }
+    if (!authorized(ex)) {
+      log.println("gateway: 401 " + method + " " + ex.getRequestURI().getPath() + " from "
+          + ex.getRemoteAddress().getAddress().getHostAddress() + ": missing or wrong gateway token");
+      call.error(dialect, 401, "Missing or wrong gateway token. Send the token shown by "
+          + "`clawauth gateway token` as x-api-key or Authorization: Bearer.");
+      return;
+    }
+    AgentState agent;
+    try {
+      agent = agent(call.agentId);
+    } catch (IllegalArgumentException bad) {
+      call.error(dialect, 404, "Unknown agent: " + bad.getMessage());
+      return;
+    }
+    Api api = Api.forPath(call.path);
+    if (method.equals("GET")) {
+      switch (call.path) {
+        case "/status" -> {
+          ObjectNode report = StatusReport.build(agent.ctx(), agent.doc(),
+              agent.ctx().store().pendingImports(), agent.ctx().env(), clock.millis());
+          call.send(200, "application/json", JsonText.pretty(report).getBytes(StandardCharsets.UTF_8));
+        }
+        case "/metrics" -> call.send(200, "text/plain; version=0.0.4",
+            metrics.render().getBytes(StandardCharsets.UTF_8));
+        case "/v1/models" -> call.send(200, "application/json", models(agent.ctx().config(),
+            ex.getRequestHeaders().containsKey("anthropic-version")));
+        default -> call.error(dialect, 404, "Not found: GET " + call.path);
+      }
+      return;
+    }
+    if (!method.equals("POST") || api == null) {
+      call.error(dialect, 404, "Not found: " + method + " " + call.path);
+      return;
+    }
+    byte[] body = readBody(call, api);
+    if (body == null) {
+      return;
+    }
+    proxy.handle(call, api, agent, body);
+  }
+
+  private boolean authorized(HttpExchange ex) {
+    String key = ex.getRequestHeaders().getFirst("x-api-key");
+    String auth = ex.getRequestHeaders().getFirst("authorization");
+    String presented = key != null ? key.trim()
+        : auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7) ? auth.substring(7).trim() : null;
+    return token.matches(presented);
+  }
+
+  AgentState agent(String id) throws IOException, JsonFileException {
+    AgentState known = agents.get(id);
+    if (known != null) {
+      return known;
+    }
+    dev.clawauth.state.AgentIds.validate(id);
+    AgentContext ctx = AgentContext.open(env, id, clock);
+    return agents.computeIfAbsent(ctx.agentId(), k -> new AgentState(ctx));
+  }
+
+  /**
+   * Reads the request body within the size limit and the read timeout; answers 413 or 408 itself
+   * and returns null then.
+   */
+  private byte[] readBody(Call call, Api api) throws IOException {
+    long limit = settings.maxBodyBytes();
+    String cl = call.header("content-length");
+    if (cl != null) {
+      long n = parseLength(cl);
+      if (n > limit) {
+        tooLarge(call, api, limit);
+        return null;
+      }
+    }
+    ScheduledFuture<?> timer = timers.schedule(() -> Thread.ofVirtual().start(() -> timeout(call, api)),
+        settings.readTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    try (InputStream in = call.ex.getRequestBody()) {
+      long declared = cl == null ? -1 : parseLength(cl);
+      if (declared >= 0) {
+        byte[] body = in.readNBytes((int) declared);
+        return finish(call, timer, body.length == declared ? body : null);
+      }
+      ByteArrayOutputStream buf = new ByteArrayOutputStream(8192);
+      byte[] chunk = new byte[16384];
+      int r;
+      while ((r = in.read(chunk)) >= 0) {
+        buf.write(chunk, 0, r);
+        if (buf.size() > limit) {
+          timer.cancel(false);
+          tooLarge(call, api, limit);
+          return null;
+        }
+      }
+      return finish(call, timer, buf.toByteArray());
+    } catch (IOException e) {
+      timer.cancel(false);
+      if (call.answered()) {
+        return null;
+      }
+      throw e;
+    }
+  }
+
+  private static long parseLength(String cl) {
+    try {
+      return Long.parseLong(cl.trim());
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  private static byte[] finish(Call call, ScheduledFuture<?> timer, byte[] body) {
+    timer.cancel(false);
+    return call.answered() ? null : body;
+  }
+
+  private void tooLarge(Call call, Api api, long limit) throws IOException {
+    if (call.claim()) {
+      call.sendClaimed(413, "application/json", api.error(413,
+          "The request body is larger than the gateway's limit of " + limit
+              + " bytes (config gateway.maxBodyBytes)."), true);
+    }
+  }
+
+  private void timeout(Call call, Api api) {
+    if (!call.claim()) {
+      return;
+    }
+    try {
+      call.sendClaimed(408, "application/json", api.error(408, "The request body did not arrive within "
+          + settings.readTimeout().toMillis() + " ms (config gateway.readTimeoutMs)."), true);
+      log.println("gateway: 408 " + call.path + ": request body not received in time");
+    } catch (IOException gone) {
+      // the client is gone as well
+    }
+  }
+
+  private static byte[] models(ClawConfig config, boolean anthropicShape) {
+    Set<String> ids = new LinkedHashSet<>(config.allowedModels());
+    ids.addAll(config.aliases().values());
+    ids.add(config.resolveModel(config.defaultModel(config.defaultAgentId())));
+    ObjectNode root = Json.object();
+    ArrayNode data = root.putArray("data");
+    for (String id : ids) {
+      ObjectNode m = data.addObject();
+      if (anthropicShape) {
+        m.put("type", "model");
+        m.put("id", id);
+        m.put("display_name", id);
+        m.put("created_at", "1970-01-01T00:00:00Z");
+      } else {
+        m.put("id", id);
+        m.put("object", "model");
+        m.put("created", 0);
+        m.put("owned_by", ClawConfig.providerOf(id));
+      }
+    }
+    if (anthropicShape) {
+      root.put("has_more", false);
+      root.put("first_id", ids.isEmpty() ? null : ids.iterator().next());
+      root.put("last_id", ids.isEmpty() ? null : ids.toArray(new String[0])[ids.size() - 1]);
+    } else {
+      root.put("object", "list");
+    }
+    return JsonBytes.write(root);
+  }
+}

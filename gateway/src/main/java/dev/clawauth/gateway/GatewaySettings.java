@@ -1,0 +1,69 @@
+package dev.clawauth.gateway;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.clawauth.config.ClawConfig;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+
+/**
+ * How the gateway listens and what it tolerates. Defaults come from the config's {@code gateway}
+ * block ({@code port}, {@code bind}, {@code maxBodyBytes}, {@code readTimeoutMs},
+ * {@code maxConcurrentRequests}, {@code upstreamTimeoutMs}), command-line flags override them.
+ */
+public record GatewaySettings(String bind, int port, boolean allowNonLoopback, long maxBodyBytes,
+    Duration readTimeout, int maxConcurrentRequests, Duration upstreamTimeout, Duration flushInterval) {
+
+  public static final int DEFAULT_PORT = 18789;
+  public static final long DEFAULT_MAX_BODY = 32L * 1024 * 1024;
+
+  public static GatewaySettings defaults() {
+    return new GatewaySettings("127.0.0.1", DEFAULT_PORT, false, DEFAULT_MAX_BODY,
+        Duration.ofSeconds(30), 256, Duration.ofMinutes(10), Duration.ofSeconds(1));
+  }
+
+  public static GatewaySettings fromConfig(ClawConfig config) {
+    GatewaySettings d = defaults();
+    JsonNode g = config.tree().path("gateway");
+    return new GatewaySettings(
+        g.path("bind").isTextual() ? g.path("bind").asText() : d.bind(),
+        g.path("port").isInt() ? g.path("port").asInt() : d.port(),
+        false,
+        g.path("maxBodyBytes").isNumber() ? g.path("maxBodyBytes").asLong() : d.maxBodyBytes(),
+        g.path("readTimeoutMs").isNumber() ? Duration.ofMillis(g.path("readTimeoutMs").asLong()) : d.readTimeout(),
+        g.path("maxConcurrentRequests").isInt() ? g.path("maxConcurrentRequests").asInt() : d.maxConcurrentRequests(),
+        g.path("upstreamTimeoutMs").isNumber()
+            ? Duration.ofMillis(g.path("upstreamTimeoutMs").asLong()) : d.upstreamTimeout(),
+        d.flushInterval());
+  }
+
+  public GatewaySettings withPort(int p) {
+    return new GatewaySettings(bind, p, allowNonLoopback, maxBodyBytes, readTimeout,
+        maxConcurrentRequests, upstreamTimeout, flushInterval);
+  }
+
+  public GatewaySettings withBind(String b, boolean allow) {
+    return new GatewaySettings(b, port, allow, maxBodyBytes, readTimeout, maxConcurrentRequests,
+        upstreamTimeout, flushInterval);
+  }
+
+  public GatewaySettings withLimits(long body, Duration read, int concurrent, Duration upstream) {
+    return new GatewaySettings(bind, port, allowNonLoopback, body, read, concurrent, upstream, flushInterval);
+  }
+
+  /** How often recorded outcomes are written to the store. */
+  public GatewaySettings withFlushInterval(Duration every) {
+    return new GatewaySettings(bind, port, allowNonLoopback, maxBodyBytes, readTimeout, maxConcurrentRequests,
+        upstreamTimeout, every);
+  }
+
+  /** The address to bind, after checking that a non-loopback one was explicitly allowed. */
+  public InetAddress bindAddress() throws UnknownHostException {
+    InetAddress a = InetAddress.getByName(bind);
+    if (!a.isLoopbackAddress() && !allowNonLoopback) {
+      throw new IllegalArgumentException("refusing to bind " + bind
+          + ": it is not a loopback address; pass --allow-non-loopback to expose the gateway");
+    }
+    return a;
+  }
+}

@@ -1,0 +1,54 @@
+package dev.clawauth.gateway;
+
+import dev.clawauth.config.ClawConfig;
+import dev.clawauth.state.StatePaths;
+import dev.clawauth.store.AtomicFiles;
+import dev.clawauth.store.Secret;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+
+/**
+ * The gateway's own bearer token: clients present it instead of a provider credential. It is the
+ * config's {@code gateway.auth.token} when set, else {@code <state>/clawauth-gateway.token},
+ * generated (32 random bytes, hex) on first use and kept 0600.
+ */
+public final class GatewayToken {
+  public static final String FILE = "clawauth-gateway.token";
+
+  private GatewayToken() {}
+
+  public static Path file(StatePaths paths) {
+    return paths.stateDir().resolve(FILE);
+  }
+
+  /** Reads the token, creating the file when there is none. */
+  public static Secret loadOrCreate(StatePaths paths, ClawConfig config) throws IOException {
+    var configured = config.tree().path("gateway").path("auth").path("token");
+    if (configured.isTextual() && !configured.asText().isBlank()) {
+      return new Secret(configured.asText().trim());
+    }
+    Path f = file(paths);
+    try {
+      String existing = AtomicFiles.read(f).trim();
+      if (!existing.isEmpty()) {
+        return new Secret(existing);
+      }
+    } catch (NoSuchFileException absent) {
+      // first start: generate below
+    }
+    byte[] raw = new byte[32];
+    new SecureRandom().nextBytes(raw);
+    String token = HexFormat.of().formatHex(raw);
+    AtomicFiles.createPrivateDirectories(f.getParent());
+    AtomicFiles.write(f, token + "\n");
+    return new Secret(token);
+  }
+
+  public static boolean exists(StatePaths paths) {
+    return Files.exists(file(paths));
+  }
+}

@@ -1,0 +1,185 @@
+package dev.clawauth.gateway;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.clawauth.config.ClawConfig;
+import dev.clawauth.json.Json;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Turns a client's request into the upstream one for a given credential: the client's auth
+ * headers are replaced by the credential's, and the headers and body changes the credential type
+ * needs are applied (spec: oauth.md, "Calls with it/them").
+ */
+final class Injection {
+  private Injection() {}
+
+  static final String CLAUDE_CODE_SYSTEM = "You are Claude Code, Anthropic's official CLI for Claude.";
+  static final String CACHE_TTL_BETA = "extended-cache-ttl-2025-04-11";
+  static final List<String> SUBSCRIPTION_BETAS = List.of("claude-code-20250219", "oauth-2025-04-20");
+  static final String CLAUDE_CLI_USER_AGENT = "claude-cli/2.0.31 (external, cli)";
+  static final String ANTHROPIC_VERSION = "2023-06-01";
+
+  /** Client headers that never go upstream: hop-by-hop, auth, and the gateway's own. */
+  private static final Set<String> DROPPED = Set.of("host", "connection", "content-length",
+      "transfer-encoding", "expect", "upgrade", "keep-alive", "te", "trailer", "proxy-authorization",
+      "proxy-connection", "http2-settings", "x-api-key", "authorization", "accept-encoding");
+
+  record Prepared(Map<String, String> headers, byte[] body) {}
+
+  /** {@code raw} is the client's body when {@code body} is still exactly that (it is then sent as is). */
+  static Prepared prepare(UpstreamAuth auth, Map<String, List<String>> clientHeaders, ObjectNode body,
+      byte[] raw, ModelRef model, ClawConfig config) {
+    Map<String, String> h = new LinkedHashMap<>();
+    clientHeaders.forEach((name, values) -> {
+      String n = name.toLowerCase(Locale.ROOT);
+      if (!DROPPED.contains(n) && !n.startsWith("x-clawauth-") && !values.isEmpty()) {
+        h.put(n, String.join(",", values));
+      }
+    });
+    JsonNode configured = config.tree().path("models").path("providers").path(auth.provider()).path("headers");
+    List<String> betas = new ArrayList<>();
+    configured.fields().forEachRemaining(e -> {
+      if (!e.getValue().isTextual()) {
+        return;
+      }
+      String n = e.getKey().toLowerCase(Locale.ROOT);
+      if (n.equals("anthropic-beta")) {
+        betas.addAll(split(e.getValue().asText()));
+      } else if (!DROPPED.contains(n)) {
+        h.put(n, e.getValue().asText());
+      }
+    });
+    String clientBeta = h.remove("anthropic-beta");
+    if (clientBeta != null) {
+      betas.addAll(split(clientBeta));
+    }
+
+    ObjectNode out = body;
+    switch (auth.kind()) {
+      case ANTHROPIC_API_KEY -> {
+        h.put("x-api-key", auth.secret().value());
+        h.putIfAbsent("anthropic-version", ANTHROPIC_VERSION);
+        betas.add(CACHE_TTL_BETA);
+        h.put("anthropic-beta", String.join(",", new LinkedHashSet<>(betas)));
+        String ttl = cacheTtl(config, model);
+        if (ttl != null && hasCacheControl(body)) {
+          out = body.deepCopy();
+          applyTtl(out, ttl);
+        }
+      }
+      case ANTHROPIC_SUBSCRIPTION -> {
+        h.put("authorization", "Bearer " + auth.secret().value());
+        h.putIfAbsent("anthropic-version", ANTHROPIC_VERSION);
+        List<String> all = new ArrayList<>(SUBSCRIPTION_BETAS);
+        all.addAll(betas);
+        all.remove(CACHE_TTL_BETA);
+        h.put("anthropic-beta", String.join(",", new LinkedHashSet<>(all)));
+        h.put("user-agent", CLAUDE_CLI_USER_AGENT);
+        h.put("x-app", "cli");
+        out = body.deepCopy();
+        prefixSystem(out);
+      }
+      case CODEX_OAUTH -> {
+        h.put("authorization", "Bearer " + auth.secret().value());
+        if (auth.accountId() != null) {
+          h.put("chatgpt-account-id", auth.accountId());
+        }
+        h.put("openai-beta", "responses=experimental");
+        h.put("originator", "clawauth");
+        h.putIfAbsent("accept", "text/event-stream");
+        if (!betas.isEmpty()) {
+          h.put("anthropic-beta", String.join(",", new LinkedHashSet<>(betas)));
+        }
+      }
+      case BEARER -> {
+        h.put("authorization", "Bearer " + auth.secret().value());
+        if (!betas.isEmpty()) {
+          h.put("anthropic-beta", String.join(",", new LinkedHashSet<>(betas)));
+        }
+      }
+    }
+    return new Prepared(h, out == body && raw != null ? raw : JsonBytes.write(out));
+  }
+
+  private static List<String> split(String v) {
+    List<String> out = new ArrayList<>();
+    for (String s : v.split(",")) {
+      if (!s.isBlank()) {
+        out.add(s.trim());
+      }
+    }
+    return out;
+  }
+
+  /** {@code agents.defaults.models["provider/model"].params.cacheControlTtl}: "5m" or "1h". */
+  static String cacheTtl(ClawConfig config, ModelRef model) {
+    JsonNode v = config.tree().path("agents").path("defaults").path("models").path(model.full())
+        .path("params").path("cacheControlTtl");
+    String t = v.asText("");
+    return t.equals("5m") || t.equals("1h") ? t : null;
+  }
+
+  private static boolean hasCacheControl(JsonNode n) {
+    if (n.isObject()) {
+      if (n.has("cache_control")) {
+        return true;
+      }
+      for (JsonNode c : n) {
+        if (hasCacheControl(c)) {
+          return true;
+        }
+      }
+    } else if (n.isArray()) {
+      for (JsonNode c : n) {
+        if (hasCacheControl(c)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  private static void applyTtl(JsonNode n, String ttl) {
+    if (n instanceof ObjectNode o) {
+      if (o.get("cache_control") instanceof ObjectNode cc) {
+        cc.put("ttl", ttl);
+      }
+      o.forEach(c -> applyTtl(c, ttl));
+    } else if (n instanceof ArrayNode a) {
+      a.forEach(c -> applyTtl(c, ttl));
+    }
+  }
+
+  /** Subscription tokens are refused unless the system prompt starts with Claude Code's block. */
+  static void prefixSystem(ObjectNode body) {
+    JsonNode system = body.get("system");
+    ObjectNode first = Json.object();
+    first.put("type", "text");
+    first.put("text", CLAUDE_CODE_SYSTEM);
+    if (system == null || system.isNull()) {
+      body.putArray("system").add(first);
+    } else if (system.isTextual()) {
+      if (system.asText().startsWith(CLAUDE_CODE_SYSTEM)) {
+        return;
+      }
+      ArrayNode blocks = body.putArray("system");
+      blocks.add(first);
+      if (!system.asText().isEmpty()) {
+        blocks.addObject().put("type", "text").put("text", system.asText());
+      }
+    } else if (system instanceof ArrayNode arr) {
+      if (!arr.isEmpty() && arr.get(0).path("text").asText("").startsWith(CLAUDE_CODE_SYSTEM)) {
+        return;
+      }
+      arr.insert(0, first);
+    }
+  }
+}

@@ -1,0 +1,463 @@
+package dev.clawauth.gateway;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.clawauth.config.ClawConfig;
+import dev.clawauth.env.EnvValue;
+import dev.clawauth.env.ProviderEnvVars;
+import dev.clawauth.oauth.OAuthRefresher;
+import dev.clawauth.oauth.RefreshException;
+import dev.clawauth.select.Candidates;
+import dev.clawauth.select.FailureReason;
+import dev.clawauth.status.Durations;
+import dev.clawauth.status.FixCommands;
+import dev.clawauth.store.Credential;
+import dev.clawauth.store.StoreDocument;
+import dev.clawauth.store.UsageStats;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Serves one API call: resolves the model and session, answers {@code /model} commands, then walks
+ * the candidate profiles, failing over on auth, rate-limit, overload, timeout and billing errors
+ * until one answers, and streams that answer to the client as it arrives.
+ */
+final class Proxy {
+  private static final Set<String> HOP_BY_HOP = Set.of("connection", "content-length", "transfer-encoding",
+      "keep-alive", "te", "trailer", "upgrade", "date", ":status");
+  private static final String CLAUDE_CODE_ONLY = "only authorized for use with claude code";
+
+  private final UpstreamClient http;
+  private final OAuthRefresher refresher;
+  private final Sessions sessions;
+  private final Metrics metrics;
+  private final GatewaySettings settings;
+  private final PrintStream log;
+
+  Proxy(UpstreamClient http, OAuthRefresher refresher, Sessions sessions, Metrics metrics,
+      GatewaySettings settings, PrintStream log) {
+    this.http = http;
+    this.refresher = refresher;
+    this.sessions = sessions;
+    this.metrics = metrics;
+    this.settings = settings;
+    this.log = log;
+  }
+
+  /** Why a profile was not used or failed, for the final error. */
+  private record Miss(String label, String what) {}
+
+  private enum Outcome { DONE, FAILOVER }
+
+  private record Attempt(Outcome outcome, FailureReason reason, String detail) {}
+
+  void handle(Call call, Api api, AgentState agent, byte[] raw) throws Exception {
+    JsonNode parsed;
+    try {
+      parsed = JsonBytes.read(raw);
+    } catch (IOException bad) {
+      call.error(api, 400, "The request body is not valid JSON: " + firstLine(bad.getMessage()));
+      return;
+    }
+    if (!(parsed instanceof ObjectNode body)) {
+      call.error(api, 400, "The request body must be a JSON object.");
+      return;
+    }
+    ClawConfig config = agent.ctx().config();
+    String sessionId = sessionId(call, body);
+    Sessions.Session session = sessions.get(agent.ctx().agentId(), sessionId == null ? "" : sessionId);
+    JsonNode requested = body.get("model");
+    if (requested != null && !requested.isTextual()) {
+      call.error(api, 400, "\"model\" must be a string.");
+      return;
+    }
+    ModelRef model = session.model != null ? session.model
+        : requested != null && !requested.asText().isBlank()
+            ? ModelRef.resolve(requested.asText(), api.anthropic(), config)
+            : ModelRef.resolve(config.defaultModel(agent.ctx().agentId()), api.anthropic(), config);
+
+    String text = api.lastUserText(body);
+    if (ModelCommands.isCommand(text)) {
+      String reply = ModelCommands.run(text, agent, session, model, api.anthropic());
+      String shown = session.model != null ? session.model.full() : model.full();
+      if (body.path("stream").asBoolean(false)) {
+        if (call.claim()) {
+          call.ex.getResponseHeaders().set("content-type", "text/event-stream");
+          call.ex.sendResponseHeaders(200, 0);
+          OutputStream out = call.ex.getResponseBody();
+          out.write(api.streamedReply(shown, reply).getBytes(StandardCharsets.UTF_8));
+          out.flush();
+        }
+      } else {
+        call.send(200, "application/json", api.reply(shown, reply));
+      }
+      return;
+    }
+
+    var base = Upstreams.base(config, model.provider());
+    List<String> allowed = config.allowedModels();
+    if (base.isEmpty() || (!allowed.isEmpty() && !allowed.contains(model.full()))) {
+      call.error(api, 404, "Unknown model: " + model.full() + (base.isEmpty()
+          ? " (no endpoint for provider " + model.provider() + "; set models.providers."
+              + model.provider() + ".baseUrl)"
+          : " (not in agents.defaults.models)"));
+      return;
+    }
+    URI uri = Upstreams.uri(base.get(), model.provider(), api);
+    if (uri == null) {
+      call.error(api, 400, "Model " + model.full() + " is served by " + model.provider()
+          + ", which does not speak " + api.path() + "; use "
+          + (Upstreams.anthropicWire(model.provider()) ? "/v1/messages"
+              : model.provider().equals("openai-codex") ? "/v1/responses" : "/v1/chat/completions") + ".");
+      return;
+    }
+    byte[] unchanged = raw;
+    if (requested == null || !requested.asText().equals(model.model())) {
+      body.put("model", model.model());
+      unchanged = null;
+    }
+    // Requests without a session id share the agent's /model choice but keep no sticky profile.
+    forward(call, api, agent, session, sessionId != null, model, uri, body, unchanged);
+  }
+
+  private static String sessionId(Call call, ObjectNode body) {
+    String h = call.header(Gateway.SESSION_HEADER);
+    if (h != null && !h.isBlank()) {
+      return h.trim();
+    }
+    String user = body.path("metadata").path("user_id").asText("");
+    if (user.isBlank()) {
+      user = body.path("user").asText("");
+    }
+    return user.isBlank() ? null : user;
+  }
+
+  private void forward(Call call, Api api, AgentState agent, Sessions.Session session, boolean sticky,
+      ModelRef model, URI uri, ObjectNode body, byte[] raw) throws Exception {
+    String provider = model.provider();
+    ClawConfig config = agent.ctx().config();
+    StoreDocument doc = agent.doc();
+    long now = agent.ctx().clock().millis();
+    String preferred = session.pinnedProfile;
+    if (preferred == null && sticky) {
+      String kept = session.sticky.get(provider);
+      if (kept != null && doc.hasProfileId(kept) && !doc.usage(kept).unusableAt(now)) {
+        preferred = kept;
+      }
+    }
+    Candidates.Result candidates = Candidates.forProvider(provider, doc, config, now, preferred);
+    // A pin or sticky profile that was removed, or is no longer a candidate, is forgotten.
+    if (session.pinnedProfile != null && !candidates.ids().contains(session.pinnedProfile)) {
+      log.println("gateway: pinned profile " + session.pinnedProfile + " is no longer usable for " + provider
+          + "; unpinned");
+      session.pinnedProfile = null;
+    }
+    String kept = session.sticky.get(provider);
+    if (kept != null && !candidates.ids().contains(kept)) {
+      session.sticky.remove(provider);
+    }
+    List<Miss> misses = new ArrayList<>();
+    boolean triedBefore = false;
+    for (String id : candidates.ids()) {
+      UsageStats u = agent.doc().usage(id);
+      long at = agent.ctx().clock().millis();
+      if (u.unusableAt(at)) {
+        String why = u.disabledUntil() > at ? "disabled (" + (u.disabledReason() == null ? "billing"
+            : u.disabledReason()) + ")" : "cooling down";
+        misses.add(new Miss(id, why + " until " + Instant.ofEpochMilli(u.unusableUntil())
+            + " (in " + Durations.remaining(u.unusableUntil() - at) + ")"));
+        continue;
+      }
+      Credential c = doc.profiles().get(id);
+      UpstreamAuth auth;
+      try {
+        auth = authFor(agent, id, c);
+      } catch (RefreshException e) {
+        metrics.inc("clawauth_gateway_refreshes_total", "provider", provider, "profile", id, "result", "error");
+        agent.record(new AgentState.Outcome(provider, id, FailureReason.AUTH, at, 0));
+        misses.add(new Miss(id, e.getMessage() + (e.terminal()
+            ? "; log in again: " + FixCommands.forRelogin(provider, id, agent.ctx().agentId()) : "")));
+        continue;
+      }
+      if (triedBefore) {
+        metrics.inc("clawauth_gateway_failovers_total", "provider", provider, "profile", id);
+      }
+      triedBefore = true;
+      Attempt a = attempt(call, api, agent, sticky ? session : null, model, uri, body, raw, auth);
+      if (a.outcome() == Outcome.DONE) {
+        return;
+      }
+      misses.add(new Miss(id, a.detail()));
+    }
+    var envCred = agent.ctx().env().forProvider(provider);
+    if (envCred.isPresent()) {
+      UpstreamAuth auth = envAuth(provider, envCred.get());
+      if (triedBefore) {
+        metrics.inc("clawauth_gateway_failovers_total", "provider", provider, "profile", "env");
+      }
+      Attempt a = attempt(call, api, agent, sticky ? session : null, model, uri, body, raw, auth);
+      if (a.outcome() == Outcome.DONE) {
+        return;
+      }
+      misses.add(new Miss(auth.label(), a.detail()));
+    }
+    StringBuilder msg = new StringBuilder("No usable credential for " + provider + " (agent "
+        + agent.ctx().agentId() + ", store " + agent.ctx().store().path() + ")");
+    if (misses.isEmpty()) {
+      msg.append(": none is configured. ").append(FixCommands.forMissing(provider, agent.ctx().agentId()));
+    } else {
+      msg.append(": ");
+      for (int i = 0; i < misses.size(); i++) {
+        msg.append(i == 0 ? "" : "; ").append(misses.get(i).label()).append(": ").append(misses.get(i).what());
+      }
+      msg.append('.');
+    }
+    call.error(api, 503, msg.toString());
+  }
+
+  private UpstreamAuth authFor(AgentState agent, String id, Credential c) throws IOException, RefreshException {
+    String provider = dev.clawauth.store.Providers.normalize(c.provider());
+    boolean anthropic = provider.equals("anthropic");
+    return switch (c) {
+      case Credential.ApiKey k -> new UpstreamAuth(provider, id,
+          anthropic ? (k.key().value().contains("sk-ant-oat") ? UpstreamAuth.Kind.ANTHROPIC_SUBSCRIPTION
+              : UpstreamAuth.Kind.ANTHROPIC_API_KEY) : UpstreamAuth.Kind.BEARER, k.key(), null, id);
+      case Credential.Token t -> new UpstreamAuth(provider, id,
+          anthropic ? UpstreamAuth.Kind.ANTHROPIC_SUBSCRIPTION : UpstreamAuth.Kind.BEARER, t.token(), null, id);
+      case Credential.OAuth o -> {
+        Credential.OAuth fresh = refresher.ensureFresh(agent.ctx(), id);
+        if (!fresh.access().value().equals(o.access().value())) {
+          metrics.inc("clawauth_gateway_refreshes_total", "provider", provider, "profile", id, "result", "ok");
+        }
+        UpstreamAuth.Kind kind = anthropic ? UpstreamAuth.Kind.ANTHROPIC_SUBSCRIPTION
+            : provider.equals("openai-codex") ? UpstreamAuth.Kind.CODEX_OAUTH : UpstreamAuth.Kind.BEARER;
+        yield new UpstreamAuth(provider, id, kind, fresh.access(), fresh.accountId(), id);
+      }
+    };
+  }
+
+  private static UpstreamAuth envAuth(String provider, EnvValue v) {
+    UpstreamAuth.Kind kind;
+    if (provider.equals("anthropic")) {
+      kind = ProviderEnvVars.isToken(v.name()) || v.value().value().contains("sk-ant-oat")
+          ? UpstreamAuth.Kind.ANTHROPIC_SUBSCRIPTION : UpstreamAuth.Kind.ANTHROPIC_API_KEY;
+    } else {
+      kind = UpstreamAuth.Kind.BEARER;
+    }
+    return new UpstreamAuth(provider, null, kind, v.value(), null, v.source());
+  }
+
+  private Attempt attempt(Call call, Api api, AgentState agent, Sessions.Session session, ModelRef model,
+      URI uri, ObjectNode body, byte[] raw, UpstreamAuth auth) throws Exception {
+    String provider = model.provider();
+    String profileLabel = auth.fromStore() ? auth.profileId() : "env";
+    Injection.Prepared prepared = Injection.prepare(auth, call.ex.getRequestHeaders(), body, raw, model,
+        agent.ctx().config());
+    java.util.Map<String, String> headers = prepared.headers();
+    if (!headers.containsKey("content-type")) {
+      headers.put("content-type", "application/json");
+    }
+    long t0 = System.nanoTime();
+    UpstreamClient.Response resp;
+    try {
+      resp = http.post(uri, headers, prepared.body(), settings.upstreamTimeout());
+    } catch (SocketTimeoutException e) {
+      return failed(agent, auth, FailureReason.TIMEOUT, 0, "timed out after "
+          + settings.upstreamTimeout().toMillis() + " ms", provider, profileLabel);
+    } catch (IOException e) {
+      return failed(agent, auth, FailureReason.TIMEOUT, 0, "connection failed: " + e.getClass().getSimpleName()
+          + (e.getMessage() == null ? "" : " " + e.getMessage()), provider, profileLabel);
+    }
+    metrics.latency(provider, profileLabel, System.nanoTime() - t0);
+    int status = resp.status();
+    metrics.inc("clawauth_gateway_upstream_requests_total", "provider", provider, "profile", profileLabel,
+        "status", Integer.toString(status));
+    if (status >= 400) {
+      byte[] err;
+      try (InputStream in = resp.body()) {
+        err = in.readNBytes(1 << 20);
+      } catch (IOException e) {
+        err = new byte[0];
+      }
+      String errText = new String(err, StandardCharsets.UTF_8);
+      String lower = errText.toLowerCase(Locale.ROOT);
+      FailureReason reason = lower.contains(CLAUDE_CODE_ONLY) ? FailureReason.AUTH
+          : FailureReason.classify(status, errText);
+      if (reason == null || reason == FailureReason.UNKNOWN) {
+        // The client's own request is at fault (or the provider failed in a way another
+        // credential would not fix): pass the answer through as it is.
+        if (call.claim()) {
+          copyHeaders(resp, call);
+          call.ex.sendResponseHeaders(status, err.length == 0 ? -1 : err.length);
+          if (err.length > 0) {
+            call.ex.getResponseBody().write(err);
+          }
+        }
+        return new Attempt(Outcome.DONE, null, null);
+      }
+      long retryAfter = status == 429 || status == 503 || status == 529 ? retryAfterMs(resp) : 0;
+      return failed(agent, auth, reason, retryAfter, status + " " + guidance(lower, auth, agent, errText),
+          provider, profileLabel);
+    }
+    if (auth.fromStore()) {
+      agent.record(new AgentState.Outcome(provider, auth.profileId(), null, agent.ctx().clock().millis(), 0));
+      if (session != null && session.pinnedProfile == null) {
+        session.sticky.put(provider, auth.profileId());
+      }
+    }
+    stream(call, api, resp, provider, profileLabel);
+    return new Attempt(Outcome.DONE, null, null);
+  }
+
+  private Attempt failed(AgentState agent, UpstreamAuth auth, FailureReason reason, long retryAfterMs,
+      String detail, String provider, String profileLabel) {
+    if (auth.fromStore()) {
+      agent.record(new AgentState.Outcome(provider, auth.profileId(), reason, agent.ctx().clock().millis(),
+          retryAfterMs));
+      metrics.inc("clawauth_gateway_cooldowns_total", "provider", provider, "profile", profileLabel,
+          "reason", reason.wire());
+    }
+    log.println("gateway: " + provider + " profile " + profileLabel + " failed (" + reason.wire() + "): "
+        + firstLine(detail));
+    return new Attempt(Outcome.FAILOVER, reason, reason.wire() + ": " + detail);
+  }
+
+  /** Turns the provider errors people hit most into the command that fixes them. */
+  private static String guidance(String lower, UpstreamAuth auth, AgentState agent, String errText) {
+    String msg = providerMessage(errText);
+    String agentFlag = agent.ctx().agentId().equals("main") ? "" : " --agent " + agent.ctx().agentId();
+    if (lower.contains(CLAUDE_CODE_ONLY)) {
+      return msg + " -- this subscription token only works for Claude Code requests; use an Anthropic API key: "
+          + "`clawauth models auth paste-api-key --provider anthropic" + agentFlag + "`";
+    }
+    if (auth.fromStore() && (lower.contains("expired") || lower.contains("revoked")
+        || lower.contains("invalid_grant") || lower.contains("oauth"))) {
+      return msg + " -- log in again: `" + FixCommands.forRelogin(auth.provider(), auth.profileId(),
+          agent.ctx().agentId()) + "`";
+    }
+    return msg;
+  }
+
+  private static String providerMessage(String errText) {
+    try {
+      JsonNode n = JsonBytes.read(errText.getBytes(StandardCharsets.UTF_8));
+      JsonNode m = n.path("error").path("message");
+      if (m.isTextual()) {
+        return m.asText();
+      }
+      if (n.path("error").isTextual()) {
+        return n.path("error").asText();
+      }
+      if (n.path("message").isTextual()) {
+        return n.path("message").asText();
+      }
+    } catch (IOException notJson) {
+      // fall through to the raw text
+    }
+    return firstLine(errText.length() > 300 ? errText.substring(0, 300) : errText);
+  }
+
+  static long retryAfterMs(UpstreamClient.Response resp) {
+    var ms = resp.header("retry-after-ms");
+    try {
+      if (ms.isPresent()) {
+        return (long) Double.parseDouble(ms.get().trim());
+      }
+      var s = resp.header("retry-after");
+      if (s.isPresent()) {
+        String v = s.get().trim();
+        if (v.matches("\\d+(\\.\\d+)?")) {
+          return (long) (Double.parseDouble(v) * 1000);
+        }
+        long at = java.time.ZonedDateTime.parse(v, java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME)
+            .toInstant().toEpochMilli();
+        return Math.max(0, at - System.currentTimeMillis());
+      }
+    } catch (RuntimeException unparsable) {
+      return 0;
+    }
+    return 0;
+  }
+
+  private static void copyHeaders(UpstreamClient.Response resp, Call call) {
+    resp.headers().forEach((n, vs) -> {
+      if (!HOP_BY_HOP.contains(n.toLowerCase(Locale.ROOT))) {
+        call.ex.getResponseHeaders().put(n, vs);
+      }
+    });
+  }
+
+  /** Passes the upstream body through as it arrives; SSE is flushed event by event. */
+  private void stream(Call call, Api api, UpstreamClient.Response resp, String provider, String profile)
+      throws IOException {
+    InputStream in = resp.body();
+    if (!call.claim()) {
+      in.close();
+      return;
+    }
+    copyHeaders(resp, call);
+    String type = resp.header("content-type").orElse("");
+    boolean sse = type.contains("text/event-stream");
+    long len = resp.header("content-length").map(Long::parseLong).orElse(-1L);
+    call.ex.sendResponseHeaders(resp.status(), sse || len < 0 ? 0 : len == 0 ? -1 : len);
+    OutputStream out = call.ex.getResponseBody();
+    byte[] buf = new byte[16384];
+    try (in) {
+      while (true) {
+        int r;
+        try {
+          r = in.read(buf);
+        } catch (IOException upstreamDied) {
+          log.println("gateway: " + provider + " stream from " + profile + " broke: " + upstreamDied);
+          if (sse) {
+            writeQuietly(out, api.streamError("The upstream connection to " + provider
+                + " closed mid-stream: " + upstreamDied.getClass().getSimpleName()));
+          }
+          metrics.inc("clawauth_gateway_stream_errors_total", "provider", provider, "profile", profile);
+          return;
+        }
+        if (r < 0) {
+          break;
+        }
+        try {
+          out.write(buf, 0, r);
+          if (sse) {
+            out.flush();
+          }
+        } catch (IOException clientGone) {
+          // Closing the upstream body (try-with-resources) cancels the upstream request.
+          metrics.inc("clawauth_gateway_client_disconnects_total", "provider", provider);
+          return;
+        }
+      }
+      out.flush();
+    }
+  }
+
+  private static void writeQuietly(OutputStream out, byte[] b) {
+    try {
+      out.write(b);
+      out.flush();
+    } catch (IOException gone) {
+      // nothing more to tell a client that is gone
+    }
+  }
+
+  private static String firstLine(String s) {
+    if (s == null) {
+      return "";
+    }
+    int nl = s.indexOf('\n');
+    return nl < 0 ? s : s.substring(0, nl);
+  }
+}

@@ -1,0 +1,290 @@
+package dev.clawauth.gateway;
+
+import static dev.clawauth.gateway.GatewayFixture.apiKeyProfile;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import com.anthropic.core.http.StreamResponse;
+import com.anthropic.errors.AnthropicServiceException;
+import com.anthropic.models.messages.Message;
+import com.anthropic.models.messages.MessageCreateParams;
+import com.anthropic.models.messages.RawMessageStreamEvent;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.clawauth.store.AuthStore;
+import dev.clawauth.store.Credential;
+import dev.clawauth.store.Secret;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Failover across profiles, cooldowns written to the store, and streams that break. */
+class FailoverGatewayTest {
+  static final String KEY_A = "sk-ant-api03-" + "a".repeat(40) + "AAAA";
+  static final String KEY_B = "sk-ant-api03-" + "b".repeat(40) + "BBBB";
+  static final long MIN = 60_000;
+  static final long HOUR = 60 * MIN;
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir
+  java.nio.file.Path tmp;
+  GatewayFixture f;
+
+  @AfterEach
+  void stop() {
+    if (f != null) {
+      f.close();
+    }
+  }
+
+  private GatewayFixture twoProfiles() throws Exception {
+    f = new GatewayFixture(tmp);
+    f.store("{\"version\":1,\"profiles\":{\"anthropic:a\":" + apiKeyProfile("anthropic", KEY_A)
+        + ",\"anthropic:b\":" + apiKeyProfile("anthropic", KEY_B) + "},"
+        + "\"order\":{\"anthropic\":[\"anthropic:a\",\"anthropic:b\"]}}");
+    return f;
+  }
+
+  private static MessageCreateParams hello() {
+    return MessageCreateParams.builder().model("claude-opus-4-5").maxTokens(64).addUserMessage("hello").build();
+  }
+
+  private JsonNode storeOnDisk() throws Exception {
+    return JSON.readTree(Files.readString(f.store));
+  }
+
+  static Stream<Arguments> errorClasses() {
+    return Stream.of(
+        Arguments.of("401", FakeProvider.json(401, "{\"type\":\"error\",\"error\":{\"type\":\"authentication_error\",\"message\":\"invalid x-api-key\"}}"), "auth", MIN),
+        Arguments.of("403", FakeProvider.json(403, "{\"type\":\"error\",\"error\":{\"type\":\"permission_error\",\"message\":\"forbidden\"}}"), "auth", MIN),
+        Arguments.of("429 retry-after", FakeProvider.json(429, "{\"type\":\"error\",\"error\":{\"type\":\"rate_limit_error\",\"message\":\"rate limited\"}}", "retry-after", "600"), "rate_limit", 10 * MIN),
+        Arguments.of("529", FakeProvider.json(529, "{\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}"), "rate_limit", MIN),
+        Arguments.of("503", FakeProvider.json(503, "{\"error\":{\"message\":\"service unavailable\"}}"), "rate_limit", MIN),
+        Arguments.of("402", FakeProvider.json(402, "{\"error\":{\"message\":\"payment required\"}}"), "billing", 5 * HOUR),
+        Arguments.of("credit", FakeProvider.json(400, "{\"type\":\"error\",\"error\":{\"type\":\"invalid_request_error\",\"message\":\"Your credit balance is too low to access the Anthropic API.\"}}"), "billing", 5 * HOUR));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("errorClasses")
+  void failsOverToTheNextProfileAndPersistsTheCooldown(String name, FakeProvider.Script failure, String reason,
+      long expectedMs) throws Exception {
+    twoProfiles().start();
+    f.provider.when(KEY_A, failure);
+    long before = System.currentTimeMillis();
+    Message m = f.anthropic().messages().create(hello());
+    assertThat(m.content().get(0).asText().text()).isEqualTo("Hello from fake");
+    assertThat(f.provider.seen).extracting(FakeProvider.Seen::credential).containsExactly(KEY_A, KEY_B);
+
+    f.gateway.flush();
+    JsonNode usage = storeOnDisk().path("usageStats");
+    JsonNode a = usage.path("anthropic:a");
+    assertThat(a.path("failureCounts").path(reason).asInt()).isEqualTo(1);
+    assertThat(a.path("errorCount").asInt()).isEqualTo(1);
+    long until = reason.equals("billing") ? a.path("disabledUntil").asLong() : a.path("cooldownUntil").asLong();
+    assertThat((double) (until - before)).isCloseTo(expectedMs, within(5_000.0));
+    assertThat(usage.path("anthropic:b").path("lastUsed").asLong()).isGreaterThanOrEqualTo(before);
+    assertThat(storeOnDisk().path("lastGood").path("anthropic").asText()).isEqualTo("anthropic:b");
+
+    // The cooled profile is skipped on the next request, and models status shows it.
+    f.anthropic().messages().create(hello());
+    assertThat(f.provider.last().credential()).isEqualTo(KEY_B);
+    assertThat(f.provider.seen).hasSize(3);
+    HttpResponse<String> status = get("/status");
+    JsonNode unusable = JSON.readTree(status.body()).path("auth").path("unusableProfiles");
+    assertThat(unusable.toString()).contains("anthropic:a");
+    assertThat(f.gateway.metrics().render()).contains("clawauth_gateway_failovers_total{provider=\"anthropic\",profile=\"anthropic:b\"} 1")
+        .contains("clawauth_gateway_cooldowns_total{provider=\"anthropic\",profile=\"anthropic:a\",reason=\"" + reason + "\"} 1");
+  }
+
+  @Test
+  void usageIsWrittenCoalescedNotOncePerRequest() throws Exception {
+    twoProfiles();
+    f.settings = f.settings.withFlushInterval(Duration.ofHours(1));
+    f.start();
+    f.provider.when(KEY_A, FakeProvider.json(429, "{\"type\":\"error\",\"error\":{\"type\":\"rate_limit_error\",\"message\":\"x\"}}"));
+    Object inode = Files.readAttributes(f.store, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+    String before = Files.readString(f.store);
+    for (int i = 0; i < 20; i++) {
+      f.anthropic().messages().create(hello());
+    }
+    // Nothing written yet (every write is an atomic rename, which would change the inode) ...
+    assertThat(Files.readAttributes(f.store, java.nio.file.attribute.BasicFileAttributes.class).fileKey()).isEqualTo(inode);
+    assertThat(Files.readString(f.store)).isEqualTo(before);
+    // ... yet the cooldown applied at once: only the first request tried anthropic:a.
+    assertThat(f.provider.seen.stream().filter(s -> KEY_A.equals(s.credential())).count()).isEqualTo(1);
+    f.gateway.flush();
+    JsonNode usage = storeOnDisk().path("usageStats");
+    assertThat(usage.path("anthropic:a").path("errorCount").asInt()).isEqualTo(1);
+    assertThat(usage.path("anthropic:b").path("lastUsed").asLong()).isPositive();
+  }
+
+  @Test
+  void timeoutFailsOver() throws Exception {
+    twoProfiles();
+    f.settings = f.settings.withLimits(f.settings.maxBodyBytes(), f.settings.readTimeout(), 64, Duration.ofMillis(400));
+    f.start();
+    f.provider.when(KEY_A, (ex, s) -> {
+      Thread.sleep(3_000);
+      FakeProvider.ok().answer(ex, s);
+    });
+    Message m = f.anthropic().messages().create(hello());
+    assertThat(m.content().get(0).asText().text()).isEqualTo("Hello from fake");
+    f.gateway.flush();
+    assertThat(storeOnDisk().path("usageStats").path("anthropic:a").path("failureCounts").path("timeout").asInt()).isEqualTo(1);
+  }
+
+  @Test
+  void streamingRequestFailsOverBeforeAnythingIsStreamed() throws Exception {
+    twoProfiles().start();
+    f.provider.when(KEY_A, FakeProvider.json(429, "{\"type\":\"error\",\"error\":{\"type\":\"rate_limit_error\",\"message\":\"slow down\"}}"));
+    StringBuilder text = new StringBuilder();
+    try (StreamResponse<RawMessageStreamEvent> s = f.anthropic().messages().createStreaming(hello())) {
+      s.stream().forEach(e -> e.contentBlockDelta().ifPresent(d -> d.delta().text().ifPresent(t -> text.append(t.text()))));
+    }
+    assertThat(text).hasToString("Hello from fake");
+    assertThat(f.provider.seen).extracting(FakeProvider.Seen::credential).containsExactly(KEY_A, KEY_B);
+  }
+
+  @Test
+  void whenNoProfileIsUsableTheErrorNamesEachAndWhenItIsUsableAgain() throws Exception {
+    twoProfiles().start();
+    FakeProvider.Script limited = FakeProvider.json(429, "{\"type\":\"error\",\"error\":{\"type\":\"rate_limit_error\",\"message\":\"rate limited\"}}");
+    f.provider.when(KEY_A, limited).when(KEY_B, limited);
+    try {
+      f.anthropic().messages().create(hello());
+      throw new AssertionError("expected an error");
+    } catch (AnthropicServiceException e) {
+      assertThat(e.statusCode()).isEqualTo(503);
+      assertThat(e.getMessage()).contains("anthropic:a").contains("anthropic:b").contains("rate_limit");
+    }
+    try {
+      f.anthropic().messages().create(hello());
+      throw new AssertionError("expected an error");
+    } catch (AnthropicServiceException e) {
+      assertThat(e.statusCode()).isEqualTo(503);
+      assertThat(e.getMessage()).contains("anthropic:a: cooling down until").contains("anthropic:b: cooling down until")
+          .contains("(in 1m)");
+    }
+    assertThat(f.provider.seen).hasSize(2);
+    assertThat(f.log()).doesNotContain(KEY_A).doesNotContain(KEY_B);
+  }
+
+  @Test
+  void otherClientErrorsGoBackUnchangedAndCoolNothing() throws Exception {
+    twoProfiles().start();
+    String body = "{\"type\":\"error\",\"error\":{\"type\":\"invalid_request_error\",\"message\":\"max_tokens: must be positive\"}}";
+    f.provider.when(KEY_A, FakeProvider.json(400, body));
+    HttpResponse<String> r = post("/v1/messages", "{\"model\":\"claude-opus-4-5\",\"max_tokens\":0,\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}");
+    assertThat(r.statusCode()).isEqualTo(400);
+    assertThat(r.body()).isEqualTo(body);
+    assertThat(f.provider.seen).hasSize(1);
+    f.gateway.flush();
+    assertThat(storeOnDisk().path("usageStats").path("anthropic:a").path("cooldownUntil").isMissingNode()).isTrue();
+  }
+
+  @Test
+  void claudeCodeOnlyErrorBecomesGuidance() throws Exception {
+    f = new GatewayFixture(tmp);
+    String tok = "sk-ant-oat01-" + "x".repeat(80);
+    f.store(GatewayFixture.storeJson("anthropic:manual", GatewayFixture.tokenProfile("anthropic", tok))).start();
+    f.provider.when(tok, FakeProvider.json(400, "{\"type\":\"error\",\"error\":{\"type\":\"invalid_request_error\","
+        + "\"message\":\"This credential is only authorized for use with Claude Code and cannot be used for other API requests.\"}}"));
+    HttpResponse<String> r = post("/v1/messages", "{\"model\":\"claude-opus-4-5\",\"max_tokens\":5,\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}");
+    assertThat(r.statusCode()).isEqualTo(503);
+    assertThat(r.body()).contains("use an Anthropic API key").contains("clawauth models auth paste-api-key --provider anthropic")
+        .doesNotContain(tok);
+  }
+
+  @Test
+  void revokedOAuthGetsTheReloginCommandAndAnExpiredOneThatCannotRefreshHereIsNamed() throws Exception {
+    f = new GatewayFixture(tmp);
+    String expired = "{\"type\":\"oauth\",\"provider\":\"anthropic\",\"access\":\"old-access-token-123\","
+        + "\"refresh\":\"refresh-token-123\",\"expires\":1000}";
+    f.store(GatewayFixture.storeJson("anthropic:claude-cli", GatewayFixture.oauthProfile("anthropic", "live-access-token-1", null),
+        "anthropic:old", expired)).start();
+    f.provider.when("live-access-token-1", FakeProvider.json(401, "{\"type\":\"error\",\"error\":{\"type\":"
+        + "\"authentication_error\",\"message\":\"OAuth token has been revoked.\"}}"));
+    HttpResponse<String> r = post("/v1/messages", "{\"model\":\"claude-opus-4-5\",\"max_tokens\":5,"
+        + "\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}");
+    assertThat(r.statusCode()).isEqualTo(503);
+    assertThat(r.body()).contains("clawauth models auth login --provider anthropic --profile-id anthropic:claude-cli")
+        .contains("anthropic:old: OAuth refresh failed for anthropic:old: access token expired")
+        .doesNotContain("live-access-token-1").doesNotContain("refresh-token-123");
+    assertThat(f.provider.last().header("authorization")).isEqualTo("Bearer live-access-token-1");
+  }
+
+  @Test
+  void clientDisconnectMidStreamCancelsTheUpstreamRequest() throws Exception {
+    twoProfiles().start();
+    CountDownLatch first = new CountDownLatch(1);
+    f.provider.when(KEY_A, f.provider.endless("event: message_start\ndata: {\"type\":\"message_start\"}", 50, first));
+    String body = "{\"model\":\"claude-opus-4-5\",\"max_tokens\":5,\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}";
+    try (Socket s = new Socket("127.0.0.1", f.gateway.port())) {
+      OutputStream out = s.getOutputStream();
+      out.write(("POST /v1/messages HTTP/1.1\r\nHost: x\r\nx-api-key: " + f.token() + "\r\ncontent-type: application/json\r\n"
+          + "content-length: " + body.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n" + body).getBytes(StandardCharsets.UTF_8));
+      out.flush();
+      InputStream in = s.getInputStream();
+      byte[] buf = new byte[4096];
+      String got = "";
+      while (!got.contains("message_start")) {
+        int n = in.read(buf);
+        assertThat(n).isPositive();
+        got += new String(buf, 0, n, StandardCharsets.UTF_8);
+      }
+    }
+    FakeProvider.await(f.provider.streamCancelled);
+  }
+
+  @Test
+  void upstreamDyingMidStreamEndsTheClientStreamWithAnErrorEvent() throws Exception {
+    twoProfiles().start();
+    f.provider.when(KEY_A, FakeProvider.anthropicStream("one two three four", 20, 3));
+    HttpResponse<String> r = post("/v1/messages", "{\"model\":\"claude-opus-4-5\",\"max_tokens\":5,\"stream\":true,"
+        + "\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}");
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.body()).contains("message_start").contains("\"text\":\"one \"")
+        .endsWith("\n\n").contains("event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"api_error\"");
+    assertThat(r.body()).doesNotContain("message_stop");
+  }
+
+  @Test
+  void storeEditedWhileRunningIsUsedOnTheNextRequest() throws Exception {
+    f = new GatewayFixture(tmp);
+    f.store(GatewayFixture.storeJson("anthropic:a", apiKeyProfile("anthropic", KEY_A))).start();
+    f.anthropic().messages().create(hello());
+    assertThat(f.provider.last().credential()).isEqualTo(KEY_A);
+    new AuthStore(f.store).update(doc -> {
+      doc.updateProfile("anthropic:a", new Credential.ApiKey("anthropic", new Secret(KEY_B), null));
+      return null;
+    });
+    f.anthropic().messages().create(hello());
+    assertThat(f.provider.last().credential()).isEqualTo(KEY_B);
+  }
+
+  private HttpResponse<String> get(String path) throws Exception {
+    return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(f.url() + path))
+        .header("x-api-key", f.token()).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private HttpResponse<String> post(String path, String body) throws Exception {
+    return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(f.url() + path))
+        .header("x-api-key", f.token()).header("content-type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+}

@@ -1,0 +1,153 @@
+package dev.clawauth.gateway;
+
+import static dev.clawauth.gateway.GatewayFixture.apiKeyProfile;
+import static dev.clawauth.gateway.GatewayFixture.storeJson;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Bad and hostile input gets a prompt answer in the API's error format and stalls nobody else. */
+class HostileInputGatewayTest {
+  static final String KEY = "sk-ant-api03-" + "k".repeat(40) + "KKKK";
+
+  @TempDir
+  java.nio.file.Path tmp;
+  GatewayFixture f;
+  final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  @AfterEach
+  void stop() {
+    if (f != null) {
+      f.close();
+    }
+  }
+
+  private GatewayFixture start(int maxConcurrent) throws Exception {
+    f = new GatewayFixture(tmp);
+    f.settings = f.settings.withLimits(1000, Duration.ofMillis(300), maxConcurrent, Duration.ofSeconds(20));
+    f.store(storeJson("anthropic:k", apiKeyProfile("anthropic", KEY))).start();
+    return f;
+  }
+
+  private HttpResponse<String> post(String path, String body) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create(f.url() + path)).timeout(Duration.ofSeconds(10))
+        .header("x-api-key", f.token()).header("content-type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void malformedJsonIs400InEachApisFormat() throws Exception {
+    start(64);
+    HttpResponse<String> a = post("/v1/messages", "{\"model\": ");
+    assertThat(a.statusCode()).isEqualTo(400);
+    assertThat(a.body()).startsWith("{\"type\":\"error\",\"error\":{\"type\":\"invalid_request_error\"");
+    HttpResponse<String> o = post("/v1/chat/completions", "[1,2");
+    assertThat(o.statusCode()).isEqualTo(400);
+    assertThat(o.body()).startsWith("{\"error\":{\"message\":\"The request body is not valid JSON");
+    assertThat(f.provider.seen).isEmpty();
+  }
+
+  @Test
+  void unknownModelIs404() throws Exception {
+    start(64);
+    HttpResponse<String> r = post("/v1/chat/completions", "{\"model\":\"nosuchprovider/x\",\"messages\":[]}");
+    assertThat(r.statusCode()).isEqualTo(404);
+    assertThat(r.body()).contains("model_not_found").contains("nosuchprovider/x");
+    HttpResponse<String> wrongApi = post("/v1/messages", "{\"model\":\"openai/gpt-4o\",\"max_tokens\":1,\"messages\":[]}");
+    assertThat(wrongApi.statusCode()).isEqualTo(400);
+    assertThat(wrongApi.body()).contains("/v1/chat/completions");
+  }
+
+  @Test
+  void bodyOverTheLimitIs413WithOrWithoutContentLength() throws Exception {
+    start(64);
+    String big = "{\"model\":\"claude-opus-4-5\",\"pad\":\"" + "x".repeat(5000) + "\"}";
+    HttpResponse<String> r = post("/v1/messages", big);
+    assertThat(r.statusCode()).isEqualTo(413);
+    assertThat(r.body()).contains("request_too_large").contains("gateway.maxBodyBytes");
+    HttpResponse<String> chunked = http.send(HttpRequest.newBuilder(URI.create(f.url() + "/v1/messages"))
+        .header("x-api-key", f.token()).POST(HttpRequest.BodyPublishers.ofInputStream(
+            () -> new java.io.ByteArrayInputStream(big.getBytes(StandardCharsets.UTF_8)))).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(chunked.statusCode()).isEqualTo(413);
+    assertThat(f.provider.seen).isEmpty();
+  }
+
+  @Test
+  void aClientThatNeverFinishesItsBodyGets408AndOthersAreServedMeanwhile() throws Exception {
+    start(64);
+    String ok = "{\"model\":\"claude-opus-4-5\",\"max_tokens\":5,\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}";
+    assertThat(post("/v1/messages", ok).statusCode()).isEqualTo(200);
+    try (Socket slow = new Socket("127.0.0.1", f.gateway.port())) {
+      slow.setSoTimeout(5000);
+      OutputStream out = slow.getOutputStream();
+      out.write(("POST /v1/messages HTTP/1.1\r\nHost: x\r\nx-api-key: " + f.token()
+          + "\r\ncontent-type: application/json\r\ncontent-length: 500\r\n\r\n{\"model\":").getBytes(StandardCharsets.UTF_8));
+      out.flush();
+      long t0 = System.nanoTime();
+      HttpResponse<String> other = post("/v1/messages", ok);
+      assertThat(other.statusCode()).isEqualTo(200);
+      assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(2));
+      InputStream in = slow.getInputStream();
+      String head = new String(in.readNBytes(12), StandardCharsets.US_ASCII);
+      assertThat(head).isEqualTo("HTTP/1.1 408");
+      StringBuilder restBuf = new StringBuilder();
+      byte[] buf = new byte[1024];
+      while (!restBuf.toString().endsWith("}}")) {
+        int n = in.read(buf);
+        assertThat(n).isPositive();
+        restBuf.append(new String(buf, 0, n, StandardCharsets.UTF_8));
+      }
+      String rest = restBuf.toString();
+      assertThat(rest).contains("{\"type\":\"error\"").contains("gateway.readTimeoutMs");
+    }
+  }
+
+  @Test
+  void tooManyConcurrentRequestsGet503AtOnce() throws Exception {
+    start(2);
+    CountDownLatch release = new CountDownLatch(1);
+    CountDownLatch arrived = new CountDownLatch(2);
+    f.provider.when(KEY, (ex, s) -> {
+      arrived.countDown();
+      release.await();
+      FakeProvider.ok().answer(ex, s);
+    });
+    String body = "{\"model\":\"claude-opus-4-5\",\"max_tokens\":5,\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}";
+    List<CompletableFuture<HttpResponse<String>>> held = new ArrayList<>();
+    for (int i = 0; i < 2; i++) {
+      held.add(http.sendAsync(HttpRequest.newBuilder(URI.create(f.url() + "/v1/messages"))
+          .header("x-api-key", f.token()).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+          HttpResponse.BodyHandlers.ofString()));
+    }
+    FakeProvider.await(arrived);
+    long t0 = System.nanoTime();
+    HttpResponse<String> third = post("/v1/messages", body);
+    assertThat(third.statusCode()).isEqualTo(503);
+    assertThat(third.body()).contains("overloaded_error").contains("concurrent requests");
+    assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(2));
+    release.countDown();
+    for (var h : held) {
+      assertThat(h.get().statusCode()).isEqualTo(200);
+    }
+    // /healthz needs no token and answers even then.
+    HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create(f.url() + "/healthz")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(health.body()).contains("ok");
+  }
+}

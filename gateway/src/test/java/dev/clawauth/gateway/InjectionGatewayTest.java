@@ -1,0 +1,185 @@
+package dev.clawauth.gateway;
+
+import static dev.clawauth.gateway.GatewayFixture.apiKeyProfile;
+import static dev.clawauth.gateway.GatewayFixture.oauthProfile;
+import static dev.clawauth.gateway.GatewayFixture.storeJson;
+import static dev.clawauth.gateway.GatewayFixture.tokenProfile;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.anthropic.core.http.StreamResponse;
+import com.anthropic.errors.UnauthorizedException;
+import com.anthropic.models.messages.CacheControlEphemeral;
+import com.anthropic.models.messages.Message;
+import com.anthropic.models.messages.MessageCountTokensParams;
+import com.anthropic.models.messages.MessageCreateParams;
+import com.anthropic.models.messages.RawMessageStreamEvent;
+import com.anthropic.models.messages.TextBlockParam;
+import com.openai.models.chat.completions.ChatCompletion;
+import com.openai.models.chat.completions.ChatCompletionChunk;
+import com.openai.models.chat.completions.ChatCompletionCreateParams;
+import com.openai.models.responses.Response;
+import com.openai.models.responses.ResponseCreateParams;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The gateway in front of a fake provider, driven by the official SDKs: what goes upstream per credential type. */
+class InjectionGatewayTest {
+  static final String API_KEY = "sk-ant-api03-" + "k".repeat(40) + "AAAA";
+  static final String SETUP_TOKEN = "sk-ant-oat01-" + "t".repeat(80) + "BBBB";
+
+  @TempDir
+  java.nio.file.Path tmp;
+  GatewayFixture f;
+
+  @AfterEach
+  void stop() {
+    if (f != null) {
+      f.close();
+    }
+  }
+
+  private static MessageCreateParams hello(String model) {
+    return MessageCreateParams.builder().model(model).maxTokens(64).addUserMessage("hello").build();
+  }
+
+  @Test
+  void apiKeyGoesUpstreamAsXApiKeyWithTheCacheBetaMergedAndTheGatewayTokenNeverForwarded() throws Exception {
+    f = new GatewayFixture(tmp);
+    f.config("agents: { defaults: { models: { 'anthropic/claude-opus-4-5': { alias: 'Opus', params: { cacheControlTtl: '1h' } } } } },")
+        .store(storeJson("anthropic:key", apiKeyProfile("anthropic", API_KEY))).start();
+
+    MessageCreateParams params = MessageCreateParams.builder().model("Opus").maxTokens(64)
+        .systemOfTextBlockParams(List.of(TextBlockParam.builder().text("be brief")
+            .cacheControl(CacheControlEphemeral.builder().build()).build()))
+        .addUserMessage("hello")
+        .putAdditionalHeader("anthropic-beta", "client-beta-1")
+        .build();
+    Message m = f.anthropic().messages().create(params);
+
+    assertThat(m.content().get(0).asText().text()).isEqualTo("Hello from fake");
+    FakeProvider.Seen up = f.provider.last();
+    assertThat(up.path()).isEqualTo("/v1/messages");
+    assertThat(up.header("x-api-key")).isEqualTo(API_KEY);
+    assertThat(up.header("authorization")).isNull();
+    assertThat(up.header("anthropic-beta").split(",")).contains("client-beta-1", "extended-cache-ttl-2025-04-11");
+    assertThat(up.header("anthropic-version")).isNotBlank(); // the client's own version is kept
+    assertThat(up.body()).contains("\"model\":\"claude-opus-4-5\"").contains("\"ttl\":\"1h\"");
+    assertThat(up.headers().toString()).doesNotContain(f.token());
+    assertThat(f.log()).doesNotContain(API_KEY).doesNotContain(f.token());
+  }
+
+  @Test
+  void configuredBetaHeadersAreMergedNotLost() throws Exception {
+    f = new GatewayFixture(tmp);
+    String base = f.provider.baseUrl();
+    f.config("models: { providers: { anthropic: { baseUrl: '" + base + "', headers: { 'anthropic-beta': 'configured-beta' } } } },")
+        .store(storeJson("anthropic:key", apiKeyProfile("anthropic", API_KEY))).start();
+    f.anthropic().messages().create(hello("claude-sonnet-4-5"));
+    assertThat(f.provider.last().header("anthropic-beta").split(","))
+        .containsExactly("configured-beta", "extended-cache-ttl-2025-04-11");
+  }
+
+  @Test
+  void setupTokenGoesUpstreamAsBearerWithClaudeCodeHeadersAndSystemBlockButNoCacheBetaOrTtl() throws Exception {
+    f = new GatewayFixture(tmp);
+    f.config("agents: { defaults: { models: { 'anthropic/claude-opus-4-5': { params: { cacheControlTtl: '1h' } } } } },")
+        .store(storeJson("anthropic:manual", tokenProfile("anthropic", SETUP_TOKEN))).start();
+    MessageCreateParams params = MessageCreateParams.builder().model("claude-opus-4-5").maxTokens(64)
+        .systemOfTextBlockParams(List.of(TextBlockParam.builder().text("be brief")
+            .cacheControl(CacheControlEphemeral.builder().build()).build()))
+        .addUserMessage("hello").putAdditionalHeader("anthropic-beta", "client-beta-1").build();
+    f.anthropic().messages().create(params);
+
+    FakeProvider.Seen up = f.provider.last();
+    assertThat(up.header("authorization")).isEqualTo("Bearer " + SETUP_TOKEN);
+    assertThat(up.header("x-api-key")).isNull();
+    assertThat(up.header("anthropic-beta")).startsWith("claude-code-20250219,oauth-2025-04-20")
+        .contains("client-beta-1").doesNotContain("extended-cache-ttl");
+    assertThat(up.header("user-agent")).startsWith("claude-cli/").endsWith("(external, cli)");
+    assertThat(up.header("x-app")).isEqualTo("cli");
+    assertThat(up.body()).contains("\"system\":[{\"type\":\"text\",\"text\":\"You are Claude Code, Anthropic's official CLI for Claude.\"}")
+        .contains("be brief").doesNotContain("\"ttl\"");
+  }
+
+  @Test
+  void codexOAuthCallsTheResponsesEndpointWithAccountHeader() throws Exception {
+    f = new GatewayFixture(tmp);
+    f.store(storeJson("openai-codex:default", oauthProfile("openai-codex", "codex-access-token-1", "acct-123"))).start();
+    Response r = f.openai().responses().create(ResponseCreateParams.builder().model("openai-codex/gpt-5-codex")
+        .input("hello").build());
+    assertThat(r.output().get(0).asMessage().content().get(0).asOutputText().text()).isEqualTo("Hello from fake");
+    FakeProvider.Seen up = f.provider.last();
+    assertThat(up.path()).isEqualTo("/backend-api/codex/responses");
+    assertThat(up.header("authorization")).isEqualTo("Bearer codex-access-token-1");
+    assertThat(up.header("chatgpt-account-id")).isEqualTo("acct-123");
+    assertThat(up.header("openai-beta")).isEqualTo("responses=experimental");
+    assertThat(up.header("originator")).isNotBlank();
+    assertThat(up.body()).contains("\"model\":\"gpt-5-codex\"");
+  }
+
+  @Test
+  void openAiChatWithAnApiKeyAndStreaming() throws Exception {
+    f = new GatewayFixture(tmp);
+    f.store(storeJson("openai:key", apiKeyProfile("openai", "sk-openai-test-key-123456789"))).start();
+    ChatCompletion c = f.openai().chat().completions().create(ChatCompletionCreateParams.builder()
+        .model("gpt-4o").addUserMessage("hello").build());
+    assertThat(c.choices().get(0).message().content()).contains("Hello from fake");
+    assertThat(f.provider.last().path()).isEqualTo("/v1/chat/completions");
+    assertThat(f.provider.last().header("authorization")).isEqualTo("Bearer sk-openai-test-key-123456789");
+
+    try (var stream = f.openai().chat().completions().createStreaming(ChatCompletionCreateParams.builder()
+        .model("openai/gpt-4o").addUserMessage("hello").build())) {
+      String text = stream.stream().flatMap(ch -> ch.choices().stream())
+          .map(ch -> ch.delta().content().orElse("")).collect(Collectors.joining());
+      assertThat(text).isEqualTo("Hello from fake");
+    }
+  }
+
+  @Test
+  void anthropicStreamingAndCountTokens() throws Exception {
+    f = new GatewayFixture(tmp);
+    f.store(storeJson("anthropic:key", apiKeyProfile("anthropic", API_KEY))).start();
+    StringBuilder text = new StringBuilder();
+    try (StreamResponse<RawMessageStreamEvent> s = f.anthropic().messages().createStreaming(hello("claude-opus-4-5"))) {
+      s.stream().forEach(e -> e.contentBlockDelta().ifPresent(d -> d.delta().text().ifPresent(t -> text.append(t.text()))));
+    }
+    assertThat(text).hasToString("Hello from fake");
+    long n = f.anthropic().messages().countTokens(MessageCountTokensParams.builder().model("claude-opus-4-5")
+        .addUserMessage("hello").build()).inputTokens();
+    assertThat(n).isEqualTo(42);
+    assertThat(f.provider.last().path()).isEqualTo("/v1/messages/count_tokens");
+  }
+
+  @Test
+  void wrongOrMissingGatewayTokenIs401InTheApisFormatAndIsNotLogged() throws Exception {
+    f = new GatewayFixture(tmp);
+    f.store(storeJson("anthropic:key", apiKeyProfile("anthropic", API_KEY))).start();
+    var wrong = com.anthropic.client.okhttp.AnthropicOkHttpClient.builder().baseUrl(f.url())
+        .apiKey("not-the-token-zzzz").maxRetries(0).build();
+    assertThatThrownBy(() -> wrong.messages().create(hello("claude-opus-4-5")))
+        .isInstanceOf(UnauthorizedException.class).hasMessageContaining("gateway token");
+    HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(f.url() + "/v1/chat/completions"))
+        .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).isEqualTo(401);
+    assertThat(r.body()).contains("\"error\":{\"message\"").contains("\"type\":\"authentication_error\"");
+    assertThat(f.provider.seen).isEmpty();
+    assertThat(f.log()).contains("401").doesNotContain("not-the-token-zzzz").doesNotContain(f.token());
+    // Bearer works as well as x-api-key, and the token file is private.
+    HttpResponse<String> ok = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(f.url() + "/v1/models"))
+        .header("authorization", "Bearer " + f.token()).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(ok.statusCode()).isEqualTo(200);
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(f.state.resolve(GatewayToken.FILE))))
+        .isEqualTo("rw-------");
+    assertThat(f.token()).matches("[0-9a-f]{64}");
+  }
+}

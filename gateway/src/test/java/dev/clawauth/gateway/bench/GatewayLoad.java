@@ -1,0 +1,196 @@
+package dev.clawauth.gateway.bench;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.clawauth.gateway.Gateway;
+import dev.clawauth.gateway.GatewaySettings;
+import dev.clawauth.oauth.OAuthRefresher;
+import dev.clawauth.state.Environment;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Load harness (not a test): requests/s and p50/p99 latency through the gateway versus the same
+ * fake provider called directly, at several concurrencies, streaming and not. Run with
+ * {@code gateway/bench/run.sh [seconds-per-run]}; prints a Markdown table.
+ */
+public final class GatewayLoad {
+  private static final byte[] MESSAGE = ("{\"id\":\"msg_1\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"m\","
+      + "\"content\":[{\"type\":\"text\",\"text\":\"Hello from the benchmark provider\"}],\"stop_reason\":\"end_turn\","
+      + "\"stop_sequence\":null,\"usage\":{\"input_tokens\":10,\"output_tokens\":6}}").getBytes(StandardCharsets.UTF_8);
+  private static final byte[][] EVENTS;
+
+  static {
+    String[] ev = {
+        "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"msg_1\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"m\",\"content\":[],\"usage\":{\"input_tokens\":10,\"output_tokens\":0}}}\n\n",
+        "event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}\n\n",
+        "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"Hello \"}}\n\n",
+        "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"world\"}}\n\n",
+        "event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":0}\n\n",
+        "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n"};
+    EVENTS = Arrays.stream(ev).map(s -> s.getBytes(StandardCharsets.UTF_8)).toArray(byte[][]::new);
+  }
+
+  private GatewayLoad() {}
+
+  record Result(double rps, double p50us, double p99us, long n, long errors, double cpuUsPerRequest) {}
+
+  public static void main(String[] args) throws Exception {
+    // Small SSE writes must not wait for the peer's delayed ACK (Nagle); set before any server starts.
+    System.setProperty("sun.net.httpserver.nodelay", "true");
+    double seconds = args.length > 0 ? Double.parseDouble(args[0]) : 5;
+    int[] concurrencies = args.length > 1 ? Arrays.stream(args[1].split(",")).mapToInt(Integer::parseInt).toArray()
+        : new int[] {1, 16, 64};
+    String modes = args.length > 2 ? args[2] : "json,stream";
+    HttpServer provider = fakeProvider();
+    Path tmp = Files.createTempDirectory("clawauth-gateway-bench");
+    Path state = tmp.resolve("state");
+    Files.createDirectories(state.resolve("agents/main/agent"));
+    String base = "http://127.0.0.1:" + provider.getAddress().getPort();
+    Files.writeString(state.resolve("openclaw.json"), "{ models: { providers: { anthropic: { baseUrl: '" + base + "' } } } }");
+    Files.writeString(state.resolve("agents/main/agent/auth-profiles.json"), "{\"version\":1,\"profiles\":{\"anthropic:bench\":"
+        + "{\"type\":\"api_key\",\"provider\":\"anthropic\",\"key\":\"sk-ant-api03-benchmark-key-0000000000\"}}}");
+    Environment env = new Environment(Map.of("OPENCLAW_STATE_DIR", state.toString()), tmp, tmp);
+    GatewaySettings settings = GatewaySettings.defaults().withPort(0)
+        .withLimits(GatewaySettings.DEFAULT_MAX_BODY, Duration.ofSeconds(30), 1024, Duration.ofSeconds(60));
+    try (Gateway gateway = Gateway.start(env, settings, OAuthRefresher.STORED_ONLY, Clock.systemUTC(),
+        new PrintStream(OutputStream.nullOutputStream()))) {
+      String gw = "http://127.0.0.1:" + gateway.port();
+      String token = gateway.token().value();
+      System.out.printf("JDK %s, %d CPUs, load average %.1f at start, %.0f s per run%n%n", Runtime.version(),
+          Runtime.getRuntime().availableProcessors(),
+          java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(), seconds);
+      System.out.println("| mode | concurrency | direct req/s | gateway req/s | ratio | direct p50/p99 (µs) | gateway p50/p99 (µs) | added p50/p99 (µs) | CPU µs/req direct / gateway |");
+      System.out.println("|---|---|---|---|---|---|---|---|---|");
+      for (boolean stream : new boolean[] {false, true}) {
+        if (!modes.contains(stream ? "stream" : "json")) {
+          continue;
+        }
+        for (int c : concurrencies) {
+          run(base, "", stream, c, Math.min(2, seconds)); // warm-up
+          run(gw, token, stream, c, Math.min(2, seconds));
+          Result d = run(base, "", stream, c, seconds);
+          Result g = run(gw, token, stream, c, seconds);
+          System.out.printf("| %s | %d | %.0f | %.0f | %.0f%% | %.0f / %.0f | %.0f / %.0f | %.0f / %.0f | %.0f / %.0f |%n",
+              stream ? "stream" : "json", c, d.rps, g.rps, 100 * g.rps / d.rps, d.p50us, d.p99us, g.p50us, g.p99us,
+              g.p50us - d.p50us, g.p99us - d.p99us, d.cpuUsPerRequest, g.cpuUsPerRequest);
+          if (d.errors + g.errors > 0) {
+            System.out.printf("  (errors: direct %d, gateway %d)%n", d.errors, g.errors);
+          }
+        }
+      }
+    } finally {
+      provider.stop(0);
+    }
+  }
+
+  private static Result run(String base, String token, boolean stream, int concurrency, double seconds)
+      throws Exception {
+    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+        .executor(Executors.newVirtualThreadPerTaskExecutor()).build();
+    byte[] body = ("{\"model\":\"claude-opus-4-5\",\"max_tokens\":64,\"stream\":" + stream
+        + ",\"messages\":[{\"role\":\"user\",\"content\":\"Hello\"}]}").getBytes(StandardCharsets.UTF_8);
+    HttpRequest req = HttpRequest.newBuilder(URI.create(base + "/v1/messages"))
+        .header("content-type", "application/json").header("anthropic-version", "2023-06-01")
+        .header("x-api-key", token.isEmpty() ? "direct" : token)
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+    long[][] lat = new long[concurrency][];
+    int[] counts = new int[concurrency];
+    AtomicLong errors = new AtomicLong();
+    AtomicBoolean stop = new AtomicBoolean();
+    Thread[] workers = new Thread[concurrency];
+    var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    long cpu0 = os.getProcessCpuTime();
+    long start = System.nanoTime();
+    for (int i = 0; i < concurrency; i++) {
+      int w = i;
+      lat[w] = new long[1 << 16];
+      workers[w] = Thread.ofVirtual().start(() -> {
+        byte[] sink = new byte[8192];
+        while (!stop.get()) {
+          long t0 = System.nanoTime();
+          try {
+            HttpResponse<InputStream> r = http.send(req, HttpResponse.BodyHandlers.ofInputStream());
+            try (InputStream in = r.body()) {
+              while (in.read(sink) >= 0) {
+                // drain
+              }
+            }
+            if (r.statusCode() != 200) {
+              errors.incrementAndGet();
+              continue;
+            }
+          } catch (IOException | InterruptedException e) {
+            errors.incrementAndGet();
+            continue;
+          }
+          long d = System.nanoTime() - t0;
+          if (counts[w] == lat[w].length) {
+            lat[w] = Arrays.copyOf(lat[w], lat[w].length * 2);
+          }
+          lat[w][counts[w]++] = d;
+        }
+      });
+    }
+    Thread.sleep((long) (seconds * 1000));
+    stop.set(true);
+    for (Thread t : workers) {
+      t.join();
+    }
+    double elapsed = (System.nanoTime() - start) / 1e9;
+    long cpu = os.getProcessCpuTime() - cpu0;
+    int n = Arrays.stream(counts).sum();
+    long[] all = new long[n];
+    int k = 0;
+    for (int i = 0; i < concurrency; i++) {
+      System.arraycopy(lat[i], 0, all, k, counts[i]);
+      k += counts[i];
+    }
+    Arrays.sort(all);
+    http.close();
+    return new Result(n / elapsed, n == 0 ? 0 : all[n / 2] / 1e3, n == 0 ? 0 : all[(int) Math.min(n - 1, n * 0.99)] / 1e3,
+        n, errors.get(), n == 0 ? 0 : cpu / 1e3 / n);
+  }
+
+  private static HttpServer fakeProvider() throws IOException {
+    HttpServer s = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1024);
+    s.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+    s.createContext("/", ex -> {
+      byte[] in = ex.getRequestBody().readAllBytes();
+      boolean stream = new String(in, StandardCharsets.UTF_8).contains("\"stream\":true");
+      if (stream) {
+        ex.getResponseHeaders().set("content-type", "text/event-stream");
+        ex.sendResponseHeaders(200, 0);
+        OutputStream out = ex.getResponseBody();
+        for (byte[] e : EVENTS) {
+          out.write(e);
+          out.flush();
+        }
+      } else {
+        ex.getResponseHeaders().set("content-type", "application/json");
+        ex.sendResponseHeaders(200, MESSAGE.length);
+        ex.getResponseBody().write(MESSAGE);
+      }
+      ex.close();
+    });
+    s.start();
+    return s;
+  }
+}
