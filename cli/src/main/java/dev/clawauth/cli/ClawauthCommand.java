@@ -13,6 +13,8 @@ import picocli.CommandLine.Spec;
     commandListHeading = "%nCommands:%n",
     subcommands = {
         ModelsCommand.class,
+        AgentsCommand.class,
+        OnboardCommand.class,
         picocli.CommandLine.HelpCommand.class,
     })
 public final class ClawauthCommand implements Runnable {

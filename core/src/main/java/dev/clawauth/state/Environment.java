@@ -12,7 +12,10 @@ import java.util.Optional;
 public record Environment(Map<String, String> vars, Path home, Path workingDir) {
 
   public static Environment system() {
-    return new Environment(System.getenv(), Path.of(System.getProperty("user.home")),
+    // $HOME first, as OpenClaw (node's os.homedir()) does; the JVM's user.home ignores it.
+    String home = System.getenv("HOME");
+    return new Environment(System.getenv(),
+        Path.of(home == null || home.isBlank() ? System.getProperty("user.home") : home),
         Path.of("").toAbsolutePath());
   }
 
