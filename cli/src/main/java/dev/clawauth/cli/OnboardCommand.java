@@ -97,6 +97,9 @@ public final class OnboardCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     out = spec.commandLine().getOut();
+    if (model != null && !model.strip().matches("[^/\\s]+/\\S+")) {
+      throw new CliException("Invalid --model \"" + model.strip() + "\": use <provider>/<model>, e.g. anthropic/claude-opus-4-5.");
+    }
     AgentContext ctx = agent.open();
     ctx.store().readFile();
     boolean terminal = Tty.stdinIsTerminal();

@@ -21,9 +21,15 @@ import org.jline.terminal.TerminalBuilder;
 final class Prompts implements AutoCloseable {
   private final Terminal terminal;
   private final LineReader reader;
+  private final Attributes original;
 
   private Prompts(Terminal terminal) {
     this.terminal = terminal;
+    this.original = terminal.getAttributes();
+    // No echo between prompts either: keys typed ahead (a paste before the prompt is drawn) stay hidden.
+    Attributes quiet = new Attributes(original);
+    quiet.setLocalFlag(Attributes.LocalFlag.ECHO, false);
+    terminal.setAttributes(quiet);
     this.reader = LineReaderBuilder.builder().terminal(terminal)
         .option(LineReader.Option.DISABLE_EVENT_EXPANSION, true)
         .variable(LineReader.DISABLE_HISTORY, true)
@@ -129,6 +135,7 @@ final class Prompts implements AutoCloseable {
   @Override
   public void close() {
     try {
+      terminal.setAttributes(original);
       terminal.close();
     } catch (IOException ignored) {
       // Closing restores the terminal; nothing else to do if that fails.

@@ -24,6 +24,7 @@ final class PtySession implements AutoCloseable {
   private final Process process;
   private final ByteArrayOutputStream seen = new ByteArrayOutputStream();
   private final Thread pump;
+  private int cursor;
 
   private PtySession(Process process) {
     this.process = process;
@@ -71,17 +72,22 @@ final class PtySession implements AutoCloseable {
     return new PtySession(pb.start());
   }
 
-  /** Waits until the terminal has shown {@code text}; fails with everything shown so far. */
+  /**
+   * Waits until the terminal shows {@code text} after the previous match (as expect(1) does);
+   * fails with everything shown so far.
+   */
   PtySession expect(String text) throws InterruptedException {
     long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     synchronized (seen) {
-      while (!seen.toString(StandardCharsets.UTF_8).contains(text)) {
+      int at;
+      while ((at = seen.toString(StandardCharsets.UTF_8).indexOf(text, cursor)) < 0) {
         long left = end - System.nanoTime();
         if (left <= 0) {
           throw new AssertionError("terminal never showed \"" + text + "\"; it showed:\n" + screen());
         }
         seen.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
       }
+      cursor = at + text.length();
     }
     return this;
   }
