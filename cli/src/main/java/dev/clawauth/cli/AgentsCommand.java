@@ -42,6 +42,9 @@ public final class AgentsCommand implements Runnable {
     Path workspace;
     @Option(names = "--non-interactive", description = "Never prompt; the workspace defaults to ~/clawd-<id>.")
     boolean nonInteractive;
+    @Option(names = "--copy-auth-from", paramLabel = "<agent>",
+        description = "Copy that agent's auth profiles into the new one (by default nothing is copied).")
+    String copyFrom;
     @Option(names = "--json", description = "Print a JSON summary.")
     boolean json;
 
@@ -49,6 +52,14 @@ public final class AgentsCommand implements Runnable {
     public Integer call() throws Exception {
       Environment env = Environment.system();
       String agentId = AgentIds.validate(id);
+      if (copyFrom != null) {
+        // Checked before anything is written: a bad source must not leave a half-made agent.
+        String from = AgentIds.validate(copyFrom);
+        var source = dev.clawauth.AgentContext.open(env, from, Clock.systemUTC());
+        if (source.store().read().profiles().isEmpty()) {
+          throw new CliException("Agent \"" + from + "\" has no auth profiles to copy (" + source.store().path() + ").");
+        }
+      }
       Path defaultWs = env.home().resolve("clawd-" + agentId);
       Path ws = workspace;
       if (ws == null && !nonInteractive) {
@@ -65,6 +76,8 @@ public final class AgentsCommand implements Runnable {
       }
       ws = ws.toString().startsWith("~") ? env.expand(ws.toString()) : ws;
       Agents.Added a = Agents.add(env, agentId, ws);
+      List<String> copied = copyFrom == null ? List.of()
+          : Agents.copyAuth(env, copyFrom, a.id(), Clock.systemUTC());
       PrintWriter out = spec.commandLine().getOut();
       if (json) {
         ObjectNode n = Json.object();
@@ -73,14 +86,19 @@ public final class AgentsCommand implements Runnable {
         n.put("agentDir", a.agentDir().toString());
         n.put("sessionsDir", a.sessionsDir().toString());
         n.put("configPath", a.configPath().toString());
+        copied.forEach(n.putArray("copiedProfiles")::add);
         out.print(JsonText.pretty(n));
       } else {
         out.println("Updated " + a.configPath());
         out.println("Agent: " + a.id());
         out.println("Workspace: " + a.workspace());
         out.println("Agent dir: " + a.agentDir());
-        out.println("No credentials were copied. Add one with `clawauth onboard --agent " + a.id()
-            + "` or `clawauth models auth paste-token --provider anthropic --agent " + a.id() + "`.");
+        if (copyFrom != null) {
+          out.println("Copied auth profiles from " + AgentIds.validate(copyFrom) + ": " + String.join(", ", copied));
+        } else {
+          out.println("No credentials were copied. Add one with `clawauth onboard --agent " + a.id()
+              + "` or `clawauth models auth paste-token --provider anthropic --agent " + a.id() + "`.");
+        }
       }
       out.flush();
       return 0;

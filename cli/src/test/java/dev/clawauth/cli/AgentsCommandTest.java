@@ -53,6 +53,23 @@ final class AgentsCommandTest {
   }
 
   @Test
+  void copyingCredentialsOnlyWhenAskedFor() throws Exception {
+    Map<String, String> before = snapshot(state);
+    var empty = cli.run("agents", "add", "work", "--non-interactive", "--copy-auth-from", "main");
+    assertRefused(empty);
+    assertThat(empty.stderr()).contains("has no auth profiles to copy");
+    assertThat(snapshot(state)).isEqualTo(before);
+
+    cli.runWithInput(PasteTokenCommandTest.TOKEN, "models", "auth", "paste-token", "--provider", "anthropic");
+    var r = cli.run("agents", "add", "work", "--non-interactive", "--copy-auth-from", "main");
+    assertThat(r.exitCode()).as(r.toString()).isZero();
+    assertThat(r.stdout()).contains("Copied auth profiles from main: anthropic:manual");
+    StateFiles.assertNoSecret(r, PasteTokenCommandTest.TOKEN);
+    assertThat(json(store(state, "work")).path("profiles")).isEqualTo(json(store(state, "main")).path("profiles"));
+    assertThat(StateFiles.posixMode(store(state, "work"))).isEqualTo("rw-------");
+  }
+
+  @Test
   void nonInteractiveDefaultsTheWorkspace() throws Exception {
     var r = cli.run("agents", "add", "ops", "--non-interactive");
     assertThat(r.exitCode()).as(r.toString()).isZero();

@@ -79,6 +79,36 @@ public final class Agents {
     return new Added(id, ws, agentDir, sessions, paths.configPath());
   }
 
+  /**
+   * Copies every readable profile of agent {@code fromId} into agent {@code toId}'s store (only when
+   * asked: agents are isolated by default). Profiles already under the same id are left alone.
+   *
+   * @return the ids copied
+   */
+  public static List<String> copyAuth(Environment env, String fromId, String toId, Clock clock)
+      throws IOException, JsonFileException {
+    AgentContext from = AgentContext.open(env, AgentIds.validate(fromId), clock);
+    AgentContext to = AgentContext.open(env, AgentIds.validate(toId), clock);
+    if (from.agentDir().equals(to.agentDir())) {
+      throw new IllegalArgumentException("Cannot copy auth from agent \"" + fromId + "\" into itself.");
+    }
+    var source = from.store().read().profiles();
+    if (source.isEmpty()) {
+      throw new IllegalArgumentException("Agent \"" + from.agentId() + "\" has no auth profiles to copy ("
+          + from.store().path() + ").");
+    }
+    return to.store().update(doc -> {
+      List<String> copied = new ArrayList<>();
+      source.forEach((id, credential) -> {
+        if (!doc.hasProfileId(id)) {
+          doc.putProfile(id, credential);
+          copied.add(id);
+        }
+      });
+      return copied;
+    });
+  }
+
   /** The configured agents, the default one, and agent dirs found on disk, each with its profile count. */
   public static List<AgentEntry> list(Environment env, Clock clock) throws IOException, JsonFileException {
     StatePaths paths = StatePaths.resolve(env);
