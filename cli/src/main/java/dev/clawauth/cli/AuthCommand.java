@@ -5,7 +5,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 @Command(name = "auth", description = "Manage model auth profiles.",
-    subcommands = {OrderCommand.class, PasteTokenCommand.class, PasteApiKeyCommand.class,
+    subcommands = {OrderCommand.class, AddCommand.class, PasteTokenCommand.class, PasteApiKeyCommand.class,
         SetupTokenCommand.class, ListCommand.class, RemoveCommand.class})
 public final class AuthCommand implements Runnable {
   @Spec

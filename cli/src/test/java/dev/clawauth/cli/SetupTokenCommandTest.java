@@ -44,6 +44,14 @@ final class SetupTokenCommandTest {
   }
 
   @Test
+  void authAddNeedsATerminal() throws Exception {
+    var r = cli.runWithInput(TOKEN, "models", "auth", "add");
+    assertRefused(r, TOKEN);
+    assertThat(r.stderr()).contains("paste-token --provider <id>");
+    assertThat(Files.exists(state)).isFalse();
+  }
+
+  @Test
   void otherProvidersAreSentToPasteToken() throws Exception {
     var r = cli.runWithInput(TOKEN, "models", "auth", "setup-token", "--provider", "openai");
     assertRefused(r, TOKEN);

@@ -98,6 +98,19 @@ final class TerminalPromptTest {
   }
 
   @Test
+  void authAddChoosesAndDelegates() throws Exception {
+    try (PtySession t = PtySession.start(home, state, Map.of(), "models", "auth", "add", "--agent", "side")) {
+      t.expect("What do you want to add?").expect("3. Paste an API key");
+      t.type(PtySession.DOWN).type(PtySession.DOWN).type(PtySession.ENTER);
+      t.expect("Provider id [anthropic]: ").type("openrouter" + PtySession.ENTER);
+      t.expect("Paste API key for openrouter (input hidden): ").type(OPENROUTER + PtySession.ENTER);
+      assertThat(t.waitFor()).as(t.screen()).isZero();
+      assertThat(t.screen()).contains("Auth profile: openrouter:default (openrouter/api_key)").doesNotContain(OPENROUTER);
+    }
+    assertThat(json(store(state, "side")).path("profiles").path("openrouter:default").path("key").asText()).isEqualTo(OPENROUTER);
+  }
+
+  @Test
   void removeAsksOnTheTerminal() throws Exception {
     var cli = new ClawauthProcess(home, state);
     cli.runWithInput(PasteTokenCommandTest.TOKEN, "models", "auth", "paste-token", "--provider", "anthropic");
