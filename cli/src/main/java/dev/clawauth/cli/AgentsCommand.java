@@ -31,8 +31,8 @@ public final class AgentsCommand implements Runnable {
   }
 
   @Command(name = "add", description = {
-      "Add a new isolated agent: writes it to the config's agents.list and creates its agent and",
-      "sessions directories. Copies no credentials."})
+      "Add a new isolated agent (no credentials are copied).",
+      "Writes it to the config's agents.list and creates its agent and sessions directories."})
   static final class Add implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -25,8 +25,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "onboard", sortOptions = false, description = {
-    "Set up model credentials for an agent: choose the auth method, store the credential, set the",
-    "default model, and show `models status`. Interactive on a terminal; for scripts:",
+    "Set up an agent's model credential (wizard, or --non-interactive).",
+    "Chooses the auth method, stores the credential, sets the default model and shows",
+    "`models status`. Interactive on a terminal; for scripts:",
     "  clawauth onboard --non-interactive --anthropic-api-key <key>",
     "The choice is inferred from the key given. Re-running never destroys a profile: a different",
     "secret under the same profile id is refused unless --force is given.",

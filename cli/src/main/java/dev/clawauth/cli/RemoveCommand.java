@@ -22,8 +22,9 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "remove", description = {
-    "Delete an auth profile and every reference to it (order, lastGood, usage stats), and its",
-    "config auth.profiles entry when no other agent has a profile of that id.",
+    "Delete an auth profile and every reference to it.",
+    "Also removes order, lastGood and usage entries, and the config's auth.profiles entry",
+    "when no other agent has a profile of that id.",
     "Asks first on a terminal; without one, --yes is required."})
 public final class RemoveCommand implements Callable<Integer> {
   @Spec
