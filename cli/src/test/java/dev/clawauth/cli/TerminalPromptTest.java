@@ -83,6 +83,21 @@ final class TerminalPromptTest {
   }
 
   @Test
+  void wizardOffersCodexAndNamesTheLoginCommandWhenThisBuildHasNone() throws Exception {
+    var help = new ClawauthProcess(home, state).run("models", "auth", "--help");
+    assumeTrue(!help.stdout().contains("\n  login "), "this build has `models auth login`; the wizard runs it instead");
+    try (PtySession t = PtySession.start(home, state, Map.of(), "onboard", "--agent", "work")) {
+      t.expect("8. Skip").type("3");
+      t.expect("> 3. OpenAI Codex").type(PtySession.ENTER);
+      t.expect("run `clawauth models auth login --provider openai-codex --agent work`");
+      t.expect("Default model for your agents?").expect("Enter another model id").type(PtySession.ENTER);
+      assertThat(t.waitFor()).as(t.screen()).isZero();
+      assertThat(t.screen()).contains("(unchanged)");
+    }
+    assertThat(Files.exists(store(state, "work"))).isFalse();
+  }
+
+  @Test
   void wizardAsksBeforeReplacingADifferentKey() throws Exception {
     var cli = new ClawauthProcess(home, state);
     assertThat(cli.run("onboard", "--non-interactive", "--anthropic-api-key", OnboardCommandTest.KEY).exitCode()).isZero();
