@@ -5,7 +5,8 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 @Command(name = "auth", description = "Manage model auth profiles.",
-    subcommands = {OrderCommand.class, LoginCommand.class, RefreshCommand.class})
+    subcommands = {OrderCommand.class, AddCommand.class, PasteTokenCommand.class, PasteApiKeyCommand.class,
+        SetupTokenCommand.class, ListCommand.class, RemoveCommand.class, LoginCommand.class, RefreshCommand.class})
 public final class AuthCommand implements Runnable {
   @Spec
   CommandSpec spec;

@@ -8,11 +8,14 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "clawauth",
     mixinStandardHelpOptions = true,
+    scope = ScopeType.INHERIT,
     versionProvider = Version.class,
     description = "Model credentials for OpenClaw agents: store, choose, refresh, and report on them.",
     commandListHeading = "%nCommands:%n",
     subcommands = {
         ModelsCommand.class,
+        AgentsCommand.class,
+        OnboardCommand.class,
         DoctorCommand.class,
         GatewayCommand.class,
         ChatCommand.class,

@@ -12,7 +12,7 @@ public final class FixCommands {
     String p = Providers.normalize(provider);
     String agent = agentId.equals("main") ? "" : " --agent " + agentId;
     return switch (p) {
-      case "anthropic" -> "Run `clawauth onboard --anthropic-api-key <key>" + agent
+      case "anthropic" -> "Run `clawauth onboard --non-interactive --anthropic-api-key <key>" + agent
           + "` (API key), or `claude setup-token` then `clawauth models auth paste-token --provider anthropic"
           + agent + "` (subscription).";
       case "openai-codex" -> "Run `clawauth models auth login --provider openai-codex" + agent + "`.";

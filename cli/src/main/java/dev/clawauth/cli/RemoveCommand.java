@@ -1,0 +1,106 @@
+package dev.clawauth.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.clawauth.AgentContext;
+import dev.clawauth.agents.AgentEntry;
+import dev.clawauth.agents.Agents;
+import dev.clawauth.config.ConfigFile;
+import dev.clawauth.json.JsonFileException;
+import dev.clawauth.state.Environment;
+import dev.clawauth.store.AuthStore;
+import dev.clawauth.store.Credential;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(name = "remove", description = {
+    "Delete an auth profile and every reference to it.",
+    "Also removes order, lastGood and usage entries, and the config's auth.profiles entry",
+    "when no other agent has a profile of that id.",
+    "Asks first on a terminal; without one, --yes is required."})
+public final class RemoveCommand implements Callable<Integer> {
+  @Spec
+  CommandSpec spec;
+  @Mixin
+  AgentOption agent;
+  @Parameters(paramLabel = "<profileId>", description = "The profile id (see `clawauth models auth list`).")
+  String profileId;
+  @Option(names = {"--yes", "-y"}, description = "Do not ask for confirmation.")
+  boolean yes;
+
+  @Override
+  public Integer call() throws Exception {
+    AgentContext ctx = agent.open();
+    String id = profileId.strip();
+    var doc = ctx.store().readFile();
+    if (!doc.hasProfileId(id)) {
+      throw new CliException("Auth profile \"" + id + "\" not found in " + ctx.agentDir()
+          + ". See `clawauth models auth list" + (agent.agentId == null ? "" : " --agent " + ctx.agentId()) + "`.");
+    }
+    Optional<Credential> c = doc.profile(id);
+    String what = c.map(x -> x.provider() + "/" + x.type()).orElse("unreadable profile");
+    if (!yes) {
+      if (!Tty.stdinIsTerminal()) {
+        throw new CliException("Refusing to remove " + id + " without confirmation (no terminal to ask on);"
+            + " re-run with --yes.");
+      }
+      try (Prompts p = Prompts.open()) {
+        if (!p.confirm("Remove auth profile " + id + " (" + what + ") from " + ctx.agentDir() + "?", false)) {
+          throw new CliException("Not removed.");
+        }
+      }
+    }
+    boolean removed = ctx.store().update(d -> d.removeProfile(id));
+    if (!removed) {
+      throw new CliException("Auth profile \"" + id + "\" was removed by another process meanwhile.");
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    out.println("Removed auth profile: " + id + " (" + what + ") from " + ctx.store().path());
+    List<String> others = otherAgentsHolding(ctx, id);
+    if (others.isEmpty()) {
+      boolean[] changed = {false};
+      if (ctx.config().exists()) {
+        ConfigFile.update(ctx.paths().configPath(), root -> {
+          if (root.path("auth").path("profiles") instanceof ObjectNode profiles && profiles.has(id)) {
+            profiles.remove(id);
+            changed[0] = true;
+          }
+        });
+      }
+      if (changed[0]) {
+        out.println("Updated " + ctx.paths().configPath() + " (removed auth.profiles entry)");
+      }
+    } else {
+      out.println("Kept the config's auth.profiles entry: agent(s) " + String.join(", ", others)
+          + " still have a profile " + id + ".");
+    }
+    out.flush();
+    return 0;
+  }
+
+  private static List<String> otherAgentsHolding(AgentContext ctx, String id) throws Exception {
+    List<String> out = new ArrayList<>();
+    for (AgentEntry a : Agents.list(Environment.system(), ctx.clock())) {
+      if (a.agentDir().equals(ctx.agentDir())) {
+        continue;
+      }
+      try {
+        if (new AuthStore(ctx.paths().storePath(a.agentDir())).readFile().hasProfileId(id)) {
+          out.add(a.id());
+        }
+      } catch (JsonFileException unreadable) {
+        // An unreadable store may hold it: keep the config entry rather than guess.
+        out.add(a.id() + " (unreadable store)");
+      }
+    }
+    return out;
+  }
+}
