@@ -10,7 +10,7 @@ clawauth_java_major() {
 clawauth_find_jdk() {
   local root=$1 cache="$1/.cache/java-home" candidate major
   if [ -f "$cache" ]; then
-    candidate=$(cat "$cache")
+    read -r candidate < "$cache" || true
     if [ -x "$candidate/bin/java" ] && { [ -z "${JAVA_HOME:-}" ] || [ "$JAVA_HOME" = "$candidate" ]; }; then
       printf '%s\n' "$candidate"; return 0
     fi
