@@ -7,6 +7,7 @@
 # Prints median and max wall time and the peak RSS (largest maximum resident set of any run).
 # Wall time comes from hyperfine when it is installed, else from this script's own loop; RSS from
 # /usr/bin/time (GNU time), else from sampling /proc/<pid>/status VmHWM (a lower bound).
+# BENCH_TIMER=loop uses the own loop even when hyperfine is installed.
 set -euo pipefail
 root=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
 runs=${1:-30}
@@ -41,10 +42,10 @@ median_max() { # reads numbers (ms), prints "median max"
   sort -n | awk '{a[NR]=$1} END {m = (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2; printf "%.1f %.1f\n", m, a[NR]}'
 }
 
-rss_of() { # runs the command once, prints its peak RSS in KiB
+rss_of() { # runs the command once, prints its peak RSS in KiB (and, with GNU time, CPU ms)
   if [ -x /usr/bin/time ]; then
-    /usr/bin/time -f '%M' -o "$work/rss" "${run[@]}" >/dev/null 2>&1 || true
-    tail -n 1 "$work/rss"
+    /usr/bin/time -f '%M %U %S' -o "$work/rss" "${run[@]}" >/dev/null 2>&1 || true
+    tail -n 1 "$work/rss" | awk '{print $1; printf "%.0f\n", ($2 + $3) * 1000 > "/dev/stderr"}' 2>>"$work/cpus"
   else
     "${run[@]}" >/dev/null 2>&1 & local pid=$! hwm=0 v
     while kill -0 "$pid" 2>/dev/null; do
@@ -58,7 +59,7 @@ rss_of() { # runs the command once, prints its peak RSS in KiB
 }
 
 : > "$work/times"
-if command -v hyperfine >/dev/null 2>&1; then
+if [ "${BENCH_TIMER:-}" != loop ] && command -v hyperfine >/dev/null 2>&1; then
   timer=hyperfine
   hyperfine -N --warmup 2 --runs "$runs" --export-json "$work/h.json" --style none \
     "$(printf '%q ' "${run[@]}")" >/dev/null
@@ -77,10 +78,16 @@ fi
 read -r median max < <(median_max < "$work/times")
 
 : > "$work/rsss"
+: > "$work/cpus"
 rss_runs=$(( runs < 20 ? runs : 20 ))
 for _ in $(seq 1 "$rss_runs"); do rss_of >> "$work/rsss"; done
 read -r rss_median rss_max < <(median_max < "$work/rsss")
 rss_method=$([ -x /usr/bin/time ] && echo "/usr/bin/time %M" || echo "/proc VmHWM sampling")
+cpu=""
+if [ -s "$work/cpus" ]; then
+  read -r cpu_median cpu_max < <(median_max < "$work/cpus")
+  cpu=$(printf 'median %.0f ms, max %.0f ms (user+sys, less sensitive to other load than wall time)' "$cpu_median" "$cpu_max")
+fi
 
 printf 'command:   %s models status --check (50 profiles, warm)\n' "${cmd[*]}"
 printf 'machine:   %s cores, %s, %s\n' "$(nproc)" "$(uname -sr)" \
@@ -90,3 +97,5 @@ printf 'wall:      median %.0f ms, max %.0f ms\n' "$median" "$max"
 printf 'peak RSS:  max %.1f MiB, median %.1f MiB (%s runs, %s)\n' \
   "$(awk -v k="$rss_max" 'BEGIN {print k / 1024}')" "$(awk -v k="$rss_median" 'BEGIN {print k / 1024}')" \
   "$rss_runs" "$rss_method"
+[ -n "$cpu" ] && printf 'CPU:       %s\n' "$cpu"
+printf 'load:      %s (1-min load average at the end)\n' "$(cut -d' ' -f1 /proc/loadavg)"

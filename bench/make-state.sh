@@ -5,7 +5,7 @@ set -euo pipefail
 state=${1:?usage: $0 DIR}
 mkdir -p "$state/agents/main/agent"
 chmod 700 "$state" "$state/agents" "$state/agents/main" "$state/agents/main/agent"
-# 50 profiles: 20 API keys, 15 tokens that expire in 30 days, 15 OAuth with refresh tokens; an
+# 50 profiles: 20 API keys, 15 tokens and 15 OAuth (with refresh tokens) that expire in 30 days; an
 # order, lastGood and usage stats with a cooldown. Every provider in use is usable, so the
 # command exits 0 and a failed run shows up as an error, not as a fast run.
 now_ms=$(( $(date +%s) * 1000 ))
@@ -21,7 +21,7 @@ now_ms=$(( $(date +%s) * 1000 ))
     printf '%s    "anthropic:token%02d": {\n      "type": "token",\n      "provider": "anthropic",\n      "token": "sk-ant-oat01-FAKEFAKEFAKEFAKE%08d",\n      "expires": %d\n    }' "$sep" "$i" "$i" $((now_ms + 30 * 86400000))
   done
   for i in $(seq 1 15); do
-    printf '%s    "openai-codex:oauth%02d": {\n      "type": "oauth",\n      "provider": "openai-codex",\n      "access": "eyFAKEACCESSFAKEACCESS%08d",\n      "refresh": "FAKEREFRESHFAKEREFRESH%08d",\n      "expires": %d,\n      "accountId": "acct-%02d",\n      "email": "user%02d@example.invalid"\n    }' "$sep" "$i" "$i" "$i" $((now_ms + 3600000)) "$i" "$i"
+    printf '%s    "openai-codex:oauth%02d": {\n      "type": "oauth",\n      "provider": "openai-codex",\n      "access": "eyFAKEACCESSFAKEACCESS%08d",\n      "refresh": "FAKEREFRESHFAKEREFRESH%08d",\n      "expires": %d,\n      "accountId": "acct-%02d",\n      "email": "user%02d@example.invalid"\n    }' "$sep" "$i" "$i" "$i" $((now_ms + 30 * 86400000)) "$i" "$i"
   done
   printf '\n  },\n  "order": {\n    "anthropic": [\n      "anthropic:token01",\n      "anthropic:key03"\n    ]\n  },\n'
   printf '  "lastGood": {\n    "anthropic": "anthropic:token01"\n  },\n'

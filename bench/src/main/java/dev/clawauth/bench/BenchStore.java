@@ -23,7 +23,7 @@ final class BenchStore {
       s.append(sep).append(String.format("    \"openai-codex:oauth%02d\": { \"type\": \"oauth\", \"provider\":"
           + " \"openai-codex\", \"access\": \"eyFAKEACCESSFAKEACCESS%08d\", \"refresh\":"
           + " \"FAKEREFRESHFAKEREFRESH%08d\", \"expires\": %d, \"accountId\": \"acct-%02d\","
-          + " \"email\": \"user%02d@example.invalid\" }", i, i, i, now + 3_600_000L, i, i));
+          + " \"email\": \"user%02d@example.invalid\" }", i, i, i, now + 30 * 86_400_000L, i, i));
     }
     s.append("\n  },\n  \"order\": { \"anthropic\": [\"anthropic:token01\", \"anthropic:key03\"] },\n")
         .append("  \"lastGood\": { \"anthropic\": \"anthropic:token01\" },\n")
