@@ -10,7 +10,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The real OpenClaw 2026.1 CLI ({@code clawdbot} 2026.1.24-3), installed by
- * {@code /work/shared/tools/install-clawdbot-2026.1.sh DIR} and named by {@code CLAWDBOT_BIN}.
+ * {@code .ci/install-clawdbot-2026.1.sh DIR} and named by {@code CLAWDBOT_BIN}.
  * It reads {@code CLAWDBOT_STATE_DIR}; HOME is a temp dir so nothing of the user's leaks in.
  */
 final class Clawdbot {

@@ -33,7 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @EnabledIfEnvironmentVariable(named = "CLAWDBOT_BIN", matches = ".+",
     disabledReason = "CLAWDBOT_BIN is not set: install the 2026.1 CLI with "
-        + "/work/shared/tools/install-clawdbot-2026.1.sh DIR and export CLAWDBOT_BIN=DIR/clawdbot")
+        + ".ci/install-clawdbot-2026.1.sh DIR and export CLAWDBOT_BIN=DIR/clawdbot")
 class OpenClawInteropTest {
   static final String TOKEN = "sk-ant-oat01-FAKEFAKEFAKEFAKEFAKEFAKEFAKEFAKEFAKEFAKEFAKEFAKEFAKEFAKEFAKEFAKEFAKEFAKEFAKEFAKE";
 
