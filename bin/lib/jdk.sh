@@ -10,7 +10,7 @@ clawauth_java_major() {
 clawauth_find_jdk() {
   local root=$1 cache="$1/.cache/java-home" candidate major
   if [ -f "$cache" ]; then
-    candidate=$(cat "$cache")
+    read -r candidate < "$cache" || true
     if [ -x "$candidate/bin/java" ] && { [ -z "${JAVA_HOME:-}" ] || [ "$JAVA_HOME" = "$candidate" ]; }; then
       printf '%s\n' "$candidate"; return 0
     fi
@@ -25,10 +25,69 @@ clawauth_find_jdk() {
     [ -x "$candidate/bin/java" ] || continue
     major=$(clawauth_java_major "$candidate")
     if [ -n "$major" ] && [ "$major" -ge 21 ]; then
-      mkdir -p "$root/.cache" && printf '%s\n' "$candidate" > "$cache"
+      { mkdir -p "$root/.cache" && printf '%s\n' "$candidate" > "$cache"; } 2>/dev/null || true
       printf '%s\n' "$candidate"; return 0
     fi
   done
   echo "clawauth: no JDK 21 or newer found (looked at JAVA_HOME, java on PATH, /usr/lib/jvm/*). Install one or set JAVA_HOME." >&2
   return 1
+}
+
+# The feature release of a JDK from its `release` file, without starting it (0 if unknown).
+clawauth_jdk_release_major() {
+  local line v
+  if [ -r "$1/release" ]; then
+    while IFS= read -r line; do
+      case "$line" in
+        JAVA_VERSION=*) v=${line#JAVA_VERSION=}; v=${v//\"/}; v=${v#1.}; printf '%s\n' "${v%%[!0-9]*}"; return 0 ;;
+      esac
+    done < "$1/release"
+  fi
+  echo 0
+}
+
+# Makes the AOT cache $3 for jar $2 with JDK $1 and JVM options $4..., in the background: a
+# training run of `models status --check` on a throw-away state dir (so the user's files and
+# output are never involved), then the cache is assembled and renamed into place. One trainer
+# at a time (a guard dir, forgotten after 10 minutes); older caches of this kind are removed.
+clawauth_train_aot() {
+  local jdk=$1 jar=$2 aot=$3
+  shift 3
+  local dir guard
+  dir=$(dirname "$aot")
+  guard="$aot.training"
+  if [ -n "$(find "$guard" -maxdepth 0 -mmin +10 2>/dev/null)" ]; then rm -rf "$guard" 2>/dev/null || true; fi
+  mkdir "$guard" 2>/dev/null || return 0
+  (
+    work=$(mktemp -d "$guard/work.XXXXXX") || exit 0
+    trap 'rm -rf "$guard"' EXIT
+    state="$work/state"
+    agent="$state/agents/main/agent"
+    mkdir -p "$agent" "$work/home"
+    now=$(( $(date +%s) * 1000 ))
+    printf '{\n  "agents": { "defaults": { "model": { "primary": "anthropic/claude-opus-4-5", "fallbacks": ["openai/gpt-5.2"] } } }\n}\n' > "$state/openclaw.json"
+    cat > "$agent/auth-profiles.json" <<JSON
+{
+  "version": 1,
+  "profiles": {
+    "anthropic:key": { "type": "api_key", "provider": "anthropic", "key": "sk-ant-api03-TRAINING-NOT-A-KEY-000000" },
+    "anthropic:token": { "type": "token", "provider": "anthropic", "token": "sk-ant-oat01-TRAINING-NOT-A-TOKEN-0000", "expires": $(( now + 3600000 )) },
+    "openai-codex:default": { "type": "oauth", "provider": "openai-codex", "access": "training-access-0000000000", "refresh": "training-refresh-000000000", "expires": $(( now + 7200000 )), "accountId": "acct", "email": "training@example.invalid" }
+  },
+  "order": { "anthropic": ["anthropic:token", "anthropic:key"] },
+  "lastGood": { "anthropic": "anthropic:token" },
+  "usageStats": { "anthropic:key": { "lastUsed": $now, "cooldownUntil": $(( now + 600000 )), "errorCount": 1, "failureCounts": { "rate_limit": 1 }, "lastFailureAt": $now } }
+}
+JSON
+    env -i PATH=/usr/bin:/bin HOME="$work/home" LANG=C.UTF-8 OPENCLAW_STATE_DIR="$state" \
+      "$jdk/bin/java" "$@" -XX:AOTMode=record -XX:AOTConfiguration="$work/app.aotconf" \
+      -jar "$jar" models status --check || true
+    "$jdk/bin/java" "$@" -XX:AOTMode=create -XX:AOTConfiguration="$work/app.aotconf" \
+      -XX:AOTCache="$work/app.aot" -jar "$jar" || exit 0
+    # The work dir is inside the cache dir, so this rename is atomic.
+    mv -f "$work/app.aot" "$aot" || exit 0
+    for old in "$dir"/clawauth-cli-*.aot; do
+      [ "$old" = "$aot" ] || rm -f "$old"
+    done
+  ) </dev/null >/dev/null 2>&1 &
 }

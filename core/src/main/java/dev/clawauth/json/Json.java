@@ -1,8 +1,8 @@
 package dev.clawauth.json;
 
 import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -23,30 +23,36 @@ public final class Json {
 
   public static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
-  private static final ObjectMapper STRICT = JsonMapper.builder()
-      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-      .build();
+  // Reading builds the tree straight from a streaming parser: an ObjectMapper costs about 200
+  // classes and a few hundred ms of a CLI run's start-up, for a tree readTree builds the same way.
+  private static final JsonFactory STRICT_FACTORY = new JsonFactory();
 
   // Jackson covers the JSON5 that people write by hand; hex numbers and line continuations are not
   // accepted and are reported with their position like any other syntax error.
-  private static final ObjectMapper JSON5 = JsonMapper.builder(JsonFactory.builder()
-          .enable(JsonReadFeature.ALLOW_JAVA_COMMENTS)
-          .enable(JsonReadFeature.ALLOW_YAML_COMMENTS)
-          .enable(JsonReadFeature.ALLOW_TRAILING_COMMA)
-          .enable(JsonReadFeature.ALLOW_UNQUOTED_FIELD_NAMES)
-          .enable(JsonReadFeature.ALLOW_SINGLE_QUOTES)
-          .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
-          .enable(JsonReadFeature.ALLOW_LEADING_PLUS_SIGN_FOR_NUMBERS)
-          .enable(JsonReadFeature.ALLOW_LEADING_DECIMAL_POINT_FOR_NUMBERS)
-          .enable(JsonReadFeature.ALLOW_TRAILING_DECIMAL_POINT_FOR_NUMBERS)
-          .enable(JsonReadFeature.ALLOW_BACKSLASH_ESCAPING_ANY_CHARACTER)
-          .enable(JsonReadFeature.ALLOW_UNESCAPED_CONTROL_CHARS)
-          .build())
-      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+  private static final JsonFactory JSON5_FACTORY = JsonFactory.builder()
+      .enable(JsonReadFeature.ALLOW_JAVA_COMMENTS)
+      .enable(JsonReadFeature.ALLOW_YAML_COMMENTS)
+      .enable(JsonReadFeature.ALLOW_TRAILING_COMMA)
+      .enable(JsonReadFeature.ALLOW_UNQUOTED_FIELD_NAMES)
+      .enable(JsonReadFeature.ALLOW_SINGLE_QUOTES)
+      .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+      .enable(JsonReadFeature.ALLOW_LEADING_PLUS_SIGN_FOR_NUMBERS)
+      .enable(JsonReadFeature.ALLOW_LEADING_DECIMAL_POINT_FOR_NUMBERS)
+      .enable(JsonReadFeature.ALLOW_TRAILING_DECIMAL_POINT_FOR_NUMBERS)
+      .enable(JsonReadFeature.ALLOW_BACKSLASH_ESCAPING_ANY_CHARACTER)
+      .enable(JsonReadFeature.ALLOW_UNESCAPED_CONTROL_CHARS)
       .build();
 
+  /** Made on first use only; the CLI's read paths do not need it. */
+  private static final class Mappers {
+    static final ObjectMapper STRICT = JsonMapper.builder(new JsonFactory())
+        .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+        .build();
+  }
+
+  /** A strict-JSON mapper with {@code FAIL_ON_TRAILING_TOKENS}, for callers that bind objects. */
   public static ObjectMapper strict() {
-    return STRICT;
+    return Mappers.STRICT;
   }
 
   public static ObjectNode object() {
@@ -55,28 +61,32 @@ public final class Json {
 
   /** Parses strict JSON; syntax errors become {@link JsonFileException} naming file, line and column. */
   public static JsonNode parseStrict(Path file, String text) throws JsonFileException {
-    return parse(STRICT, file, text);
+    return parse(STRICT_FACTORY, file, text);
   }
 
   public static JsonNode parseJson5(Path file, String text) throws JsonFileException {
     // JSON5 counts U+FEFF as white space (editors on Windows put it first); Jackson does not.
-    return parse(JSON5, file, text.startsWith("\uFEFF") ? text.substring(1) : text);
+    return parse(JSON5_FACTORY, file, text.startsWith("\uFEFF") ? text.substring(1) : text);
   }
 
-  private static JsonNode parse(ObjectMapper mapper, Path file, String text) throws JsonFileException {
+  private static JsonNode parse(JsonFactory factory, Path file, String text) throws JsonFileException {
     if (text.isBlank()) {
       throw new JsonFileException(file, 1, 1, "the file is empty");
     }
-    try (JsonParser parser = mapper.createParser(text)) {
-      JsonNode node = mapper.readTree(parser);
-      if (node == null || node.isMissingNode()) {
+    try (JsonParser parser = factory.createParser(text)) {
+      if (parser.nextToken() == null) {
         throw new JsonFileException(file, 1, 1, "the file holds no JSON value");
       }
+      JsonNode node = JsonTrees.read(parser);
+      JsonToken trailing = parser.nextToken();
+      if (trailing != null) {
+        // Word for word what ObjectMapper.readTree says with FAIL_ON_TRAILING_TOKENS.
+        var loc = parser.currentTokenLocation();
+        throw new JsonFileException(file, loc.getLineNr(), loc.getColumnNr(), "Trailing token (of type "
+            + trailing + ") found after value (bound as `com.fasterxml.jackson.databind.JsonNode`): not"
+            + " allowed as per `DeserializationFeature.FAIL_ON_TRAILING_TOKENS`");
+      }
       return node;
-    } catch (JsonParseException e) {
-      var loc = e.getLocation();
-      throw new JsonFileException(file, loc == null ? 0 : loc.getLineNr(),
-          loc == null ? 0 : loc.getColumnNr(), e.getOriginalMessage());
     } catch (JsonProcessingException e) {
       var loc = e.getLocation();
       throw new JsonFileException(file, loc == null ? 0 : loc.getLineNr(),

@@ -27,7 +27,7 @@ public final class AtomicFiles {
     Path real = resolveLink(target);
     Path dir = real.toAbsolutePath().getParent();
     createPrivateDirectories(dir);
-    Path tmp = Files.createTempFile(dir, "." + real.getFileName() + ".", ".tmp",
+    Path tmp = Files.createTempFile(dir, tempPrefix(real), TEMP_SUFFIX,
         PosixFilePermissions.asFileAttribute(FILE_MODE));
     try {
       try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE,
@@ -49,6 +49,37 @@ public final class AtomicFiles {
     } finally {
       Files.deleteIfExists(tmp);
     }
+  }
+
+  private static final String TEMP_SUFFIX = ".tmp";
+
+  private static String tempPrefix(Path real) {
+    return "." + real.getFileName() + ".";
+  }
+
+  /**
+   * Deletes temp files that {@link #write} left beside {@code target} when its process was killed
+   * between creating and renaming them. Only safe while holding the lock that every writer of
+   * {@code target} takes, since then no live writer owns one. Returns how many were removed.
+   */
+  public static int removeLeftovers(Path target) throws IOException {
+    Path real = resolveLink(target);
+    Path dir = real.toAbsolutePath().getParent();
+    String prefix = tempPrefix(real);
+    int removed = 0;
+    try (var entries = Files.newDirectoryStream(dir, e -> {
+      String n = e.getFileName().toString();
+      return n.startsWith(prefix) && n.endsWith(TEMP_SUFFIX) && n.length() > prefix.length() + TEMP_SUFFIX.length();
+    })) {
+      for (Path leftover : entries) {
+        if (Files.deleteIfExists(leftover)) {
+          removed++;
+        }
+      }
+    } catch (java.nio.file.NoSuchFileException noDir) {
+      return 0;
+    }
+    return removed;
   }
 
   /** A symlinked store stays a symlink: the file it points to is replaced, not the link. */

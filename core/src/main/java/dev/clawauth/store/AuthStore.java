@@ -91,6 +91,8 @@ public final class AuthStore {
   public <T> T update(Mutation<T> mutation) throws IOException, JsonFileException {
     AtomicFiles.createPrivateDirectories(file.getParent());
     try (StoreLock lock = StoreLock.acquire(file)) {
+      // A writer killed mid-write leaves its temp file; under the lock none can be live.
+      AtomicFiles.removeLeftovers(file);
       StoreDocument before = readFile();
       StoreDocument doc = before.copy();
       List<String> imported = legacy.apply(doc, clock.millis(), true);

@@ -30,6 +30,14 @@ public final class StoreLock implements AutoCloseable {
   /** OpenClaw's {@code stale} option. */
   public static final Duration STALE = Duration.ofSeconds(30);
 
+  /**
+   * System property that shortens {@link #STALE} for {@link #acquire(Path)}, in milliseconds. For
+   * tests only (crash tests that leave hundreds of abandoned locks behind); a value that is not a
+   * positive number is ignored. Never set it where OpenClaw shares the store: its holders refresh
+   * their lock every 15 s, so a shorter stale time would take their live locks.
+   */
+  public static final String STALE_PROPERTY = "clawauth.lock.staleMillis";
+
   private static final ConcurrentHashMap<Path, ReentrantLock> LOCAL = new ConcurrentHashMap<>();
   private static final ScheduledExecutorService TOUCHER = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "clawauth-lock-touch");
@@ -40,6 +48,7 @@ public final class StoreLock implements AutoCloseable {
   private final Path lockDir;
   private final ReentrantLock local;
   private final ScheduledFuture<?> touch;
+  private boolean closed;
 
   private StoreLock(Path lockDir, ReentrantLock local, ScheduledFuture<?> touch) {
     this.lockDir = lockDir;
@@ -47,8 +56,25 @@ public final class StoreLock implements AutoCloseable {
     this.touch = touch;
   }
 
+  /** Takes the lock on {@code target}, waiting at most 60 s, with the stale time {@link #stale()}. */
   public static StoreLock acquire(Path target) throws IOException {
-    return acquire(target, Duration.ofSeconds(60), STALE);
+    return acquire(target, Duration.ofSeconds(60), stale());
+  }
+
+  /** {@link #STALE}, unless the {@link #STALE_PROPERTY} test knob is set. */
+  public static Duration stale() {
+    String v = System.getProperty(STALE_PROPERTY);
+    if (v != null) {
+      try {
+        long ms = Long.parseLong(v.trim());
+        if (ms > 0) {
+          return Duration.ofMillis(ms);
+        }
+      } catch (NumberFormatException ignored) {
+        // Not a number: keep the real value.
+      }
+    }
+    return STALE;
   }
 
   /**
@@ -131,8 +157,13 @@ public final class StoreLock implements AutoCloseable {
     return lockDir;
   }
 
+  /** Releases the lock; closing it again does nothing. */
   @Override
   public void close() throws IOException {
+    if (closed) {
+      return;
+    }
+    closed = true;
     try {
       if (touch != null) {
         touch.cancel(false);
