@@ -7,6 +7,8 @@ import dev.clawauth.env.EnvValue;
 import dev.clawauth.env.ProviderEnvVars;
 import dev.clawauth.oauth.OAuthRefresher;
 import dev.clawauth.oauth.RefreshException;
+import dev.clawauth.oauth.RefreshResult;
+import dev.clawauth.oauth.TokenRefresher;
 import dev.clawauth.select.Candidates;
 import dev.clawauth.select.FailureReason;
 import dev.clawauth.status.Durations;
@@ -43,6 +45,8 @@ final class Proxy {
   private final Metrics metrics;
   private final GatewaySettings settings;
   private final PrintStream log;
+  /** Per agent, profile and result: the last refreshed token counted (a fingerprint, not the token). */
+  private final java.util.Map<String, String> counted = new java.util.concurrent.ConcurrentHashMap<>();
 
   Proxy(UpstreamClient http, OAuthRefresher refresher, Sessions sessions, Metrics metrics,
       GatewaySettings settings, PrintStream log) {
@@ -183,9 +187,15 @@ final class Proxy {
       try {
         auth = authFor(agent, id, c);
       } catch (RefreshException e) {
-        metrics.inc("clawauth_gateway_refreshes_total", "provider", provider, "profile", id, "result", "error");
-        agent.record(new AgentState.Outcome(provider, id, FailureReason.AUTH, at, 0));
-        misses.add(new Miss(id, e.getMessage() + (e.terminal()
+        metrics.inc("clawauth_gateway_refreshes_total", "provider", provider, "profile", id, "result",
+            e.terminal() ? "relogin" : "error");
+        // TokenRefresher writes its own verdict (re-login mark or cooldown) to the store; counting
+        // the failure again here would escalate the cooldown twice for one event.
+        if (!(refresher instanceof TokenRefresher)) {
+          agent.record(new AgentState.Outcome(provider, id, FailureReason.AUTH, at, 0));
+        }
+        log.println("gateway: " + provider + " profile " + id + " not usable: " + firstLine(e.getMessage()));
+        misses.add(new Miss(id, e.getMessage() + (e.terminal() && !e.getMessage().contains("log in again")
             ? "; log in again: " + FixCommands.forRelogin(provider, id, agent.ctx().agentId()) : "")));
         continue;
       }
@@ -211,6 +221,13 @@ final class Proxy {
       }
       misses.add(new Miss(auth.label(), a.detail()));
     }
+    // Profiles dropped because their refresh token was refused still deserve the command that fixes them.
+    for (String id : candidates.dropped()) {
+      if (doc.profiles().get(id) instanceof Credential.OAuth o && o.needsRelogin()) {
+        misses.add(new Miss(id, "needs a new login (" + o.reloginReason() + "); log in again: `"
+            + FixCommands.forRelogin(provider, id, agent.ctx().agentId()) + "`"));
+      }
+    }
     StringBuilder msg = new StringBuilder("No usable credential for " + provider + " (agent "
         + agent.ctx().agentId() + ", store " + agent.ctx().store().path() + ")");
     if (misses.isEmpty()) {
@@ -235,15 +252,50 @@ final class Proxy {
       case Credential.Token t -> new UpstreamAuth(provider, id,
           anthropic ? UpstreamAuth.Kind.ANTHROPIC_SUBSCRIPTION : UpstreamAuth.Kind.BEARER, t.token(), null, id);
       case Credential.OAuth o -> {
-        Credential.OAuth fresh = refresher.ensureFresh(agent.ctx(), id);
-        if (!fresh.access().value().equals(o.access().value())) {
-          metrics.inc("clawauth_gateway_refreshes_total", "provider", provider, "profile", id, "result", "ok");
-        }
+        Credential.OAuth fresh = fresh(agent, id, o, provider);
         UpstreamAuth.Kind kind = anthropic ? UpstreamAuth.Kind.ANTHROPIC_SUBSCRIPTION
             : provider.equals("openai-codex") ? UpstreamAuth.Kind.CODEX_OAUTH : UpstreamAuth.Kind.BEARER;
         yield new UpstreamAuth(provider, id, kind, fresh.access(), fresh.accountId(), id);
       }
     };
+  }
+
+  /**
+   * The profile's usable OAuth credential. A token well inside the refresher's margin is used from
+   * the store snapshot as it is (no store read per request); otherwise the refresher decides. A
+   * refresh is counted once, by the thread that saw the new token first: followers of a single
+   * flight get the same result and must not count it again.
+   */
+  private Credential.OAuth fresh(AgentState agent, String id, Credential.OAuth stored, String provider)
+      throws IOException, RefreshException {
+    if (refresher instanceof TokenRefresher tr) {
+      long now = agent.ctx().clock().millis();
+      if (!stored.needsRelogin() && !stored.access().isEmpty() && stored.refresh() != null
+          && !stored.refresh().isEmpty() && stored.expires() - now > tr.marginMs()) {
+        return stored;
+      }
+      RefreshResult r = tr.refresh(agent.ctx(), id, false);
+      if (r.outcome() == RefreshResult.Outcome.REFRESHED) {
+        countRefresh(agent, id, provider, r.credential(), "ok");
+      } else if (r.outcome() == RefreshResult.Outcome.DEFERRED) {
+        countRefresh(agent, id, provider, stored, "deferred");
+      }
+      return r.credential();
+    }
+    Credential.OAuth fresh = refresher.ensureFresh(agent.ctx(), id);
+    if (!fresh.access().matches(stored.access().value())) {
+      countRefresh(agent, id, provider, fresh, "ok");
+    }
+    return fresh;
+  }
+
+  private void countRefresh(AgentState agent, String id, String provider, Credential.OAuth c, String result) {
+    String key = agent.ctx().agentId() + "\n" + id + "\n" + result;
+    // Only a fingerprint of the token is kept, never the token itself.
+    String fingerprint = Integer.toHexString(c.access().value().hashCode()) + ":" + c.expires();
+    if (!fingerprint.equals(counted.put(key, fingerprint))) {
+      metrics.inc("clawauth_gateway_refreshes_total", "provider", provider, "profile", id, "result", result);
+    }
   }
 
   private static UpstreamAuth envAuth(String provider, EnvValue v) {
