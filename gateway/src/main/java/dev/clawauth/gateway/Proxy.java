@@ -66,17 +66,18 @@ final class Proxy {
   private record Attempt(Outcome outcome, FailureReason reason, String detail) {}
 
   void handle(Call call, Api api, AgentState agent, byte[] raw) throws Exception {
-    JsonNode parsed;
+    RequestBody request;
     try {
-      parsed = JsonBytes.read(raw);
+      request = RequestBody.scan(raw, api);
     } catch (IOException bad) {
       call.error(api, 400, "The request body is not valid JSON: " + firstLine(bad.getMessage()));
       return;
     }
-    if (!(parsed instanceof ObjectNode body)) {
+    if (request == null) {
       call.error(api, 400, "The request body must be a JSON object.");
       return;
     }
+    ObjectNode body = request.fields();
     ClawConfig config = agent.ctx().config();
     String sessionId = sessionId(call, body);
     Sessions.Session session = sessions.get(agent.ctx().agentId(), sessionId == null ? "" : sessionId);
@@ -125,13 +126,11 @@ final class Proxy {
               : model.provider().equals("openai-codex") ? "/v1/responses" : "/v1/chat/completions") + ".");
       return;
     }
-    byte[] unchanged = raw;
     if (requested == null || !requested.asText().equals(model.model())) {
-      body.put("model", model.model());
-      unchanged = null;
+      request.renameModel(model.model());
     }
     // Requests without a session id share the agent's /model choice but keep no sticky profile.
-    forward(call, api, agent, session, sessionId != null, model, uri, body, unchanged);
+    forward(call, api, agent, session, sessionId != null, model, uri, request);
   }
 
   private static String sessionId(Call call, ObjectNode body) {
@@ -147,7 +146,7 @@ final class Proxy {
   }
 
   private void forward(Call call, Api api, AgentState agent, Sessions.Session session, boolean sticky,
-      ModelRef model, URI uri, ObjectNode body, byte[] raw) throws Exception {
+      ModelRef model, URI uri, RequestBody body) throws Exception {
     String provider = model.provider();
     ClawConfig config = agent.ctx().config();
     StoreDocument doc = agent.doc();
@@ -203,7 +202,7 @@ final class Proxy {
         metrics.inc("clawauth_gateway_failovers_total", "provider", provider, "profile", id);
       }
       triedBefore = true;
-      Attempt a = attempt(call, api, agent, sticky ? session : null, model, uri, body, raw, auth);
+      Attempt a = attempt(call, api, agent, sticky ? session : null, model, uri, body, auth);
       if (a.outcome() == Outcome.DONE) {
         return;
       }
@@ -215,7 +214,7 @@ final class Proxy {
       if (triedBefore) {
         metrics.inc("clawauth_gateway_failovers_total", "provider", provider, "profile", "env");
       }
-      Attempt a = attempt(call, api, agent, sticky ? session : null, model, uri, body, raw, auth);
+      Attempt a = attempt(call, api, agent, sticky ? session : null, model, uri, body, auth);
       if (a.outcome() == Outcome.DONE) {
         return;
       }
@@ -310,10 +309,10 @@ final class Proxy {
   }
 
   private Attempt attempt(Call call, Api api, AgentState agent, Sessions.Session session, ModelRef model,
-      URI uri, ObjectNode body, byte[] raw, UpstreamAuth auth) throws Exception {
+      URI uri, RequestBody body, UpstreamAuth auth) throws Exception {
     String provider = model.provider();
     String profileLabel = auth.fromStore() ? auth.profileId() : "env";
-    Injection.Prepared prepared = Injection.prepare(auth, call.ex.getRequestHeaders(), body, raw, model,
+    Injection.Prepared prepared = Injection.prepare(auth, call.ex.getRequestHeaders(), body, model,
         agent.ctx().config());
     java.util.Map<String, String> headers = prepared.headers();
     if (!headers.containsKey("content-type")) {
