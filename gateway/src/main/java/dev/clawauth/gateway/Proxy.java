@@ -158,7 +158,7 @@ final class Proxy {
         preferred = kept;
       }
     }
-    Candidates.Result candidates = Candidates.forProvider(provider, doc, config, now, preferred);
+    Candidates.Result candidates = agent.candidates(provider, now, preferred);
     // A pin or sticky profile that was removed, or is no longer a candidate, is forgotten.
     if (session.pinnedProfile != null && !candidates.ids().contains(session.pinnedProfile)) {
       log.println("gateway: pinned profile " + session.pinnedProfile + " is no longer usable for " + provider
