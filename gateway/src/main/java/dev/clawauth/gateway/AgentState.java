@@ -2,16 +2,23 @@ package dev.clawauth.gateway;
 
 import dev.clawauth.AgentContext;
 import dev.clawauth.json.JsonFileException;
+import dev.clawauth.select.Candidates;
 import dev.clawauth.select.Cooldowns;
 import dev.clawauth.select.FailureReason;
+import dev.clawauth.store.Credential;
+import dev.clawauth.store.Providers;
 import dev.clawauth.store.StoreDocument;
+import dev.clawauth.store.UsageStats;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One agent as the gateway sees it: its context, the store as last read (re-read when the file's
@@ -24,10 +31,19 @@ final class AgentState {
 
   private record Snapshot(StoreDocument doc, Object fileKey, long size, long mtime) {}
 
+  /** A candidate list, reusable while nothing it depends on has changed. */
+  private record CachedCandidates(long generation, long validUntil, Candidates.Result result) {}
+
   private final AgentContext ctx;
   private final Cooldowns cooldowns;
   private volatile Snapshot snapshot;
   private List<Outcome> pending = new ArrayList<>();
+  /**
+   * Bumped after anything selection depends on may have changed (the file re-read, a failure, a
+   * success that cleared a failure); a plain success only moves {@code lastUsed}.
+   */
+  private final AtomicLong generation = new AtomicLong();
+  private final Map<String, CachedCandidates> candidateCache = new ConcurrentHashMap<>();
 
   AgentState(AgentContext ctx) {
     this.ctx = ctx;
@@ -54,6 +70,7 @@ final class AgentState {
       }
       snapshot = a == null ? new Snapshot(doc, null, -1, 0)
           : new Snapshot(doc, a.fileKey(), a.size(), a.lastModifiedTime().toMillis());
+      generation.incrementAndGet();
       return doc;
     }
   }
@@ -70,11 +87,63 @@ final class AgentState {
   synchronized void record(Outcome o) {
     pending.add(o);
     Snapshot s = snapshot;
+    boolean selectionChanges = o.reason() != null;
     if (s != null) {
+      UsageStats before = s.doc.usage(o.profileId());
+      selectionChanges |= before.errorCount() > 0 || before.unusableUntil() > 0;
       StoreDocument copy = s.doc.copy();
       apply(copy, o);
       snapshot = new Snapshot(copy, s.fileKey, s.size, s.mtime);
     }
+    if (selectionChanges) {
+      generation.incrementAndGet();
+    }
+  }
+
+  /**
+   * {@link Candidates#forProvider} for this agent's current store, reused between requests while
+   * valid: same generation, before the next cooldown end or token expiry, and only when the order
+   * does not depend on {@code lastUsed} (an explicit order, or at most one usable profile).
+   */
+  Candidates.Result candidates(String provider, long now, String preferred) throws IOException, JsonFileException {
+    long gen = generation.get();
+    StoreDocument doc = doc();
+    String key = provider + "\n" + (preferred == null ? "" : preferred);
+    CachedCandidates c = candidateCache.get(key);
+    if (c != null && c.generation() == gen && now < c.validUntil()) {
+      return c.result();
+    }
+    Candidates.Result r = Candidates.forProvider(provider, doc, ctx.config(), now, preferred);
+    long usable = r.ids().stream().filter(id -> !doc.usage(id).unusableAt(now)).count();
+    boolean orderFixed = r.source() == Candidates.Source.STORE_ORDER || r.source() == Candidates.Source.CONFIG_ORDER;
+    if (orderFixed || usable <= 1) {
+      candidateCache.put(key, new CachedCandidates(gen, validUntil(provider, doc, now), r));
+    }
+    return r;
+  }
+
+  /** The next moment a profile of {@code provider} changes state by itself (cooldown end, expiry). */
+  private static long validUntil(String provider, StoreDocument doc, long now) {
+    long until = now + 1_000;
+    String want = Providers.normalize(provider);
+    for (var e : doc.profiles().entrySet()) {
+      if (!Providers.normalize(e.getValue().provider()).equals(want)) {
+        continue;
+      }
+      long end = doc.usage(e.getKey()).unusableUntil();
+      if (end > now) {
+        until = Math.min(until, end);
+      }
+      long expires = switch (e.getValue()) {
+        case Credential.Token t -> t.expires();
+        case Credential.OAuth o -> o.expires();
+        case Credential.ApiKey k -> 0;
+      };
+      if (expires > now) {
+        until = Math.min(until, expires);
+      }
+    }
+    return until;
   }
 
   private void apply(StoreDocument doc, Outcome o) {
@@ -120,6 +189,7 @@ final class AgentState {
     synchronized (this) {
       snapshot = null;
     }
+    generation.incrementAndGet();
   }
 
   /** Successes only need their latest time per profile; failures all count. */

@@ -34,9 +34,9 @@ final class Injection {
 
   record Prepared(Map<String, String> headers, byte[] body) {}
 
-  /** {@code raw} is the client's body when {@code body} is still exactly that (it is then sent as is). */
-  static Prepared prepare(UpstreamAuth auth, Map<String, List<String>> clientHeaders, ObjectNode body,
-      byte[] raw, ModelRef model, ClawConfig config) {
+  /** The body is sent as the client's bytes unless this credential type must change it. */
+  static Prepared prepare(UpstreamAuth auth, Map<String, List<String>> clientHeaders, RequestBody body,
+      ModelRef model, ClawConfig config) {
     Map<String, String> h = new LinkedHashMap<>();
     clientHeaders.forEach((name, values) -> {
       String n = name.toLowerCase(Locale.ROOT);
@@ -62,7 +62,7 @@ final class Injection {
       betas.addAll(split(clientBeta));
     }
 
-    ObjectNode out = body;
+    ObjectNode out = null;
     switch (auth.kind()) {
       case ANTHROPIC_API_KEY -> {
         h.put("x-api-key", auth.secret().value());
@@ -70,8 +70,9 @@ final class Injection {
         betas.add(CACHE_TTL_BETA);
         h.put("anthropic-beta", String.join(",", new LinkedHashSet<>(betas)));
         String ttl = cacheTtl(config, model);
-        if (ttl != null && hasCacheControl(body)) {
-          out = body.deepCopy();
+        if (ttl != null && (body.mayContain("cache_control") || body.mayContain("\\u"))
+            && hasCacheControl(body.tree())) {
+          out = body.tree().deepCopy();
           applyTtl(out, ttl);
         }
       }
@@ -84,7 +85,7 @@ final class Injection {
         h.put("anthropic-beta", String.join(",", new LinkedHashSet<>(all)));
         h.put("user-agent", CLAUDE_CLI_USER_AGENT);
         h.put("x-app", "cli");
-        out = body.deepCopy();
+        out = body.tree().deepCopy();
         prefixSystem(out);
       }
       case CODEX_OAUTH -> {
@@ -106,7 +107,7 @@ final class Injection {
         }
       }
     }
-    return new Prepared(h, out == body && raw != null ? raw : JsonBytes.write(out));
+    return new Prepared(h, out == null ? body.bytes() : JsonBytes.write(out));
   }
 
   private static List<String> split(String v) {

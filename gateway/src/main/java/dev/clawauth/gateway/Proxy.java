@@ -7,6 +7,8 @@ import dev.clawauth.env.EnvValue;
 import dev.clawauth.env.ProviderEnvVars;
 import dev.clawauth.oauth.OAuthRefresher;
 import dev.clawauth.oauth.RefreshException;
+import dev.clawauth.oauth.RefreshResult;
+import dev.clawauth.oauth.TokenRefresher;
 import dev.clawauth.select.Candidates;
 import dev.clawauth.select.FailureReason;
 import dev.clawauth.status.Durations;
@@ -43,6 +45,8 @@ final class Proxy {
   private final Metrics metrics;
   private final GatewaySettings settings;
   private final PrintStream log;
+  /** Per agent, profile and result: the last refreshed token counted (a fingerprint, not the token). */
+  private final java.util.Map<String, String> counted = new java.util.concurrent.ConcurrentHashMap<>();
 
   Proxy(UpstreamClient http, OAuthRefresher refresher, Sessions sessions, Metrics metrics,
       GatewaySettings settings, PrintStream log) {
@@ -62,17 +66,18 @@ final class Proxy {
   private record Attempt(Outcome outcome, FailureReason reason, String detail) {}
 
   void handle(Call call, Api api, AgentState agent, byte[] raw) throws Exception {
-    JsonNode parsed;
+    RequestBody request;
     try {
-      parsed = JsonBytes.read(raw);
+      request = RequestBody.scan(raw, api);
     } catch (IOException bad) {
       call.error(api, 400, "The request body is not valid JSON: " + firstLine(bad.getMessage()));
       return;
     }
-    if (!(parsed instanceof ObjectNode body)) {
+    if (request == null) {
       call.error(api, 400, "The request body must be a JSON object.");
       return;
     }
+    ObjectNode body = request.fields();
     ClawConfig config = agent.ctx().config();
     String sessionId = sessionId(call, body);
     Sessions.Session session = sessions.get(agent.ctx().agentId(), sessionId == null ? "" : sessionId);
@@ -121,13 +126,11 @@ final class Proxy {
               : model.provider().equals("openai-codex") ? "/v1/responses" : "/v1/chat/completions") + ".");
       return;
     }
-    byte[] unchanged = raw;
     if (requested == null || !requested.asText().equals(model.model())) {
-      body.put("model", model.model());
-      unchanged = null;
+      request.renameModel(model.model());
     }
     // Requests without a session id share the agent's /model choice but keep no sticky profile.
-    forward(call, api, agent, session, sessionId != null, model, uri, body, unchanged);
+    forward(call, api, agent, session, sessionId != null, model, uri, request);
   }
 
   private static String sessionId(Call call, ObjectNode body) {
@@ -143,7 +146,7 @@ final class Proxy {
   }
 
   private void forward(Call call, Api api, AgentState agent, Sessions.Session session, boolean sticky,
-      ModelRef model, URI uri, ObjectNode body, byte[] raw) throws Exception {
+      ModelRef model, URI uri, RequestBody body) throws Exception {
     String provider = model.provider();
     ClawConfig config = agent.ctx().config();
     StoreDocument doc = agent.doc();
@@ -155,7 +158,7 @@ final class Proxy {
         preferred = kept;
       }
     }
-    Candidates.Result candidates = Candidates.forProvider(provider, doc, config, now, preferred);
+    Candidates.Result candidates = agent.candidates(provider, now, preferred);
     // A pin or sticky profile that was removed, or is no longer a candidate, is forgotten.
     if (session.pinnedProfile != null && !candidates.ids().contains(session.pinnedProfile)) {
       log.println("gateway: pinned profile " + session.pinnedProfile + " is no longer usable for " + provider
@@ -183,9 +186,15 @@ final class Proxy {
       try {
         auth = authFor(agent, id, c);
       } catch (RefreshException e) {
-        metrics.inc("clawauth_gateway_refreshes_total", "provider", provider, "profile", id, "result", "error");
-        agent.record(new AgentState.Outcome(provider, id, FailureReason.AUTH, at, 0));
-        misses.add(new Miss(id, e.getMessage() + (e.terminal()
+        metrics.inc("clawauth_gateway_refreshes_total", "provider", provider, "profile", id, "result",
+            e.terminal() ? "relogin" : "error");
+        // TokenRefresher writes its own verdict (re-login mark or cooldown) to the store; counting
+        // the failure again here would escalate the cooldown twice for one event.
+        if (!(refresher instanceof TokenRefresher)) {
+          agent.record(new AgentState.Outcome(provider, id, FailureReason.AUTH, at, 0));
+        }
+        log.println("gateway: " + provider + " profile " + id + " not usable: " + firstLine(e.getMessage()));
+        misses.add(new Miss(id, e.getMessage() + (e.terminal() && !e.getMessage().contains("log in again")
             ? "; log in again: " + FixCommands.forRelogin(provider, id, agent.ctx().agentId()) : "")));
         continue;
       }
@@ -193,7 +202,7 @@ final class Proxy {
         metrics.inc("clawauth_gateway_failovers_total", "provider", provider, "profile", id);
       }
       triedBefore = true;
-      Attempt a = attempt(call, api, agent, sticky ? session : null, model, uri, body, raw, auth);
+      Attempt a = attempt(call, api, agent, sticky ? session : null, model, uri, body, auth);
       if (a.outcome() == Outcome.DONE) {
         return;
       }
@@ -205,11 +214,18 @@ final class Proxy {
       if (triedBefore) {
         metrics.inc("clawauth_gateway_failovers_total", "provider", provider, "profile", "env");
       }
-      Attempt a = attempt(call, api, agent, sticky ? session : null, model, uri, body, raw, auth);
+      Attempt a = attempt(call, api, agent, sticky ? session : null, model, uri, body, auth);
       if (a.outcome() == Outcome.DONE) {
         return;
       }
       misses.add(new Miss(auth.label(), a.detail()));
+    }
+    // Profiles dropped because their refresh token was refused still deserve the command that fixes them.
+    for (String id : candidates.dropped()) {
+      if (doc.profiles().get(id) instanceof Credential.OAuth o && o.needsRelogin()) {
+        misses.add(new Miss(id, "needs a new login (" + o.reloginReason() + "); log in again: `"
+            + FixCommands.forRelogin(provider, id, agent.ctx().agentId()) + "`"));
+      }
     }
     StringBuilder msg = new StringBuilder("No usable credential for " + provider + " (agent "
         + agent.ctx().agentId() + ", store " + agent.ctx().store().path() + ")");
@@ -235,15 +251,50 @@ final class Proxy {
       case Credential.Token t -> new UpstreamAuth(provider, id,
           anthropic ? UpstreamAuth.Kind.ANTHROPIC_SUBSCRIPTION : UpstreamAuth.Kind.BEARER, t.token(), null, id);
       case Credential.OAuth o -> {
-        Credential.OAuth fresh = refresher.ensureFresh(agent.ctx(), id);
-        if (!fresh.access().value().equals(o.access().value())) {
-          metrics.inc("clawauth_gateway_refreshes_total", "provider", provider, "profile", id, "result", "ok");
-        }
+        Credential.OAuth fresh = fresh(agent, id, o, provider);
         UpstreamAuth.Kind kind = anthropic ? UpstreamAuth.Kind.ANTHROPIC_SUBSCRIPTION
             : provider.equals("openai-codex") ? UpstreamAuth.Kind.CODEX_OAUTH : UpstreamAuth.Kind.BEARER;
         yield new UpstreamAuth(provider, id, kind, fresh.access(), fresh.accountId(), id);
       }
     };
+  }
+
+  /**
+   * The profile's usable OAuth credential. A token well inside the refresher's margin is used from
+   * the store snapshot as it is (no store read per request); otherwise the refresher decides. A
+   * refresh is counted once, by the thread that saw the new token first: followers of a single
+   * flight get the same result and must not count it again.
+   */
+  private Credential.OAuth fresh(AgentState agent, String id, Credential.OAuth stored, String provider)
+      throws IOException, RefreshException {
+    if (refresher instanceof TokenRefresher tr) {
+      long now = agent.ctx().clock().millis();
+      if (!stored.needsRelogin() && !stored.access().isEmpty() && stored.refresh() != null
+          && !stored.refresh().isEmpty() && stored.expires() - now > tr.marginMs()) {
+        return stored;
+      }
+      RefreshResult r = tr.refresh(agent.ctx(), id, false);
+      if (r.outcome() == RefreshResult.Outcome.REFRESHED) {
+        countRefresh(agent, id, provider, r.credential(), "ok");
+      } else if (r.outcome() == RefreshResult.Outcome.DEFERRED) {
+        countRefresh(agent, id, provider, stored, "deferred");
+      }
+      return r.credential();
+    }
+    Credential.OAuth fresh = refresher.ensureFresh(agent.ctx(), id);
+    if (!fresh.access().matches(stored.access().value())) {
+      countRefresh(agent, id, provider, fresh, "ok");
+    }
+    return fresh;
+  }
+
+  private void countRefresh(AgentState agent, String id, String provider, Credential.OAuth c, String result) {
+    String key = agent.ctx().agentId() + "\n" + id + "\n" + result;
+    // Only a fingerprint of the token is kept, never the token itself.
+    String fingerprint = Integer.toHexString(c.access().value().hashCode()) + ":" + c.expires();
+    if (!fingerprint.equals(counted.put(key, fingerprint))) {
+      metrics.inc("clawauth_gateway_refreshes_total", "provider", provider, "profile", id, "result", result);
+    }
   }
 
   private static UpstreamAuth envAuth(String provider, EnvValue v) {
@@ -258,10 +309,10 @@ final class Proxy {
   }
 
   private Attempt attempt(Call call, Api api, AgentState agent, Sessions.Session session, ModelRef model,
-      URI uri, ObjectNode body, byte[] raw, UpstreamAuth auth) throws Exception {
+      URI uri, RequestBody body, UpstreamAuth auth) throws Exception {
     String provider = model.provider();
     String profileLabel = auth.fromStore() ? auth.profileId() : "env";
-    Injection.Prepared prepared = Injection.prepare(auth, call.ex.getRequestHeaders(), body, raw, model,
+    Injection.Prepared prepared = Injection.prepare(auth, call.ex.getRequestHeaders(), body, model,
         agent.ctx().config());
     java.util.Map<String, String> headers = prepared.headers();
     if (!headers.containsKey("content-type")) {

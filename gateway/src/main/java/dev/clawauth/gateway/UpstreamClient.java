@@ -1,6 +1,5 @@
 package dev.clawauth.gateway;
 
-import java.io.BufferedInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -8,6 +7,8 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,12 +29,21 @@ import javax.net.ssl.SSLSocketFactory;
  * blocking socket costs one park per read, where {@code java.net.http} hands every request and
  * response through its selector thread and futures; that hand-off is most of the latency the
  * gateway would add. TLS verifies the host name; only {@code POST} with a byte body is needed.
+ *
+ * <p>Connection reuse never resends a request: a pooled connection is first probed without
+ * blocking, and one the server has closed (or that holds stray bytes) is dropped before anything
+ * is written. A failure after the request went out is reported, not retried, because a POST to a
+ * model API is not idempotent.
  */
 final class UpstreamClient implements AutoCloseable {
-  private static final long IDLE_MS = 30_000;
+  /** Below the idle timeouts of common servers (Node 5 s is the shortest seen), so the server rarely closes first. */
+  static final long IDLE_MS = 4_000;
+  private static final int MAX_LINE = 65536;
+  private static final int MAX_HEADER_BYTES = 256 * 1024;
 
   /** An upstream answer; closing {@link #body()} before its end drops the connection (cancels). */
   record Response(int status, Map<String, List<String>> headers, InputStream body) {
+    /** The first value of a header; names are lower case. */
     Optional<String> header(String name) {
       List<String> v = headers.get(name);
       return v == null || v.isEmpty() ? Optional.empty() : Optional.of(v.get(0));
@@ -48,23 +58,113 @@ final class UpstreamClient implements AutoCloseable {
     this.connectTimeout = connectTimeout;
   }
 
+  /** One connection with its own read buffer (no locks: one request uses it at a time). */
   private static final class Conn {
     final String key;
+    final SocketChannel channel;
     final Socket socket;
     final InputStream in;
     final OutputStream out;
+    final byte[] buf = new byte[16384];
+    int pos;
+    int lim;
     long idleSince;
 
-    Conn(String key, Socket socket) throws IOException {
+    Conn(String key, SocketChannel channel, Socket socket) throws IOException {
       this.key = key;
+      this.channel = channel;
       this.socket = socket;
-      this.in = new BufferedInputStream(socket.getInputStream(), 16384);
+      this.in = socket.getInputStream();
       this.out = socket.getOutputStream();
+    }
+
+    /** Refills the buffer; false at end of stream. */
+    boolean fill() throws IOException {
+      int n = in.read(buf, 0, buf.length);
+      if (n <= 0) {
+        return false;
+      }
+      pos = 0;
+      lim = n;
+      return true;
+    }
+
+    int read(byte[] b, int off, int len) throws IOException {
+      if (pos == lim) {
+        // Large reads go straight to the caller's array.
+        if (len >= buf.length) {
+          return in.read(b, off, len);
+        }
+        if (!fill()) {
+          return -1;
+        }
+      }
+      int n = Math.min(len, lim - pos);
+      System.arraycopy(buf, pos, b, off, n);
+      pos += n;
+      return n;
+    }
+
+    /** A CRLF- (or LF-) terminated line as ISO-8859-1, or null at end of stream before any byte. */
+    String line() throws IOException {
+      StringBuilder sb = null;
+      while (true) {
+        if (pos == lim && !fill()) {
+          if (sb == null || sb.isEmpty()) {
+            return null;
+          }
+          throw new EOFException("upstream closed the connection in the middle of a line");
+        }
+        int start = pos;
+        while (pos < lim && buf[pos] != '\n') {
+          pos++;
+        }
+        if (pos < lim) {
+          int end = pos++;
+          if (sb == null) {
+            int e = end > start && buf[end - 1] == '\r' ? end - 1 : end;
+            return new String(buf, start, e - start, StandardCharsets.ISO_8859_1);
+          }
+          sb.append(new String(buf, start, end - start, StandardCharsets.ISO_8859_1));
+          int n = sb.length();
+          return n > 0 && sb.charAt(n - 1) == '\r' ? sb.substring(0, n - 1) : sb.toString();
+        }
+        if (sb == null) {
+          sb = new StringBuilder(128);
+        }
+        sb.append(new String(buf, start, pos - start, StandardCharsets.ISO_8859_1));
+        if (sb.length() > MAX_LINE) {
+          throw new IOException("upstream header line too long");
+        }
+      }
+    }
+
+    /**
+     * Whether an idle connection can carry a request: nothing buffered, and a non-blocking read
+     * finds neither data nor the end of stream (a server that closed its side has sent a FIN).
+     */
+    boolean idleAndOpen() {
+      if (pos != lim || socket.isClosed()) {
+        return false;
+      }
+      try {
+        channel.configureBlocking(false);
+        int n;
+        try {
+          n = channel.read(ByteBuffer.allocate(1));
+        } finally {
+          channel.configureBlocking(true);
+        }
+        return n == 0;
+      } catch (IOException | RuntimeException e) {
+        return false;
+      }
     }
 
     void close() {
       try {
         socket.close();
+        channel.close();
       } catch (IOException ignored) {
         // already gone
       }
@@ -78,28 +178,27 @@ final class UpstreamClient implements AutoCloseable {
     String host = uri.getHost();
     String key = scheme + "://" + host + ":" + port;
     byte[] head = head(uri, host, port, tls, headers, body.length);
-    for (int attempt = 0; ; attempt++) {
-      Conn c = attempt == 0 ? pooled(key) : null;
-      boolean reused = c != null;
-      if (c == null) {
-        c = open(key, host, port, tls);
-      }
-      try {
-        c.socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, timeout.toMillis()));
+    Conn c = pooled(key);
+    if (c == null) {
+      c = open(key, host, port, tls);
+    }
+    try {
+      c.socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, Math.max(1, timeout.toMillis())));
+      if (body.length <= 65536) {
+        // One write, one segment for the usual small request.
         byte[] all = new byte[head.length + body.length];
         System.arraycopy(head, 0, all, 0, head.length);
         System.arraycopy(body, 0, all, head.length, body.length);
         c.out.write(all);
-        c.out.flush();
-        return read(c);
-      } catch (IOException e) {
-        c.close();
-        // A pooled connection the server closed while idle: the request never arrived, so resend.
-        if (reused && !(e instanceof java.net.SocketTimeoutException)) {
-          continue;
-        }
-        throw e;
+      } else {
+        c.out.write(head);
+        c.out.write(body);
       }
+      c.out.flush();
+      return read(c);
+    } catch (IOException | RuntimeException e) {
+      c.close();
+      throw e instanceof IOException io ? io : new IOException("bad response from upstream: " + e.getMessage(), e);
     }
   }
 
@@ -116,7 +215,10 @@ final class UpstreamClient implements AutoCloseable {
     }
     sb.append("\r\n");
     headers.forEach((n, v) -> {
-      if (v.indexOf('\r') < 0 && v.indexOf('\n') < 0) {
+      // The client sets these itself; a header with CR/LF would split the request.
+      if (v.indexOf('\r') < 0 && v.indexOf('\n') < 0 && n.indexOf(':') < 0 && n.indexOf('\r') < 0
+          && n.indexOf('\n') < 0 && !n.equalsIgnoreCase("host") && !n.equalsIgnoreCase("content-length")
+          && !n.equalsIgnoreCase("transfer-encoding") && !n.equalsIgnoreCase("connection")) {
         sb.append(n).append(": ").append(v).append("\r\n");
       }
     });
@@ -131,7 +233,7 @@ final class UpstreamClient implements AutoCloseable {
     }
     long now = System.currentTimeMillis();
     for (Conn c; (c = q.pollFirst()) != null;) {
-      if (now - c.idleSince < IDLE_MS && !c.socket.isClosed()) {
+      if (now - c.idleSince < IDLE_MS && c.idleAndOpen()) {
         return c;
       }
       c.close();
@@ -140,7 +242,8 @@ final class UpstreamClient implements AutoCloseable {
   }
 
   private Conn open(String key, String host, int port, boolean tls) throws IOException {
-    Socket s = new Socket();
+    SocketChannel ch = SocketChannel.open();
+    Socket s = ch.socket();
     try {
       s.setTcpNoDelay(true);
       s.connect(new InetSocketAddress(host, port), (int) connectTimeout.toMillis());
@@ -152,47 +255,48 @@ final class UpstreamClient implements AutoCloseable {
         p.setApplicationProtocols(new String[] {"http/1.1"});
         ssl.setSSLParameters(p);
         ssl.startHandshake();
-        return new Conn(key, ssl);
+        return new Conn(key, ch, ssl);
       }
-      return new Conn(key, s);
-    } catch (IOException e) {
-      s.close();
+      return new Conn(key, ch, s);
+    } catch (IOException | RuntimeException e) {
+      ch.close();
       throw e;
     }
   }
 
   private Response read(Conn c) throws IOException {
     while (true) {
-      String status = line(c.in);
+      String status = c.line();
       if (status == null) {
         throw new EOFException("upstream closed the connection before answering");
       }
       String[] parts = status.split(" ", 3);
-      if (parts.length < 2 || !parts[0].startsWith("HTTP/1.")) {
+      if (parts.length < 2 || !parts[0].startsWith("HTTP/1.") || parts[1].length() != 3) {
         throw new IOException("not an HTTP/1.x response: " + (status.length() > 60 ? status.substring(0, 60) : status));
       }
-      int code = Integer.parseInt(parts[1]);
-      Map<String, List<String>> headers = new LinkedHashMap<>();
-      for (String h; (h = line(c.in)) != null && !h.isEmpty();) {
-        int colon = h.indexOf(':');
-        if (colon > 0) {
-          headers.computeIfAbsent(h.substring(0, colon).trim().toLowerCase(Locale.ROOT), k -> new ArrayList<>(1))
-              .add(h.substring(colon + 1).trim());
-        }
+      int code;
+      try {
+        code = Integer.parseInt(parts[1]);
+      } catch (NumberFormatException e) {
+        throw new IOException("bad status code from upstream: " + parts[1]);
       }
+      Map<String, List<String>> headers = headers(c);
       if (code >= 100 && code < 200) {
+        // 100 Continue, 103 Early Hints...: informational, the real answer follows.
         continue;
       }
-      boolean keepAlive = !headers.getOrDefault("connection", List.of()).contains("close")
-          && parts[0].equals("HTTP/1.1");
-      List<String> te = headers.getOrDefault("transfer-encoding", List.of());
+      boolean keepAlive = parts[0].equals("HTTP/1.1") && !hasToken(headers.get("connection"), "close");
+      List<String> te = headers.get("transfer-encoding");
       InputStream body;
       if (code == 204 || code == 304) {
         body = new Body(c, keepAlive, 0);
-      } else if (te.stream().anyMatch(v -> v.toLowerCase(Locale.ROOT).contains("chunked"))) {
+      } else if (te != null && hasToken(te, "chunked")) {
         body = new Chunked(c, keepAlive);
+      } else if (te != null) {
+        // Another transfer coding without chunked: the body ends when the connection does.
+        body = new Body(c, false, -1);
       } else if (headers.containsKey("content-length")) {
-        body = new Body(c, keepAlive, Long.parseLong(headers.get("content-length").get(0)));
+        body = new Body(c, keepAlive, contentLength(headers.get("content-length")));
       } else {
         body = new Body(c, false, -1);
       }
@@ -200,21 +304,63 @@ final class UpstreamClient implements AutoCloseable {
     }
   }
 
-  /** A CRLF-terminated line, or null at end of stream. */
-  private static String line(InputStream in) throws IOException {
-    StringBuilder sb = new StringBuilder(64);
-    int b;
-    while ((b = in.read()) >= 0) {
-      if (b == '\n') {
-        int n = sb.length();
-        return n > 0 && sb.charAt(n - 1) == '\r' ? sb.substring(0, n - 1) : sb.toString();
+  /** Header fields, names lower-cased, obsolete line folding joined with a space. */
+  private static Map<String, List<String>> headers(Conn c) throws IOException {
+    Map<String, List<String>> headers = new LinkedHashMap<>();
+    List<String> last = null;
+    int total = 0;
+    for (String h; (h = c.line()) != null && !h.isEmpty();) {
+      total += h.length();
+      if (total > MAX_HEADER_BYTES) {
+        throw new IOException("upstream response headers too large");
       }
-      sb.append((char) b);
-      if (sb.length() > 65536) {
-        throw new IOException("upstream header line too long");
+      if ((h.charAt(0) == ' ' || h.charAt(0) == '\t') && last != null) {
+        int i = last.size() - 1;
+        last.set(i, (last.get(i) + " " + h.strip()).strip());
+        continue;
+      }
+      int colon = h.indexOf(':');
+      if (colon > 0) {
+        last = headers.computeIfAbsent(h.substring(0, colon).trim().toLowerCase(Locale.ROOT),
+            k -> new ArrayList<>(1));
+        last.add(h.substring(colon + 1).trim());
       }
     }
-    return sb.isEmpty() ? null : sb.toString();
+    return headers;
+  }
+
+  private static boolean hasToken(List<String> values, String token) {
+    if (values == null) {
+      return false;
+    }
+    for (String v : values) {
+      for (String t : v.split(",")) {
+        if (t.trim().equalsIgnoreCase(token)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** RFC 9112: repeated equal values are one length; differing or non-numeric ones are an error. */
+  private static long contentLength(List<String> values) throws IOException {
+    long len = -1;
+    for (String v : values) {
+      for (String part : v.split(",")) {
+        long n;
+        try {
+          n = Long.parseLong(part.trim());
+        } catch (NumberFormatException e) {
+          throw new IOException("bad content-length from upstream: " + part.trim());
+        }
+        if (n < 0 || (len >= 0 && n != len)) {
+          throw new IOException("bad content-length from upstream: " + v);
+        }
+        len = n;
+      }
+    }
+    return len;
   }
 
   private void release(Conn c, boolean reusable) {
@@ -260,10 +406,13 @@ final class UpstreamClient implements AutoCloseable {
       if (done || remaining == 0) {
         return -1;
       }
+      if (len == 0) {
+        return 0;
+      }
       int want = remaining < 0 ? len : (int) Math.min(len, remaining);
       int n;
       try {
-        n = c.in.read(b, off, want);
+        n = c.read(b, off, want);
       } catch (IOException e) {
         finish(false);
         throw e;
@@ -290,7 +439,7 @@ final class UpstreamClient implements AutoCloseable {
     }
   }
 
-  /** A chunked body; the connection goes back to the pool after the last chunk. */
+  /** A chunked body; the connection goes back to the pool after the last chunk and the trailers. */
   private final class Chunked extends InputStream {
     private final Conn c;
     private final boolean keepAlive;
@@ -321,16 +470,26 @@ final class UpstreamClient implements AutoCloseable {
       if (eof || done) {
         return -1;
       }
+      if (len == 0) {
+        return 0;
+      }
       try {
         if (chunkLeft == 0) {
-          String size = line(c.in);
+          String size = c.line();
           if (size == null) {
             throw new EOFException("upstream closed the connection mid-body");
           }
           int semi = size.indexOf(';');
-          chunkLeft = Long.parseLong((semi < 0 ? size : size.substring(0, semi)).trim(), 16);
+          String hex = (semi < 0 ? size : size.substring(0, semi)).trim();
+          if (hex.isEmpty() || hex.length() > 15) {
+            throw new IOException("bad chunk size from upstream");
+          }
+          chunkLeft = Long.parseLong(hex, 16);
+          if (chunkLeft < 0) {
+            throw new IOException("bad chunk size from upstream");
+          }
           if (chunkLeft == 0) {
-            for (String t; (t = line(c.in)) != null && !t.isEmpty();) {
+            for (String t; (t = c.line()) != null && !t.isEmpty();) {
               // trailers are dropped
             }
             eof = true;
@@ -338,15 +497,18 @@ final class UpstreamClient implements AutoCloseable {
             return -1;
           }
         }
-        int n = c.in.read(b, off, (int) Math.min(len, chunkLeft));
+        int n = c.read(b, off, (int) Math.min(len, chunkLeft));
         if (n < 0) {
           throw new EOFException("upstream closed the connection mid-chunk");
         }
         chunkLeft -= n;
         if (chunkLeft == 0) {
-          String crlf = line(c.in);
+          String crlf = c.line();
           if (crlf == null) {
             throw new EOFException("upstream closed the connection mid-body");
+          }
+          if (!crlf.isEmpty()) {
+            throw new IOException("chunk not followed by CRLF");
           }
         }
         return n;
@@ -360,6 +522,11 @@ final class UpstreamClient implements AutoCloseable {
     public void close() {
       finish(eof);
     }
+  }
+
+  /** Idle connections in the pool, for tests. */
+  int idleConnections() {
+    return pool.values().stream().mapToInt(ConcurrentLinkedDeque::size).sum();
   }
 
   @Override

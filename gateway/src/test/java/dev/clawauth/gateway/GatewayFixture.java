@@ -28,6 +28,7 @@ final class GatewayFixture implements AutoCloseable {
   final PrintStream log = new PrintStream(logBytes, true, StandardCharsets.UTF_8);
   Gateway gateway;
   GatewaySettings settings = GatewaySettings.defaults().withPort(0);
+  OAuthRefresher refresher = OAuthRefresher.STORED_ONLY;
 
   GatewayFixture(Path tmp) throws IOException {
     home = tmp.resolve("home");
@@ -58,7 +59,7 @@ final class GatewayFixture implements AutoCloseable {
   GatewayFixture start() throws Exception {
     Environment env = new Environment(envVars, home, home);
     Files.createDirectories(home);
-    gateway = Gateway.start(env, settings, OAuthRefresher.STORED_ONLY, Clock.systemUTC(), log);
+    gateway = Gateway.start(env, settings, refresher, Clock.systemUTC(), log);
     return this;
   }
 
