@@ -15,6 +15,24 @@ clawauth_find_jdk() {
       printf '%s\n' "$candidate"; return 0
     fi
   fi
+  clawauth_probe_jdk "$root" "$cache"
+}
+
+# Sets CLAWAUTH_JDK without a subshell when the cached answer is still good (the warm path of
+# bin/clawauth, where every fork costs milliseconds); otherwise falls back to the full search.
+clawauth_set_jdk() {
+  local cache="$1/.cache/java-home" candidate=""
+  if [ -f "$cache" ]; then
+    read -r candidate < "$cache" || true
+    if [ -x "$candidate/bin/java" ] && { [ -z "${JAVA_HOME:-}" ] || [ "$JAVA_HOME" = "$candidate" ]; }; then
+      CLAWAUTH_JDK=$candidate; return 0
+    fi
+  fi
+  CLAWAUTH_JDK=$(clawauth_probe_jdk "$1" "$cache")
+}
+
+clawauth_probe_jdk() {
+  local root=$1 cache=$2 candidate major
   local candidates=()
   [ -n "${JAVA_HOME:-}" ] && candidates+=("$JAVA_HOME")
   if command -v java >/dev/null 2>&1; then
@@ -33,17 +51,18 @@ clawauth_find_jdk() {
   return 1
 }
 
-# The feature release of a JDK from its `release` file, without starting it (0 if unknown).
+# The feature release of a JDK from its `release` file, without starting it or forking:
+# sets CLAWAUTH_JDK_MAJOR (0 if unknown).
 clawauth_jdk_release_major() {
   local line v
+  CLAWAUTH_JDK_MAJOR=0
   if [ -r "$1/release" ]; then
     while IFS= read -r line; do
       case "$line" in
-        JAVA_VERSION=*) v=${line#JAVA_VERSION=}; v=${v//\"/}; v=${v#1.}; printf '%s\n' "${v%%[!0-9]*}"; return 0 ;;
+        JAVA_VERSION=*) v=${line#JAVA_VERSION=}; v=${v//\"/}; v=${v#1.}; CLAWAUTH_JDK_MAJOR=${v%%[!0-9]*}; return 0 ;;
       esac
     done < "$1/release"
   fi
-  echo 0
 }
 
 # Makes the AOT cache $3 for jar $2 with JDK $1 and JVM options $4..., in the background: a

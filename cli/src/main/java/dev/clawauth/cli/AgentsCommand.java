@@ -19,8 +19,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "agents", description = "Manage isolated agents (each with its own credentials).",
-    subcommands = {AgentsCommand.Add.class, AgentsCommand.ListAgents.class})
+@Command(name = "agents", description = "Manage isolated agents (each with its own credentials).")
 public final class AgentsCommand implements Runnable {
   @Spec
   CommandSpec spec;

@@ -4,9 +4,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-@Command(name = "auth", description = "Manage model auth profiles.",
-    subcommands = {OrderCommand.class, AddCommand.class, PasteTokenCommand.class, PasteApiKeyCommand.class,
-        SetupTokenCommand.class, ListCommand.class, RemoveCommand.class, LoginCommand.class, RefreshCommand.class})
+@Command(name = "auth", description = "Manage model auth profiles.")
 public final class AuthCommand implements Runnable {
   @Spec
   CommandSpec spec;

@@ -11,16 +11,7 @@ import picocli.CommandLine.Spec;
     scope = ScopeType.INHERIT,
     versionProvider = Version.class,
     description = "Model credentials for OpenClaw agents: store, choose, refresh, and report on them.",
-    commandListHeading = "%nCommands:%n",
-    subcommands = {
-        ModelsCommand.class,
-        AgentsCommand.class,
-        OnboardCommand.class,
-        DoctorCommand.class,
-        GatewayCommand.class,
-        ChatCommand.class,
-        picocli.CommandLine.HelpCommand.class,
-    })
+    commandListHeading = "%nCommands:%n")
 public final class ClawauthCommand implements Runnable {
   @Spec
   CommandSpec spec;

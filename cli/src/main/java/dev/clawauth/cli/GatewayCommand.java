@@ -18,8 +18,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "gateway", description = {
     "Run the local gateway: Anthropic- and OpenAI-compatible endpoints that call providers with",
     "the stored credentials, with failover and cooldowns. Listens on 127.0.0.1:18789 by default",
-    "(config gateway.port / gateway.bind). Clients authenticate with the token of `clawauth gateway token`."},
-    subcommands = GatewayCommand.TokenCommand.class)
+    "(config gateway.port / gateway.bind). Clients authenticate with the token of `clawauth gateway token`."})
 public final class GatewayCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;

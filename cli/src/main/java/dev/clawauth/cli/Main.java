@@ -11,7 +11,7 @@ public final class Main {
   }
 
   static int run(String[] args) {
-    CommandLine cli = new CommandLine(new ClawauthCommand());
+    CommandLine cli = CommandTree.build(args);
     cli.setExecutionExceptionHandler(new FailureHandler());
     cli.setParameterExceptionHandler(FailureHandler::usageError);
     cli.setExitCodeExceptionMapper(FailureHandler::exitCode);

@@ -4,8 +4,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-@Command(name = "models", description = "Model configuration and credentials.",
-    subcommands = {StatusCommand.class, AuthCommand.class})
+@Command(name = "models", description = "Model configuration and credentials.")
 public final class ModelsCommand implements Runnable {
   @Spec
   CommandSpec spec;

@@ -290,12 +290,6 @@ public final class OnboardCommand implements Callable<Integer> {
     return p.isBlank() ? null : p.strip();
   }
 
-  boolean loginAvailable() {
-    CommandLine models = spec.root().subcommands().get("models");
-    CommandLine auth = models == null ? null : models.getSubcommands().get("auth");
-    return auth != null && auth.getSubcommands().containsKey("login");
-  }
-
   PrintWriter out() {
     return out;
   }

@@ -70,19 +70,14 @@ final class OnboardWizard {
       }
       case OAUTH -> {
         String login = "clawauth models auth login --provider openai-codex" + cmd.agentSuffix(ctx);
-        if (cmd.loginAvailable()) {
-          p.println("Starting `" + login + "`.");
-          List<String> args = new ArrayList<>(List.of("models", "auth", "login", "--provider", "openai-codex"));
-          if (cmd.agent.agentId != null) {
-            args.addAll(List.of("--agent", ctx.agentId()));
-          }
-          int code = Main.run(args.toArray(String[]::new));
-          if (code != 0) {
-            throw new CliException("The OpenAI Codex login did not finish (exit " + code + "); nothing else was changed.");
-          }
-        } else {
-          p.println("OpenAI Codex login is not part of this build yet; run `" + login + "` once it is.");
-          suggestedModel = null;
+        p.println("Starting `" + login + "`.");
+        List<String> args = new ArrayList<>(List.of("models", "auth", "login", "--provider", "openai-codex"));
+        if (cmd.agent.agentId != null) {
+          args.addAll(List.of("--agent", ctx.agentId()));
+        }
+        int code = Main.run(args.toArray(String[]::new));
+        if (code != 0) {
+          throw new CliException("The OpenAI Codex login did not finish (exit " + code + "); nothing else was changed.");
         }
       }
       case NONE -> {

@@ -21,8 +21,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "order", description = "Manage the per-agent auth profile order override.",
-    subcommands = {OrderCommand.Get.class, OrderCommand.Set.class, OrderCommand.Clear.class})
+@Command(name = "order", description = "Manage the per-agent auth profile order override.")
 public final class OrderCommand implements Runnable {
   @Spec
   CommandSpec spec;

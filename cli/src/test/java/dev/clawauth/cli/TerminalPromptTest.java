@@ -83,16 +83,19 @@ final class TerminalPromptTest {
   }
 
   @Test
-  void wizardOffersCodexAndNamesTheLoginCommandWhenThisBuildHasNone() throws Exception {
-    var help = new ClawauthProcess(home, state).run("models", "auth", "--help");
-    assumeTrue(!help.stdout().contains("\n  login "), "this build has `models auth login`; the wizard runs it instead");
-    try (PtySession t = PtySession.start(home, state, Map.of(), "onboard", "--agent", "work")) {
+  void wizardRunsTheCodexLoginAndStopsWhenItFails() throws Exception {
+    // Over SSH the login asks for the redirect URL; one from another attempt fails it, and the
+    // wizard must stop there without storing anything.
+    try (PtySession t = PtySession.start(home, state, Map.of("SSH_CLIENT", "192.0.2.1 50000 22"),
+        "onboard", "--agent", "work")) {
       t.expect("8. Skip").type("3");
       t.expect("> 3. OpenAI Codex").type(PtySession.ENTER);
-      t.expect("run `clawauth models auth login --provider openai-codex --agent work`");
-      t.expect("Default model for your agents?").expect("Enter another model id").type(PtySession.ENTER);
-      assertThat(t.waitFor()).as(t.screen()).isZero();
-      assertThat(t.screen()).contains("(unchanged)");
+      t.expect("Starting `clawauth models auth login --provider openai-codex --agent work`");
+      t.expect("Paste the redirect URL").type(
+          "http://localhost:1455/auth/callback?code=abc&state=not-this-attempt" + PtySession.ENTER);
+      t.expect("State mismatch");
+      assertThat(t.waitFor()).as(t.screen()).isEqualTo(1);
+      assertThat(t.screen()).contains("The OpenAI Codex login did not finish");
     }
     assertThat(Files.exists(store(state, "work"))).isFalse();
   }
