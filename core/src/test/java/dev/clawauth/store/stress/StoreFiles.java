@@ -23,6 +23,10 @@ final class StoreFiles {
   /** The temp files that the atomic writer left beside {@code store}. */
   static List<Path> tempFiles(Path store) throws IOException {
     String prefix = "." + store.getFileName() + ".";
+    // A writer killed before it made the agent directory leaves no directory to list.
+    if (!Files.isDirectory(store.getParent())) {
+      return List.of();
+    }
     try (Stream<Path> files = Files.list(store.getParent())) {
       return files.filter(f -> f.getFileName().toString().startsWith(prefix)
           && f.getFileName().toString().endsWith(".tmp")).toList();
