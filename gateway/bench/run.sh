@@ -3,7 +3,9 @@
 # Usage: gateway/bench/run.sh [seconds-per-run]   (from the repository root)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
+. bin/lib/jdk.sh
+JAVA_HOME=$(clawauth_find_jdk "$PWD")
+export JAVA_HOME
 mvn -B -q -pl gateway -am test-compile dependency:build-classpath \
   -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test >/dev/null
 exec "$JAVA_HOME/bin/java" -XX:+UseParallelGC -Xmx512m \
