@@ -35,34 +35,45 @@ class StoreCrashStressTest {
     int killedWhileLocked = 0;
 
     ChildJvm next = start(store, 0);
-    for (int i = 0; i < ITERATIONS; i++) {
-      String at = "iteration " + i + " (seed " + seed + ")";
-      ChildJvm child = next;
-      child.await("ready", 60_000);
-      // The next writer boots while this one runs, but touches nothing before its "go".
-      next = start(store, i + 1);
-      child.send("go");
-      if (random.nextInt(5) > 0) {
-        // Mostly kill mid-stream, once it has recovered the lock and is writing...
-        child.await("committed ", 60_000);
-        Thread.sleep(random.nextInt(25));
-      } else {
-        // ...sometimes while it is still waiting for or recovering the previous crash's lock.
-        Thread.sleep(random.nextInt(STALE_MILLIS > 0 ? (int) STALE_MILLIS * 2 : 1));
-      }
-      child.kill();
-      committed.addAll(StoreFiles.committed(child.output()));
-      if (StoreFiles.lockDir(store).toFile().exists()) {
-        killedWhileLocked++;
-      }
+    ChildJvm current = null;
+    try {
+      for (int i = 0; i < ITERATIONS; i++) {
+        String at = "iteration " + i + " (seed " + seed + ")";
+        ChildJvm child = next;
+        current = child;
+        child.await("ready", 60_000);
+        // The next writer boots while this one runs, but touches nothing before its "go".
+        next = start(store, i + 1);
+        child.send("go");
+        if (random.nextInt(5) > 0) {
+          // Mostly kill mid-stream, once it has recovered the lock and is writing...
+          child.await("committed ", 60_000);
+          Thread.sleep(random.nextInt(25));
+        } else {
+          // ...sometimes while it is still waiting for or recovering the previous crash's lock.
+          Thread.sleep(random.nextInt(STALE_MILLIS > 0 ? (int) STALE_MILLIS * 2 : 1));
+        }
+        child.kill();
+        committed.addAll(StoreFiles.committed(child.output()));
+        if (StoreFiles.lockDir(store).toFile().exists()) {
+          killedWhileLocked++;
+        }
 
-      if (store.toFile().exists()) {
-        Set<String> ids = StoreFiles.profileIds(store);
-        assertThat(ids).as("profiles after the kill in %s", at).containsAll(committed);
-      } else {
-        assertThat(committed).as("nothing committed yet, %s", at).isEmpty();
+        if (store.toFile().exists()) {
+          Set<String> ids = StoreFiles.profileIds(store);
+          assertThat(ids).as("profiles after the kill in %s", at).containsAll(committed);
+        } else {
+          assertThat(committed).as("nothing committed yet, %s", at).isEmpty();
+        }
+        assertThat(StoreFiles.tempFiles(store)).as("temp files after %s", at).hasSizeLessThanOrEqualTo(1);
       }
-      assertThat(StoreFiles.tempFiles(store)).as("temp files after %s", at).hasSizeLessThanOrEqualTo(1);
+    } catch (Throwable failed) {
+      // Leave nothing running: the writer being tested, and the pre-started one waiting for "go".
+      if (current != null) {
+        current.kill();
+      }
+      next.kill();
+      throw failed;
     }
 
     // A last writer that is not killed recovers the last lock, cleans up and exits.
