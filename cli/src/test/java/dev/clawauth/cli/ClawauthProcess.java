@@ -1,5 +1,6 @@
 package dev.clawauth.cli;
 
+import dev.clawauth.testing.TestSecrets;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

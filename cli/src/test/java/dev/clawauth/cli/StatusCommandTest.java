@@ -1,5 +1,6 @@
 package dev.clawauth.cli;
 
+import dev.clawauth.testing.TestSecrets;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
