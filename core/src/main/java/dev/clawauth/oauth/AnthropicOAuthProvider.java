@@ -67,16 +67,8 @@ public final class AnthropicOAuthProvider implements OAuthProvider {
     body.put("state", pkce.state());
     body.put("redirect_uri", ep.redirectUri());
     body.put("code_verifier", pkce.verifier());
-    TokenClient.TokenResponse t;
-    try {
-      t = TokenClient.postJson(s.http(), ep.tokenUrl(), body, TokenClient.REQUEST_TIMEOUT);
-    } catch (TokenEndpointException e) {
-      throw new LoginException("The code could not be exchanged for tokens: " + e.getMessage()
-          + ". Nothing was saved.", e);
-    }
-    if (t.refreshToken() == null) {
-      throw new LoginException("The token endpoint gave no refresh token. Nothing was saved.");
-    }
+    TokenClient.TokenResponse t = TokenClient.exchangeCode(
+        () -> TokenClient.postJson(s.http(), ep.tokenUrl(), body, TokenClient.REQUEST_TIMEOUT));
     Credential.OAuth cred = new Credential.OAuth(ID, new Secret(t.accessToken()), new Secret(t.refreshToken()),
         s.clock().millis() + t.expiresInSeconds() * 1000L - EXPIRY_SAFETY_MS, null, null, null);
     return new LoginResult(ID + ":oauth", cred, "oauth", "anthropic/claude-opus-4-5");
@@ -91,8 +83,6 @@ public final class AnthropicOAuthProvider implements OAuthProvider {
     body.put("client_id", ep.clientId());
     body.put("refresh_token", current.refresh().value());
     TokenClient.TokenResponse t = TokenClient.postJson(http, ep.tokenUrl(), body, TokenClient.REQUEST_TIMEOUT);
-    return new Credential.OAuth(current.provider(), new Secret(t.accessToken()),
-        t.refreshToken() == null ? current.refresh() : new Secret(t.refreshToken()),
-        now + t.expiresInSeconds() * 1000L - EXPIRY_SAFETY_MS, current.accountId(), current.email(), null);
+    return t.renew(current, now + t.expiresInSeconds() * 1000L - EXPIRY_SAFETY_MS, null);
   }
 }

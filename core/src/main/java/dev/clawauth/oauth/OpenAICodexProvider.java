@@ -63,16 +63,8 @@ public final class OpenAICodexProvider implements OAuthProvider {
     form.put("code", code);
     form.put("code_verifier", pkce.verifier());
     form.put("redirect_uri", ep.redirectUri());
-    TokenClient.TokenResponse t;
-    try {
-      t = TokenClient.postForm(s.http(), ep.tokenUrl(), form, TokenClient.REQUEST_TIMEOUT);
-    } catch (TokenEndpointException e) {
-      throw new LoginException("The code could not be exchanged for tokens: " + e.getMessage()
-          + ". Nothing was saved.", e);
-    }
-    if (t.refreshToken() == null) {
-      throw new LoginException("The token endpoint gave no refresh token. Nothing was saved.");
-    }
+    TokenClient.TokenResponse t = TokenClient.exchangeCode(
+        () -> TokenClient.postForm(s.http(), ep.tokenUrl(), form, TokenClient.REQUEST_TIMEOUT));
     String accountId = accountId(t.accessToken());
     if (accountId == null) {
       throw new LoginException("The access token carries no ChatGPT account id (claim " + ACCOUNT_CLAIM
@@ -106,10 +98,6 @@ public final class OpenAICodexProvider implements OAuthProvider {
     form.put("refresh_token", current.refresh().value());
     form.put("client_id", ep.clientId());
     TokenClient.TokenResponse t = TokenClient.postForm(http, ep.tokenUrl(), form, TokenClient.REQUEST_TIMEOUT);
-    String accountId = accountId(t.accessToken());
-    return new Credential.OAuth(current.provider(), new Secret(t.accessToken()),
-        t.refreshToken() == null ? current.refresh() : new Secret(t.refreshToken()),
-        now + t.expiresInSeconds() * 1000L, accountId == null ? current.accountId() : accountId,
-        current.email(), null);
+    return t.renew(current, now + t.expiresInSeconds() * 1000L, accountId(t.accessToken()));
   }
 }

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.clawauth.json.Json;
 import dev.clawauth.select.FailureReason;
+import dev.clawauth.store.Credential;
+import dev.clawauth.store.Secret;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -37,6 +39,37 @@ public final class TokenClient {
     public String toString() {
       return "TokenResponse[expiresIn=" + expiresInSeconds + "s]";
     }
+
+    /** {@code current} with these tokens; a server that does not rotate keeps the old refresh token. */
+    public Credential.OAuth renew(Credential.OAuth current, long expires, String accountId) {
+      return new Credential.OAuth(current.provider(), new Secret(accessToken),
+          refreshToken == null ? current.refresh() : new Secret(refreshToken), expires,
+          accountId == null ? current.accountId() : accountId, current.email(), null);
+    }
+  }
+
+  /** One token request; lets login flows share the exchange's error handling. */
+  @FunctionalInterface
+  public interface Request {
+    TokenResponse send() throws TokenEndpointException, IOException;
+  }
+
+  /**
+   * Exchanges an authorization code: any failure, or an answer without a refresh token, ends the
+   * login with a message saying that nothing was saved.
+   */
+  public static TokenResponse exchangeCode(Request request) throws LoginException, IOException {
+    TokenResponse t;
+    try {
+      t = request.send();
+    } catch (TokenEndpointException e) {
+      throw new LoginException("The code could not be exchanged for tokens: " + e.getMessage()
+          + ". Nothing was saved.", e);
+    }
+    if (t.refreshToken() == null) {
+      throw new LoginException("The token endpoint gave no refresh token. Nothing was saved.");
+    }
+    return t;
   }
 
   public static TokenResponse postForm(HttpClient http, String url, Map<String, String> form,
