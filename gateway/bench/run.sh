@@ -1,13 +1,23 @@
 #!/usr/bin/env bash
-# Gateway load harness: gateway vs the fake provider directly, concurrency 1/16/64, JSON and SSE.
-# Usage: gateway/bench/run.sh [seconds-per-run]   (from the repository root)
+# Gateway load harness: `bin/clawauth gateway` (its own process) vs the fake provider reached
+# directly, at concurrency 1/16/64, JSON and SSE.
+# Usage: gateway/bench/run.sh [seconds-per-run] [concurrencies, e.g. 1,16,64] [modes: json,stream]
+# (from anywhere; BENCH_JAVA_OPTS adds JVM options to the harness, CLAWAUTH_JAVA_OPTS to the gateway)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 . bin/lib/jdk.sh
 JAVA_HOME=$(clawauth_find_jdk "$PWD")
 export JAVA_HOME
-mvn -B -q -pl gateway -am test-compile dependency:build-classpath \
-  -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test >/dev/null
-exec "$JAVA_HOME/bin/java" -XX:+UseParallelGC -Xmx512m \
+# The jar the launcher runs, and the harness classes.
+log=$(mktemp)
+if ! mvn -B -q -pl cli -am package -DskipTests >"$log" 2>&1 \
+  || ! mvn -B -q -pl gateway -am test-compile dependency:build-classpath \
+    -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test >"$log" 2>&1; then
+  tail -n 30 "$log" >&2
+  echo "gateway/bench/run.sh: the build failed (log: $log)" >&2
+  exit 1
+fi
+rm -f "$log"
+exec "$JAVA_HOME/bin/java" ${BENCH_JAVA_OPTS:-} -XX:+UseParallelGC -Xmx512m -Dbench.launcher="$PWD/bin/clawauth" \
   -cp "gateway/target/test-classes:gateway/target/classes:$(cat gateway/target/bench.classpath)" \
   dev.clawauth.gateway.bench.GatewayLoad "${1:-5}" ${2:+"$2"} ${3:+"$3"}

@@ -1,21 +1,20 @@
 package dev.clawauth.gateway;
 
-import com.sun.net.httpserver.HttpExchange;
+import dev.clawauth.gateway.http.Exchange;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * One client exchange. Only one party may answer it (the handler, or the read-timeout timer), so
- * answering first claims it.
+ * One client exchange. Only one party may answer it, so answering first claims it: a failover
+ * loop must not answer twice.
  */
 final class Call {
-  final HttpExchange ex;
+  final Exchange ex;
   final String path;
   final String agentId;
   private final AtomicBoolean answered = new AtomicBoolean();
 
-  Call(HttpExchange ex, String path, String agentId) {
+  Call(Exchange ex, String path, String agentId) {
     this.ex = ex;
     this.path = path;
     this.agentId = agentId;
@@ -30,7 +29,7 @@ final class Call {
   }
 
   String header(String name) {
-    return ex.getRequestHeaders().getFirst(name);
+    return ex.requestHeaders().first(name);
   }
 
   /** Sends a complete body, unless someone answered already. */
@@ -42,15 +41,13 @@ final class Call {
   }
 
   void sendClaimed(int status, String contentType, byte[] body, boolean closeConnection) throws IOException {
-    ex.getResponseHeaders().set("content-type", contentType);
+    ex.responseHeaders().set("content-type", contentType);
     if (closeConnection) {
-      ex.getResponseHeaders().set("connection", "close");
+      ex.closeAfter();
     }
-    ex.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
+    ex.sendHeaders(status, body.length == 0 ? -1 : body.length);
     if (body.length > 0) {
-      OutputStream out = ex.getResponseBody();
-      out.write(body);
-      out.flush();
+      ex.responseBody().write(body);
     }
   }
 

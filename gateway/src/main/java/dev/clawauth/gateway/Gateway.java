@@ -2,10 +2,11 @@ package dev.clawauth.gateway;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import dev.clawauth.AgentContext;
 import dev.clawauth.config.ClawConfig;
+import dev.clawauth.gateway.http.Exchange;
+import dev.clawauth.gateway.http.Handler;
+import dev.clawauth.gateway.http.Http1Server;
 import dev.clawauth.json.Json;
 import dev.clawauth.json.JsonFileException;
 import dev.clawauth.json.JsonText;
@@ -19,6 +20,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -26,10 +28,8 @@ import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
@@ -46,22 +46,13 @@ public final class Gateway implements AutoCloseable {
   static final String AGENT_HEADER = "x-clawauth-agent";
   static final String SESSION_HEADER = "x-clawauth-session";
 
-  static {
-    // SSE is many small writes: without TCP_NODELAY each can wait for the client's delayed ACK.
-    // (Read once by the JDK server when its first instance is created in this JVM.)
-    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
-      System.setProperty("sun.net.httpserver.nodelay", "true");
-    }
-  }
-
   private final Environment env;
   private final GatewaySettings settings;
   private final Clock clock;
   private final PrintStream log;
   private final StatePaths paths;
   private final Secret token;
-  private final HttpServer server;
-  private final ExecutorService executor;
+  private final Http1Server server;
   private final ScheduledExecutorService timers;
   private final UpstreamClient http;
   private final Map<String, AgentState> agents = new ConcurrentHashMap<>();
@@ -70,6 +61,9 @@ public final class Gateway implements AutoCloseable {
   private final Semaphore inFlight;
   private final Proxy proxy;
   private final String defaultAgent;
+  /** How long an idle keep-alive connection is kept open. */
+  static final long IDLE_MS = 60_000;
+  static final int MAX_HEAD_BYTES = 64 * 1024;
 
   private Gateway(Environment env, GatewaySettings settings, OAuthRefresher refresher, Clock clock,
       PrintStream log) throws IOException, JsonFileException {
@@ -83,7 +77,6 @@ public final class Gateway implements AutoCloseable {
     agents.put(main.agentId(), new AgentState(main));
     this.token = GatewayToken.loadOrCreate(paths, main.config());
     this.inFlight = new Semaphore(Math.max(1, settings.maxConcurrentRequests()));
-    this.executor = Executors.newVirtualThreadPerTaskExecutor();
     this.timers = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "clawauth-gateway-timers");
       t.setDaemon(true);
@@ -91,9 +84,19 @@ public final class Gateway implements AutoCloseable {
     });
     this.http = new UpstreamClient(Duration.ofSeconds(10));
     this.proxy = new Proxy(http, refresher, sessions, metrics, settings, log);
-    this.server = HttpServer.create(new InetSocketAddress(settings.bindAddress(), settings.port()), 1024);
-    server.setExecutor(executor);
-    server.createContext("/", this::handle);
+    this.server = Http1Server.start(settings.bindAddress(), settings.port(), 1024,
+        new Http1Server.Limits(settings.maxConnections(), settings.readTimeout().toMillis(), IDLE_MS, MAX_HEAD_BYTES),
+        new Handler() {
+          @Override
+          public void handle(Exchange ex) {
+            Gateway.this.handle(ex);
+          }
+
+          @Override
+          public void refuse(Exchange ex, int status, String message) throws IOException {
+            Gateway.this.refuse(ex, status, message);
+          }
+        }, connectionThreads());
     long every = settings.flushInterval().toMillis();
     timers.scheduleWithFixedDelay(this::flushQuietly, every, every, TimeUnit.MILLISECONDS);
   }
@@ -101,17 +104,15 @@ public final class Gateway implements AutoCloseable {
   /** Opens the state, loads or creates the gateway token, and starts listening. */
   public static Gateway start(Environment env, GatewaySettings settings, OAuthRefresher refresher,
       Clock clock, PrintStream log) throws IOException, JsonFileException {
-    Gateway g = new Gateway(env, settings, refresher, clock, log);
-    g.server.start();
-    return g;
+    return new Gateway(env, settings, refresher, clock, log);
   }
 
   public InetSocketAddress address() {
-    return server.getAddress();
+    return server.address();
   }
 
   public int port() {
-    return server.getAddress().getPort();
+    return server.address().getPort();
   }
 
   public Secret token() {
@@ -139,18 +140,17 @@ public final class Gateway implements AutoCloseable {
 
   @Override
   public void close() {
-    server.stop(0);
+    server.close();
     timers.shutdownNow();
     flush();
-    executor.shutdownNow();
     http.close();
   }
 
   // ---- request handling
 
-  private void handle(HttpExchange ex) {
-    String rawPath = ex.getRequestURI().getPath();
-    String agentId = ex.getRequestHeaders().getFirst(AGENT_HEADER);
+  private void handle(Exchange ex) {
+    String rawPath = ex.path();
+    String agentId = ex.requestHeaders().first(AGENT_HEADER);
     String path = rawPath;
     if (rawPath.startsWith("/agents/")) {
       int end = rawPath.indexOf('/', "/agents/".length());
@@ -158,18 +158,17 @@ public final class Gateway implements AutoCloseable {
       path = end < 0 ? "/" : rawPath.substring(end);
     }
     Call call = new Call(ex, path, agentId == null || agentId.isBlank() ? defaultAgent : agentId.trim());
-    Api dialect = Api.errorDialect(path, ex.getRequestHeaders().containsKey("anthropic-version"));
+    Api dialect = Api.errorDialect(path, ex.requestHeaders().has("anthropic-version"));
     String api = Api.forPath(path) == null ? "other" : Api.forPath(path).name().toLowerCase(java.util.Locale.ROOT);
     if (!inFlight.tryAcquire()) {
       try {
-        ex.getResponseHeaders().set("retry-after", "1");
+        ex.responseHeaders().set("retry-after", "1");
         call.error(dialect, 503, "The gateway is at its limit of " + settings.maxConcurrentRequests()
             + " concurrent requests; retry shortly.");
       } catch (IOException ignored) {
         // the client is gone
       } finally {
         metrics.inc("clawauth_gateway_requests_total", "api", api, "status", "503");
-        ex.close();
       }
       return;
     }
@@ -177,7 +176,7 @@ public final class Gateway implements AutoCloseable {
       route(call, dialect);
     } catch (Throwable t) {
       if (!call.answered()) {
-        log.println("gateway: " + ex.getRequestMethod() + " " + rawPath + " failed: " + t);
+        log.println("gateway: " + ex.method() + " " + rawPath + " failed: " + t);
         try {
           call.error(dialect, 500, "Internal gateway error: " + t.getClass().getSimpleName());
         } catch (IOException ignored) {
@@ -187,21 +186,20 @@ public final class Gateway implements AutoCloseable {
     } finally {
       inFlight.release();
       metrics.inc("clawauth_gateway_requests_total", "api", api, "status",
-          Integer.toString(ex.getResponseCode()));
-      ex.close();
+          Integer.toString(ex.status()));
     }
   }
 
   private void route(Call call, Api dialect) throws Exception {
-    HttpExchange ex = call.ex;
-    String method = ex.getRequestMethod();
+    Exchange ex = call.ex;
+    String method = ex.method();
     if (call.path.equals("/healthz")) {
       call.send(200, "application/json", "{\"status\":\"ok\"}".getBytes(StandardCharsets.UTF_8));
       return;
     }
     if (!authorized(ex)) {
-      log.println("gateway: 401 " + method + " " + ex.getRequestURI().getPath() + " from "
-          + ex.getRemoteAddress().getAddress().getHostAddress() + ": missing or wrong gateway token");
+      log.println("gateway: 401 " + method + " " + ex.path() + " from "
+          + ex.remoteAddress().getAddress().getHostAddress() + ": missing or wrong gateway token");
       call.error(dialect, 401, "Missing or wrong gateway token. Send the token shown by "
           + "`clawauth gateway token` as x-api-key or Authorization: Bearer.");
       return;
@@ -224,7 +222,7 @@ public final class Gateway implements AutoCloseable {
         case "/metrics" -> call.send(200, "text/plain; version=0.0.4",
             metrics.render().getBytes(StandardCharsets.UTF_8));
         case "/v1/models" -> call.send(200, "application/json", models(agent.ctx().config(),
-            ex.getRequestHeaders().containsKey("anthropic-version")));
+            ex.requestHeaders().has("anthropic-version")));
         default -> call.error(dialect, 404, "Not found: GET " + call.path);
       }
       return;
@@ -240,9 +238,9 @@ public final class Gateway implements AutoCloseable {
     proxy.handle(call, api, agent, body);
   }
 
-  private boolean authorized(HttpExchange ex) {
-    String key = ex.getRequestHeaders().getFirst("x-api-key");
-    String auth = ex.getRequestHeaders().getFirst("authorization");
+  private boolean authorized(Exchange ex) {
+    String key = ex.requestHeaders().first("x-api-key");
+    String auth = ex.requestHeaders().first("authorization");
     String presented = key != null ? key.trim()
         : auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7) ? auth.substring(7).trim() : null;
     return token.matches(presented);
@@ -259,26 +257,21 @@ public final class Gateway implements AutoCloseable {
   }
 
   /**
-   * Reads the request body within the size limit and the read timeout; answers 413 or 408 itself
-   * and returns null then.
+   * Reads the request body within the size limit and the read deadline (the server's reads fail
+   * once it has passed); answers 413 or 408 itself and returns null then.
    */
   private byte[] readBody(Call call, Api api) throws IOException {
     long limit = settings.maxBodyBytes();
     String cl = call.header("content-length");
-    if (cl != null) {
-      long n = parseLength(cl);
-      if (n > limit) {
-        tooLarge(call, api, limit);
-        return null;
-      }
+    long declared = cl == null ? -1 : parseLength(cl);
+    if (declared > limit) {
+      tooLarge(call, api, limit);
+      return null;
     }
-    ScheduledFuture<?> timer = timers.schedule(() -> Thread.ofVirtual().start(() -> timeout(call, api)),
-        settings.readTimeout().toMillis(), TimeUnit.MILLISECONDS);
-    try (InputStream in = call.ex.getRequestBody()) {
-      long declared = cl == null ? -1 : parseLength(cl);
+    try {
+      InputStream in = call.ex.requestBody();
       if (declared >= 0) {
-        byte[] body = in.readNBytes((int) declared);
-        return finish(call, timer, body.length == declared ? body : null);
+        return in.readNBytes((int) declared);
       }
       ByteArrayOutputStream buf = new ByteArrayOutputStream(8192);
       byte[] chunk = new byte[16384];
@@ -286,18 +279,14 @@ public final class Gateway implements AutoCloseable {
       while ((r = in.read(chunk)) >= 0) {
         buf.write(chunk, 0, r);
         if (buf.size() > limit) {
-          timer.cancel(false);
           tooLarge(call, api, limit);
           return null;
         }
       }
-      return finish(call, timer, buf.toByteArray());
-    } catch (IOException e) {
-      timer.cancel(false);
-      if (call.answered()) {
-        return null;
-      }
-      throw e;
+      return buf.toByteArray();
+    } catch (SocketTimeoutException slow) {
+      timeout(call, api);
+      return null;
     }
   }
 
@@ -309,11 +298,6 @@ public final class Gateway implements AutoCloseable {
     }
   }
 
-  private static byte[] finish(Call call, ScheduledFuture<?> timer, byte[] body) {
-    timer.cancel(false);
-    return call.answered() ? null : body;
-  }
-
   private void tooLarge(Call call, Api api, long limit) throws IOException {
     if (call.claim()) {
       call.sendClaimed(413, "application/json", api.error(413,
@@ -322,17 +306,45 @@ public final class Gateway implements AutoCloseable {
     }
   }
 
-  private void timeout(Call call, Api api) {
-    if (!call.claim()) {
-      return;
-    }
-    try {
+  private void timeout(Call call, Api api) throws IOException {
+    if (call.claim()) {
       call.sendClaimed(408, "application/json", api.error(408, "The request body did not arrive within "
           + settings.readTimeout().toMillis() + " ms (config gateway.readTimeoutMs)."), true);
       log.println("gateway: 408 " + call.path + ": request body not received in time");
-    } catch (IOException gone) {
-      // the client is gone as well
     }
+  }
+
+  /** Requests the HTTP layer turns away (malformed, too slow, too large a head, too many connections). */
+  private void refuse(Exchange ex, int status, String message) throws IOException {
+    String path = ex.path();
+    Api dialect = Api.errorDialect(path.startsWith("/agents/") && path.indexOf('/', 8) > 0
+        ? path.substring(path.indexOf('/', 8)) : path, ex.requestHeaders().has("anthropic-version"));
+    String api = Api.forPath(path) == null ? "other" : Api.forPath(path).name().toLowerCase(java.util.Locale.ROOT);
+    if (status == 503) {
+      ex.responseHeaders().set("retry-after", "1");
+    }
+    String hint = switch (status) {
+      case 408 -> " (config gateway.readTimeoutMs)";
+      case 503 -> " (config gateway.maxConnections)";
+      default -> "";
+    };
+    byte[] body = dialect.error(status, message + hint);
+    ex.responseHeaders().set("content-type", "application/json");
+    ex.sendHeaders(status, body.length);
+    ex.responseBody().write(body);
+    metrics.inc("clawauth_gateway_requests_total", "api", api, "status", Integer.toString(status));
+    if (status != 400) {
+      log.println("gateway: " + status + " " + (path.isEmpty() ? "(no request line)" : ex.method() + " " + path)
+          + " from " + ex.remoteAddress().getAddress().getHostAddress() + ": " + message);
+    }
+  }
+
+  /** One platform thread per connection by default: a blocked read is then one system call, with no poller hand-off. */
+  private static java.util.concurrent.ThreadFactory connectionThreads() {
+    if ("virtual".equals(System.getProperty("clawauth.gateway.threads"))) {
+      return Thread.ofVirtual().name("clawauth-conn-", 0).factory();
+    }
+    return Thread.ofPlatform().daemon().name("clawauth-conn-", 0).stackSize(256 * 1024).factory();
   }
 
   private static byte[] models(ClawConfig config, boolean anthropicShape) {

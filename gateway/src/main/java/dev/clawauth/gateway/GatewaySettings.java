@@ -9,17 +9,20 @@ import java.time.Duration;
 /**
  * How the gateway listens and what it tolerates. Defaults come from the config's {@code gateway}
  * block ({@code port}, {@code bind}, {@code maxBodyBytes}, {@code readTimeoutMs},
- * {@code maxConcurrentRequests}, {@code upstreamTimeoutMs}), command-line flags override them.
+ * {@code maxConcurrentRequests}, {@code maxConnections}, {@code upstreamTimeoutMs}), command-line
+ * flags override them.
  */
 public record GatewaySettings(String bind, int port, boolean allowNonLoopback, long maxBodyBytes,
-    Duration readTimeout, int maxConcurrentRequests, Duration upstreamTimeout, Duration flushInterval) {
+    Duration readTimeout, int maxConcurrentRequests, Duration upstreamTimeout, Duration flushInterval,
+    int maxConnections) {
 
   public static final int DEFAULT_PORT = 18789;
   public static final long DEFAULT_MAX_BODY = 32L * 1024 * 1024;
+  public static final int DEFAULT_MAX_CONNECTIONS = 1024;
 
   public static GatewaySettings defaults() {
     return new GatewaySettings("127.0.0.1", DEFAULT_PORT, false, DEFAULT_MAX_BODY,
-        Duration.ofSeconds(30), 256, Duration.ofMinutes(10), Duration.ofSeconds(1));
+        Duration.ofSeconds(30), 256, Duration.ofMinutes(10), Duration.ofSeconds(1), DEFAULT_MAX_CONNECTIONS);
   }
 
   public static GatewaySettings fromConfig(ClawConfig config) {
@@ -34,27 +37,35 @@ public record GatewaySettings(String bind, int port, boolean allowNonLoopback, l
         g.path("maxConcurrentRequests").isInt() ? g.path("maxConcurrentRequests").asInt() : d.maxConcurrentRequests(),
         g.path("upstreamTimeoutMs").isNumber()
             ? Duration.ofMillis(g.path("upstreamTimeoutMs").asLong()) : d.upstreamTimeout(),
-        d.flushInterval());
+        d.flushInterval(),
+        g.path("maxConnections").isInt() ? g.path("maxConnections").asInt() : d.maxConnections());
   }
 
   public GatewaySettings withPort(int p) {
     return new GatewaySettings(bind, p, allowNonLoopback, maxBodyBytes, readTimeout,
-        maxConcurrentRequests, upstreamTimeout, flushInterval);
+        maxConcurrentRequests, upstreamTimeout, flushInterval, maxConnections);
   }
 
   public GatewaySettings withBind(String b, boolean allow) {
     return new GatewaySettings(b, port, allow, maxBodyBytes, readTimeout, maxConcurrentRequests,
-        upstreamTimeout, flushInterval);
+        upstreamTimeout, flushInterval, maxConnections);
   }
 
   public GatewaySettings withLimits(long body, Duration read, int concurrent, Duration upstream) {
-    return new GatewaySettings(bind, port, allowNonLoopback, body, read, concurrent, upstream, flushInterval);
+    return new GatewaySettings(bind, port, allowNonLoopback, body, read, concurrent, upstream, flushInterval,
+        maxConnections);
   }
 
   /** How often recorded outcomes are written to the store. */
   public GatewaySettings withFlushInterval(Duration every) {
     return new GatewaySettings(bind, port, allowNonLoopback, maxBodyBytes, readTimeout, maxConcurrentRequests,
-        upstreamTimeout, every);
+        upstreamTimeout, every, maxConnections);
+  }
+
+  /** How many client connections may be open at once; more get a 503 and are closed. */
+  public GatewaySettings withMaxConnections(int n) {
+    return new GatewaySettings(bind, port, allowNonLoopback, maxBodyBytes, readTimeout, maxConcurrentRequests,
+        upstreamTimeout, flushInterval, n);
   }
 
   /** The address to bind, after checking that a non-loopback one was explicitly allowed. */

@@ -97,9 +97,9 @@ final class Proxy {
       String shown = session.model != null ? session.model.full() : model.full();
       if (body.path("stream").asBoolean(false)) {
         if (call.claim()) {
-          call.ex.getResponseHeaders().set("content-type", "text/event-stream");
-          call.ex.sendResponseHeaders(200, 0);
-          OutputStream out = call.ex.getResponseBody();
+          call.ex.responseHeaders().set("content-type", "text/event-stream");
+          call.ex.sendHeaders(200, 0);
+          OutputStream out = call.ex.responseBody();
           out.write(api.streamedReply(shown, reply).getBytes(StandardCharsets.UTF_8));
           out.flush();
         }
@@ -312,7 +312,7 @@ final class Proxy {
       URI uri, RequestBody body, UpstreamAuth auth) throws Exception {
     String provider = model.provider();
     String profileLabel = auth.fromStore() ? auth.profileId() : "env";
-    Injection.Prepared prepared = Injection.prepare(auth, call.ex.getRequestHeaders(), body, model,
+    Injection.Prepared prepared = Injection.prepare(auth, call.ex.requestHeaders().asMap(), body, model,
         agent.ctx().config());
     java.util.Map<String, String> headers = prepared.headers();
     if (!headers.containsKey("content-type")) {
@@ -349,9 +349,9 @@ final class Proxy {
         // credential would not fix): pass the answer through as it is.
         if (call.claim()) {
           copyHeaders(resp, call);
-          call.ex.sendResponseHeaders(status, err.length == 0 ? -1 : err.length);
+          call.ex.sendHeaders(status, err.length == 0 ? -1 : err.length);
           if (err.length > 0) {
-            call.ex.getResponseBody().write(err);
+            call.ex.responseBody().write(err);
           }
         }
         return new Attempt(Outcome.DONE, null, null);
@@ -443,7 +443,7 @@ final class Proxy {
   private static void copyHeaders(UpstreamClient.Response resp, Call call) {
     resp.headers().forEach((n, vs) -> {
       if (!HOP_BY_HOP.contains(n.toLowerCase(Locale.ROOT))) {
-        call.ex.getResponseHeaders().put(n, vs);
+        call.ex.responseHeaders().set(n, vs);
       }
     });
   }
@@ -460,8 +460,8 @@ final class Proxy {
     String type = resp.header("content-type").orElse("");
     boolean sse = type.contains("text/event-stream");
     long len = resp.header("content-length").map(Long::parseLong).orElse(-1L);
-    call.ex.sendResponseHeaders(resp.status(), sse || len < 0 ? 0 : len == 0 ? -1 : len);
-    OutputStream out = call.ex.getResponseBody();
+    call.ex.sendHeaders(resp.status(), sse || len < 0 ? 0 : len == 0 ? -1 : len);
+    OutputStream out = call.ex.responseBody();
     byte[] buf = new byte[16384];
     try (in) {
       while (true) {

@@ -1,14 +1,9 @@
 package dev.clawauth.gateway.bench;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.clawauth.gateway.Gateway;
-import dev.clawauth.gateway.GatewaySettings;
-import dev.clawauth.oauth.OAuthRefresher;
-import dev.clawauth.state.Environment;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -18,18 +13,16 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.Arrays;
-import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Load harness (not a test): requests/s and p50/p99 latency through the gateway versus the same
- * fake provider called directly, at several concurrencies, streaming and not. Run with
- * {@code gateway/bench/run.sh [seconds-per-run]}; prints a Markdown table.
+ * fake provider called directly, at several concurrencies, streaming and not. The load generator
+ * and the fake provider share this JVM; the gateway is {@code bin/clawauth gateway}, its own
+ * process as in use. Run with {@code gateway/bench/run.sh [seconds-per-run]}; prints a Markdown table.
  */
 public final class GatewayLoad {
   private static final byte[] MESSAGE = ("{\"id\":\"msg_1\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"m\","
@@ -50,59 +43,113 @@ public final class GatewayLoad {
 
   private GatewayLoad() {}
 
+  /** {@code cpuUsPerRequest}: the gateway process's CPU per request (0 for direct runs). */
   record Result(double rps, double p50us, double p99us, long n, long errors, double cpuUsPerRequest) {}
 
   public static void main(String[] args) throws Exception {
-    // Small SSE writes must not wait for the peer's delayed ACK (Nagle); set before any server starts.
+    // The fake provider's small SSE writes must not wait for a delayed ACK (Nagle).
     System.setProperty("sun.net.httpserver.nodelay", "true");
     double seconds = args.length > 0 ? Double.parseDouble(args[0]) : 5;
     int[] concurrencies = args.length > 1 ? Arrays.stream(args[1].split(",")).mapToInt(Integer::parseInt).toArray()
         : new int[] {1, 16, 64};
     String modes = args.length > 2 ? args[2] : "json,stream";
+    String launcher = System.getProperty("bench.launcher", "bin/clawauth");
     HttpServer provider = fakeProvider();
     Path tmp = Files.createTempDirectory("clawauth-gateway-bench");
     Path state = tmp.resolve("state");
     Files.createDirectories(state.resolve("agents/main/agent"));
     String base = "http://127.0.0.1:" + provider.getAddress().getPort();
-    Files.writeString(state.resolve("openclaw.json"), "{ models: { providers: { anthropic: { baseUrl: '" + base + "' } } } }");
+    Files.writeString(state.resolve("openclaw.json"), "{ models: { providers: { anthropic: { baseUrl: '" + base
+        + "' } } }, gateway: { maxConcurrentRequests: 1024 } }");
     Files.writeString(state.resolve("agents/main/agent/auth-profiles.json"), "{\"version\":1,\"profiles\":{\"anthropic:bench\":"
         + "{\"type\":\"api_key\",\"provider\":\"anthropic\",\"key\":\"sk-ant-api03-benchmark-key-0000000000\"}}}");
-    Environment env = new Environment(Map.of("OPENCLAW_STATE_DIR", state.toString()), tmp, tmp);
-    GatewaySettings settings = GatewaySettings.defaults().withPort(0)
-        .withLimits(GatewaySettings.DEFAULT_MAX_BODY, Duration.ofSeconds(30), 1024, Duration.ofSeconds(60));
-    try (Gateway gateway = Gateway.start(env, settings, OAuthRefresher.STORED_ONLY, Clock.systemUTC(),
-        new PrintStream(OutputStream.nullOutputStream()))) {
-      String gw = "http://127.0.0.1:" + gateway.port();
-      String token = gateway.token().value();
-      System.out.printf("JDK %s, %d CPUs, load average %.1f at start, %.0f s per run%n%n", Runtime.version(),
-          Runtime.getRuntime().availableProcessors(),
-          java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(), seconds);
-      System.out.println("| mode | concurrency | direct req/s | gateway req/s | ratio | direct p50/p99 (µs) | gateway p50/p99 (µs) | added p50/p99 (µs) | CPU µs/req direct / gateway |");
+    // The gateway runs as users run it: its own process, started by the launcher.
+    ProcessBuilder pb = new ProcessBuilder(launcher, "gateway", "--port", "0")
+        .redirectErrorStream(true);
+    pb.environment().put("OPENCLAW_STATE_DIR", state.toString());
+    pb.environment().put("HOME", tmp.toString());
+    pb.environment().remove("CLAWDBOT_STATE_DIR");
+    Process gatewayProcess = pb.start();
+    try {
+      String gw = listening(gatewayProcess);
+      String token = Files.readString(state.resolve("clawauth-gateway.token")).trim();
+      long gwPid = gatewayChild(gatewayProcess);
+      System.out.printf("JDK %s, %d CPUs, load average %.1f at start, %.0f s per run; gateway: `%s gateway`, pid %d%n%n",
+          Runtime.version(), Runtime.getRuntime().availableProcessors(),
+          java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(), seconds,
+          launcher, gwPid);
+      System.out.println("| mode | concurrency | direct req/s | gateway req/s | ratio | direct p50/p99 (µs) | gateway p50/p99 (µs) | added p50/p99 (µs) | gateway process CPU µs/req |");
       System.out.println("|---|---|---|---|---|---|---|---|---|");
       for (boolean stream : new boolean[] {false, true}) {
         if (!modes.contains(stream ? "stream" : "json")) {
           continue;
         }
         for (int c : concurrencies) {
-          run(base, "", stream, c, Math.min(2, seconds)); // warm-up
-          run(gw, token, stream, c, Math.min(2, seconds));
-          Result d = run(base, "", stream, c, seconds);
-          Result g = run(gw, token, stream, c, seconds);
-          System.out.printf("| %s | %d | %.0f | %.0f | %.0f%% | %.0f / %.0f | %.0f / %.0f | %.0f / %.0f | %.0f / %.0f |%n",
+          run(base, "", stream, c, Math.max(2, seconds / 2), 0); // warm-up
+          run(gw, token, stream, c, Math.max(2, seconds / 2), gwPid);
+          Result d = run(base, "", stream, c, seconds, 0);
+          Result g = run(gw, token, stream, c, seconds, gwPid);
+          System.out.printf("| %s | %d | %.0f | %.0f | %.0f%% | %.0f / %.0f | %.0f / %.0f | %.0f / %.0f | %.0f |%n",
               stream ? "stream" : "json", c, d.rps, g.rps, 100 * g.rps / d.rps, d.p50us, d.p99us, g.p50us, g.p99us,
-              g.p50us - d.p50us, g.p99us - d.p99us, d.cpuUsPerRequest, g.cpuUsPerRequest);
+              g.p50us - d.p50us, g.p99us - d.p99us, g.cpuUsPerRequest);
           if (d.errors + g.errors > 0) {
             System.out.printf("  (errors: direct %d, gateway %d)%n", d.errors, g.errors);
           }
         }
       }
     } finally {
+      gatewayProcess.descendants().forEach(ProcessHandle::destroy);
+      gatewayProcess.destroy();
+      gatewayProcess.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+      gatewayProcess.descendants().forEach(ProcessHandle::destroyForcibly);
+      gatewayProcess.destroyForcibly();
       provider.stop(0);
     }
   }
 
-  private static Result run(String base, String token, boolean stream, int concurrency, double seconds)
-      throws Exception {
+  /** Waits for the gateway's "listening on" line; its output after that is drained in the background. */
+  private static String listening(Process p) throws IOException {
+    var out = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+    StringBuilder seen = new StringBuilder();
+    for (String line; (line = out.readLine()) != null;) {
+      int at = line.indexOf("listening on http://");
+      if (at >= 0) {
+        Thread.ofVirtual().start(() -> {
+          try {
+            while (out.readLine() != null) {
+              // the gateway's log is not part of the figures
+            }
+          } catch (IOException ignored) {
+            // the gateway stopped
+          }
+        });
+        String url = line.substring(at + "listening on ".length());
+        return url.substring(0, url.indexOf(' ') < 0 ? url.length() : url.indexOf(' '));
+      }
+      seen.append(line).append('\n');
+    }
+    throw new IOException("the gateway did not start:\n" + seen);
+  }
+
+  /** The JVM the launcher script became (it execs, so usually the process itself). */
+  private static long gatewayChild(Process p) {
+    return p.descendants().filter(h -> h.info().command().map(c -> c.endsWith("/java")).orElse(false))
+        .map(ProcessHandle::pid).findFirst().orElse(p.pid());
+  }
+
+  /** A process's user + system CPU time in nanoseconds (Linux /proc), or 0. */
+  private static long cpuNanos(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10_000_000L;
+    } catch (IOException | RuntimeException e) {
+      return 0;
+    }
+  }
+
+  private static Result run(String base, String token, boolean stream, int concurrency, double seconds,
+      long gatewayPid) throws Exception {
     HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
         .executor(Executors.newVirtualThreadPerTaskExecutor()).build();
     byte[] body = ("{\"model\":\"claude-opus-4-5\",\"max_tokens\":64,\"stream\":" + stream
@@ -116,8 +163,7 @@ public final class GatewayLoad {
     AtomicLong errors = new AtomicLong();
     AtomicBoolean stop = new AtomicBoolean();
     Thread[] workers = new Thread[concurrency];
-    var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
-    long cpu0 = os.getProcessCpuTime();
+    long cpu0 = cpuNanos(gatewayPid);
     long start = System.nanoTime();
     for (int i = 0; i < concurrency; i++) {
       int w = i;
@@ -155,7 +201,7 @@ public final class GatewayLoad {
       t.join();
     }
     double elapsed = (System.nanoTime() - start) / 1e9;
-    long cpu = os.getProcessCpuTime() - cpu0;
+    long cpu = cpuNanos(gatewayPid) - cpu0;
     int n = Arrays.stream(counts).sum();
     long[] all = new long[n];
     int k = 0;

@@ -1,0 +1,78 @@
+package dev.clawauth.gateway.http;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** HTTP header fields with case-insensitive names, kept lower case, in arrival order. */
+public final class Headers {
+  private final Map<String, List<String>> map = new LinkedHashMap<>();
+
+  private static String key(String name) {
+    for (int i = 0; i < name.length(); i++) {
+      char ch = name.charAt(i);
+      if (ch >= 'A' && ch <= 'Z') {
+        return name.toLowerCase(Locale.ROOT);
+      }
+    }
+    return name;
+  }
+
+  /** The first value of {@code name}, or null. */
+  public String first(String name) {
+    List<String> v = map.get(key(name));
+    return v == null || v.isEmpty() ? null : v.get(0);
+  }
+
+  public boolean has(String name) {
+    return map.containsKey(key(name));
+  }
+
+  public List<String> all(String name) {
+    List<String> v = map.get(key(name));
+    return v == null ? List.of() : Collections.unmodifiableList(v);
+  }
+
+  public void add(String name, String value) {
+    map.computeIfAbsent(key(name), k -> new ArrayList<>(1)).add(value);
+  }
+
+  /** Replaces every value of {@code name}. */
+  public void set(String name, String value) {
+    List<String> one = new ArrayList<>(1);
+    one.add(value);
+    map.put(key(name), one);
+  }
+
+  public void set(String name, List<String> values) {
+    map.put(key(name), new ArrayList<>(values));
+  }
+
+  public void remove(String name) {
+    map.remove(key(name));
+  }
+
+  /** A read-only view, names lower case. */
+  public Map<String, List<String>> asMap() {
+    return Collections.unmodifiableMap(map);
+  }
+
+  /** Whether a comma-separated header carries {@code token}, ignoring case. */
+  public boolean hasToken(String name, String token) {
+    for (String v : all(name)) {
+      int start = 0;
+      while (start <= v.length()) {
+        int comma = v.indexOf(',', start);
+        int end = comma < 0 ? v.length() : comma;
+        if (v.substring(start, end).trim().equalsIgnoreCase(token)) {
+          return true;
+        }
+        start = end + 1;
+      }
+    }
+    return false;
+  }
+}

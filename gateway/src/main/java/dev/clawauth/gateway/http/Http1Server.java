@@ -1,0 +1,211 @@
+package dev.clawauth.gateway.http;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A small HTTP/1.1 server: one thread per connection, blocking reads with deadlines, keep-alive
+ * and pipelining, chunked bodies both ways, {@code Expect: 100-continue}. It exists because the
+ * JDK's server hands every request between its selector thread and the handler's, which cost the
+ * gateway more CPU than the whole proxying.
+ *
+ * <p>Limits: a request's head and body must arrive within {@code readTimeoutMs} of its first
+ * byte (408 otherwise), a head is at most {@code maxHeadBytes} (431), an idle keep-alive
+ * connection is closed after {@code idleTimeoutMs}, and connections beyond
+ * {@code maxConnections} get a 503 and are closed.
+ */
+public final class Http1Server implements AutoCloseable {
+  /** What the server tolerates. */
+  public record Limits(int maxConnections, long readTimeoutMs, long idleTimeoutMs, int maxHeadBytes) {}
+
+  private final ServerSocket listener;
+  private final Limits limits;
+  private final Handler handler;
+  private final ThreadFactory threads;
+  private final Set<Wire> open = ConcurrentHashMap.newKeySet();
+  private final AtomicInteger connections = new AtomicInteger();
+  private final Thread acceptor;
+  private volatile boolean closed;
+
+  private Http1Server(ServerSocket listener, Limits limits, Handler handler, ThreadFactory threads) {
+    this.listener = listener;
+    this.limits = limits;
+    this.handler = handler;
+    this.threads = threads;
+    this.acceptor = new Thread(this::acceptLoop, "clawauth-http-accept");
+    acceptor.setDaemon(true);
+  }
+
+  /** Binds and starts accepting; {@code threads} makes one thread per connection. */
+  public static Http1Server start(InetAddress bind, int port, int backlog, Limits limits, Handler handler,
+      ThreadFactory threads) throws IOException {
+    ServerSocket ss = new ServerSocket();
+    try {
+      ss.setReuseAddress(true);
+      ss.bind(new InetSocketAddress(bind, port), backlog);
+    } catch (IOException | RuntimeException e) {
+      ss.close();
+      throw e;
+    }
+    Http1Server s = new Http1Server(ss, limits, handler, threads);
+    s.acceptor.start();
+    return s;
+  }
+
+  public InetSocketAddress address() {
+    return (InetSocketAddress) listener.getLocalSocketAddress();
+  }
+
+  /** Connections open now, for tests and metrics. */
+  public int connections() {
+    return connections.get();
+  }
+
+  private void acceptLoop() {
+    while (!closed) {
+      Socket s;
+      try {
+        s = listener.accept();
+      } catch (IOException e) {
+        if (closed) {
+          return;
+        }
+        // Out of file descriptors and the like: back off instead of spinning.
+        try {
+          Thread.sleep(50);
+        } catch (InterruptedException stop) {
+          return;
+        }
+        continue;
+      }
+      boolean over = connections.incrementAndGet() > limits.maxConnections();
+      try {
+        threads.newThread(() -> serve(s, over)).start();
+      } catch (RuntimeException | OutOfMemoryError e) {
+        connections.decrementAndGet();
+        closeQuietly(s);
+      }
+    }
+  }
+
+  private void serve(Socket s, boolean over) {
+    Wire wire = null;
+    try {
+      s.setTcpNoDelay(true);
+      wire = new Wire(s);
+      open.add(wire);
+      if (closed) {
+        return;
+      }
+      InetSocketAddress remote = (InetSocketAddress) s.getRemoteSocketAddress();
+      while (!closed && wire.awaitRequest(over ? Math.min(limits.idleTimeoutMs(), 2_000) : limits.idleTimeoutMs())) {
+        long deadline = System.nanoTime() + (over ? Math.min(limits.readTimeoutMs(), 2_000) : limits.readTimeoutMs()) * 1_000_000;
+        RequestHead head;
+        try {
+          head = RequestHead.parse(nonNull(wire.head(deadline, limits.maxHeadBytes())));
+        } catch (NoRequest gone) {
+          return;
+        } catch (SocketTimeoutException slow) {
+          refuse(wire, RequestHead.partial(wire.unread()), remote, 408, "The request head did not arrive within "
+              + limits.readTimeoutMs() + " ms.");
+          return;
+        } catch (Wire.HeadTooLarge big) {
+          refuse(wire, RequestHead.partial(wire.unread()), remote, 431, "The request head is larger than "
+              + limits.maxHeadBytes() + " bytes.");
+          return;
+        } catch (Wire.BadRequest bad) {
+          refuse(wire, RequestHead.NONE, remote, 400, "Malformed HTTP request: " + bad.getMessage() + ".");
+          return;
+        }
+        if (over) {
+          refuse(wire, head, remote, 503, "The gateway has its limit of " + limits.maxConnections()
+              + " open connections; retry shortly.");
+          return;
+        }
+        Exchange ex = new Exchange(wire, head, deadline, remote);
+        try {
+          handler.handle(ex);
+        } catch (Wire.BadRequest bad) {
+          if (!ex.headersSent()) {
+            ex.closeAfter();
+            handler.refuse(ex, 400, "Malformed HTTP request: " + bad.getMessage() + ".");
+          }
+        } catch (Exception | Error e) {
+          if (ex.headersSent()) {
+            // Part of an answer is out; the client can only learn of the failure by the connection closing.
+            return;
+          }
+        }
+        if (!ex.finish()) {
+          return;
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // The client went away or broke the protocol: nothing to answer.
+    } finally {
+      if (wire != null) {
+        open.remove(wire);
+        wire.close();
+      } else {
+        closeQuietly(s);
+      }
+      connections.decrementAndGet();
+    }
+  }
+
+  private static byte[] nonNull(byte[] head) throws NoRequest {
+    if (head == null) {
+      throw new NoRequest();
+    }
+    return head;
+  }
+
+  /** The connection closed cleanly between requests. */
+  private static final class NoRequest extends IOException {}
+
+  private void refuse(Wire wire, RequestHead head, InetSocketAddress remote, int status, String message) {
+    Exchange ex = new Exchange(wire, head, System.nanoTime() + 1_000_000_000L, remote);
+    ex.closeAfter();
+    try {
+      handler.refuse(ex, status, message);
+    } catch (IOException | RuntimeException e) {
+      // the client is gone
+    }
+    ex.finish();
+  }
+
+  private static void closeQuietly(Socket s) {
+    try {
+      s.close();
+    } catch (IOException ignored) {
+      // already closed
+    }
+  }
+
+  /** Stops accepting and closes every connection, which ends their threads. */
+  @Override
+  public void close() {
+    closed = true;
+    try {
+      listener.close();
+    } catch (IOException ignored) {
+      // already closed
+    }
+    for (Wire w : open) {
+      w.close();
+    }
+    try {
+      acceptor.join(5_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

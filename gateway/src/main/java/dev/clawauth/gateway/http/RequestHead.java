@@ -1,0 +1,118 @@
+package dev.clawauth.gateway.http;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+
+/** A parsed request line and header fields. */
+record RequestHead(String method, String target, String path, boolean http11, Headers headers) {
+  static final RequestHead NONE = new RequestHead("", "", "", true, new Headers());
+
+  /**
+   * Parses a complete head (ending in its blank line).
+   *
+   * @throws Wire.BadRequest for anything a careful server must refuse: a malformed request line,
+   *     an unsupported version, a header without a colon, whitespace before a colon, folded lines
+   */
+  static RequestHead parse(byte[] head) throws Wire.BadRequest {
+    String text = new String(head, StandardCharsets.ISO_8859_1);
+    int pos = 0;
+    // RFC 9112 2.2: empty lines before the request line are ignored.
+    while (pos < text.length() && (text.charAt(pos) == '\r' || text.charAt(pos) == '\n')) {
+      pos++;
+    }
+    int eol = text.indexOf('\n', pos);
+    String line = strip(text, pos, eol);
+    int sp1 = line.indexOf(' ');
+    int sp2 = line.lastIndexOf(' ');
+    if (sp1 <= 0 || sp2 <= sp1) {
+      throw new Wire.BadRequest("malformed request line");
+    }
+    String method = line.substring(0, sp1);
+    String target = line.substring(sp1 + 1, sp2);
+    String version = line.substring(sp2 + 1);
+    if (!version.equals("HTTP/1.1") && !version.equals("HTTP/1.0")) {
+      throw new Wire.BadRequest("unsupported protocol version " + printable(version));
+    }
+    if (target.isEmpty() || target.indexOf(' ') >= 0) {
+      throw new Wire.BadRequest("malformed request target");
+    }
+    Headers headers = new Headers();
+    pos = eol + 1;
+    while (pos < text.length()) {
+      eol = text.indexOf('\n', pos);
+      String h = strip(text, pos, eol);
+      pos = eol + 1;
+      if (h.isEmpty()) {
+        break;
+      }
+      if (h.charAt(0) == ' ' || h.charAt(0) == '\t') {
+        throw new Wire.BadRequest("folded header lines are not accepted");
+      }
+      int colon = h.indexOf(':');
+      if (colon <= 0 || h.charAt(colon - 1) == ' ' || h.charAt(colon - 1) == '\t') {
+        throw new Wire.BadRequest("malformed header line");
+      }
+      headers.add(h.substring(0, colon), h.substring(colon + 1).trim());
+    }
+    return new RequestHead(method, target, path(target), version.equals("HTTP/1.1"), headers);
+  }
+
+  /** What can be read from a head that never completed: its request line and whole header lines, if any. */
+  static RequestHead partial(byte[] bytes) {
+    String text = new String(bytes, StandardCharsets.ISO_8859_1);
+    int end = text.lastIndexOf('\n');
+    if (end < 0) {
+      return NONE;
+    }
+    try {
+      return parse((text.substring(0, end + 1) + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+    } catch (Wire.BadRequest e) {
+      return NONE;
+    }
+  }
+
+  private static String strip(String text, int from, int eol) {
+    int end = eol < 0 ? text.length() : eol;
+    if (end > from && text.charAt(end - 1) == '\r') {
+      end--;
+    }
+    return text.substring(from, end);
+  }
+
+  /** The decoded path of an origin-form or absolute-form target, without its query. */
+  private static String path(String target) throws Wire.BadRequest {
+    String t = target;
+    if (!t.startsWith("/")) {
+      if (t.equals("*")) {
+        return "*";
+      }
+      int scheme = t.indexOf("://");
+      if (scheme < 0) {
+        throw new Wire.BadRequest("malformed request target");
+      }
+      int slash = t.indexOf('/', scheme + 3);
+      t = slash < 0 ? "/" : t.substring(slash);
+    }
+    int q = t.indexOf('?');
+    if (q >= 0) {
+      t = t.substring(0, q);
+    }
+    int hash = t.indexOf('#');
+    if (hash >= 0) {
+      t = t.substring(0, hash);
+    }
+    if (t.indexOf('%') < 0) {
+      return t;
+    }
+    try {
+      return URI.create("http://h" + t).getPath();
+    } catch (IllegalArgumentException e) {
+      throw new Wire.BadRequest("malformed request target");
+    }
+  }
+
+  private static String printable(String s) {
+    String cut = s.length() > 20 ? s.substring(0, 20) : s;
+    return cut.replaceAll("[^\\x20-\\x7e]", "?");
+  }
+}
