@@ -29,7 +29,12 @@ final class AgentState {
   /** A success or failure of a profile, waiting to be written under the store lock. */
   record Outcome(String provider, String profileId, FailureReason reason, long at, long retryAfterMs) {}
 
-  private record Snapshot(StoreDocument doc, Object fileKey, long size, long mtime) {}
+  /**
+   * The store as one request sees it. {@code generation} changes whenever anything selection
+   * depends on may have changed (the file re-read, a failure, a success that cleared one); a plain
+   * success only moves {@code lastUsed} and keeps it.
+   */
+  record Snapshot(StoreDocument doc, Object fileKey, long size, long mtime, long generation) {}
 
   /** A candidate list, reusable while nothing it depends on has changed. */
   private record CachedCandidates(long generation, long validUntil, Candidates.Result result) {}
@@ -38,12 +43,13 @@ final class AgentState {
   private final Cooldowns cooldowns;
   private volatile Snapshot snapshot;
   private List<Outcome> pending = new ArrayList<>();
-  /**
-   * Bumped after anything selection depends on may have changed (the file re-read, a failure, a
-   * success that cleared a failure); a plain success only moves {@code lastUsed}.
-   */
-  private final AtomicLong generation = new AtomicLong();
+  private final AtomicLong generations = new AtomicLong();
   private final Map<String, CachedCandidates> candidateCache = new ConcurrentHashMap<>();
+  /**
+   * Providers whose last selection did not depend on {@code lastUsed} (an explicit order, or at
+   * most one usable profile): their plain successes need not update the snapshot at once.
+   */
+  private final Map<String, Boolean> orderIgnoresLastUse = new ConcurrentHashMap<>();
 
   AgentState(AgentContext ctx) {
     this.ctx = ctx;
@@ -54,24 +60,33 @@ final class AgentState {
     return ctx;
   }
 
-  /** The current store, with unflushed outcomes applied. One stat per call when nothing changed. */
+  /** The current store, with unflushed outcomes applied. */
   StoreDocument doc() throws IOException, JsonFileException {
+    return snapshot().doc();
+  }
+
+  /**
+   * The current store and its generation: one stat of the file per call when nothing changed,
+   * so an edit by the CLI is used from the next request on. Callers take one per request.
+   */
+  Snapshot snapshot() throws IOException, JsonFileException {
     Snapshot s = snapshot;
     BasicFileAttributes a = attributes();
     if (s != null && a == null ? s.fileKey == null && s.size == -1
         : s != null && Objects.equals(s.fileKey, a.fileKey()) && s.size == a.size()
             && s.mtime == a.lastModifiedTime().toMillis()) {
-      return s.doc;
+      return s;
     }
     synchronized (this) {
       StoreDocument doc = ctx.store().read();
       for (Outcome o : pending) {
         apply(doc, o);
       }
-      snapshot = a == null ? new Snapshot(doc, null, -1, 0)
-          : new Snapshot(doc, a.fileKey(), a.size(), a.lastModifiedTime().toMillis());
-      generation.incrementAndGet();
-      return doc;
+      long gen = generations.incrementAndGet();
+      Snapshot fresh = a == null ? new Snapshot(doc, null, -1, 0, gen)
+          : new Snapshot(doc, a.fileKey(), a.size(), a.lastModifiedTime().toMillis(), gen);
+      snapshot = fresh;
+      return fresh;
     }
   }
 
@@ -83,21 +98,26 @@ final class AgentState {
     }
   }
 
-  /** Records an outcome: visible to selection at once, persisted by the next flush. */
+  /**
+   * Records an outcome: visible to selection at once, persisted by the next flush. A plain success
+   * for a provider whose order ignores {@code lastUsed} only waits for the flush: copying the
+   * store for it would cost more than the rest of the request.
+   */
   synchronized void record(Outcome o) {
     pending.add(o);
     Snapshot s = snapshot;
-    boolean selectionChanges = o.reason() != null;
-    if (s != null) {
-      UsageStats before = s.doc.usage(o.profileId());
-      selectionChanges |= before.errorCount() > 0 || before.unusableUntil() > 0;
-      StoreDocument copy = s.doc.copy();
-      apply(copy, o);
-      snapshot = new Snapshot(copy, s.fileKey, s.size, s.mtime);
+    if (s == null) {
+      return;
     }
-    if (selectionChanges) {
-      generation.incrementAndGet();
+    UsageStats before = s.doc.usage(o.profileId());
+    boolean selectionChanges = o.reason() != null || before.errorCount() > 0 || before.unusableUntil() > 0;
+    if (!selectionChanges && Boolean.TRUE.equals(orderIgnoresLastUse.get(o.provider()))) {
+      return;
     }
+    StoreDocument copy = s.doc.copy();
+    apply(copy, o);
+    snapshot = new Snapshot(copy, s.fileKey, s.size, s.mtime,
+        selectionChanges ? generations.incrementAndGet() : s.generation);
   }
 
   /**
@@ -105,19 +125,19 @@ final class AgentState {
    * valid: same generation, before the next cooldown end or token expiry, and only when the order
    * does not depend on {@code lastUsed} (an explicit order, or at most one usable profile).
    */
-  Candidates.Result candidates(String provider, long now, String preferred) throws IOException, JsonFileException {
-    long gen = generation.get();
-    StoreDocument doc = doc();
+  Candidates.Result candidates(Snapshot s, String provider, long now, String preferred) {
+    StoreDocument doc = s.doc();
     String key = provider + "\n" + (preferred == null ? "" : preferred);
     CachedCandidates c = candidateCache.get(key);
-    if (c != null && c.generation() == gen && now < c.validUntil()) {
+    if (c != null && c.generation() == s.generation() && now < c.validUntil()) {
       return c.result();
     }
     Candidates.Result r = Candidates.forProvider(provider, doc, ctx.config(), now, preferred);
     long usable = r.ids().stream().filter(id -> !doc.usage(id).unusableAt(now)).count();
     boolean orderFixed = r.source() == Candidates.Source.STORE_ORDER || r.source() == Candidates.Source.CONFIG_ORDER;
+    orderIgnoresLastUse.put(provider, orderFixed || usable <= 1);
     if (orderFixed || usable <= 1) {
-      candidateCache.put(key, new CachedCandidates(gen, validUntil(provider, doc, now), r));
+      candidateCache.put(key, new CachedCandidates(s.generation(), validUntil(provider, doc, now), r));
     }
     return r;
   }
@@ -182,14 +202,14 @@ final class AgentState {
     } catch (IOException | JsonFileException | RuntimeException e) {
       synchronized (this) {
         batch.addAll(pending);
-        pending = batch;
+        // Kept small while the store cannot be written: successes only need their latest.
+        pending = new ArrayList<>(coalesce(batch));
       }
       throw e;
     }
     synchronized (this) {
       snapshot = null;
     }
-    generation.incrementAndGet();
   }
 
   /** Successes only need their latest time per profile; failures all count. */

@@ -149,7 +149,8 @@ final class Proxy {
       ModelRef model, URI uri, RequestBody body) throws Exception {
     String provider = model.provider();
     ClawConfig config = agent.ctx().config();
-    StoreDocument doc = agent.doc();
+    AgentState.Snapshot snap = agent.snapshot();
+    StoreDocument doc = snap.doc();
     long now = agent.ctx().clock().millis();
     String preferred = session.pinnedProfile;
     if (preferred == null && sticky) {
@@ -158,7 +159,7 @@ final class Proxy {
         preferred = kept;
       }
     }
-    Candidates.Result candidates = agent.candidates(provider, now, preferred);
+    Candidates.Result candidates = agent.candidates(snap, provider, now, preferred);
     // A pin or sticky profile that was removed, or is no longer a candidate, is forgotten.
     if (session.pinnedProfile != null && !candidates.ids().contains(session.pinnedProfile)) {
       log.println("gateway: pinned profile " + session.pinnedProfile + " is no longer usable for " + provider
@@ -171,8 +172,13 @@ final class Proxy {
     }
     List<Miss> misses = new ArrayList<>();
     boolean triedBefore = false;
+    StoreDocument current = doc;
     for (String id : candidates.ids()) {
-      UsageStats u = agent.doc().usage(id);
+      // After a failed attempt, look again: other requests may have cooled this profile down meanwhile.
+      if (triedBefore) {
+        current = agent.doc();
+      }
+      UsageStats u = current.usage(id);
       long at = agent.ctx().clock().millis();
       if (u.unusableAt(at)) {
         String why = u.disabledUntil() > at ? "disabled (" + (u.disabledReason() == null ? "billing"
@@ -181,7 +187,7 @@ final class Proxy {
             + " (in " + Durations.remaining(u.unusableUntil() - at) + ")"));
         continue;
       }
-      Credential c = doc.profiles().get(id);
+      Credential c = current.profiles().get(id);
       UpstreamAuth auth;
       try {
         auth = authFor(agent, id, c);

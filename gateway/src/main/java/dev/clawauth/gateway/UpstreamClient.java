@@ -1,11 +1,13 @@
 package dev.clawauth.gateway;
 
+import dev.clawauth.gateway.http.Watchdog;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
@@ -50,16 +52,23 @@ final class UpstreamClient implements AutoCloseable {
     }
   }
 
+  /** A connection idle for less than this is reused without a probe: servers close idle ones after seconds. */
+  static final long PROBE_AFTER_MS = 50;
+
   private final Duration connectTimeout;
   private final Map<String, ConcurrentLinkedDeque<Conn>> pool = new ConcurrentHashMap<>();
+  private final Watchdog watchdog = new Watchdog("clawauth-upstream-deadlines", 50);
   private volatile boolean closed;
 
   UpstreamClient(Duration connectTimeout) {
     this.connectTimeout = connectTimeout;
   }
 
-  /** One connection with its own read buffer (no locks: one request uses it at a time). */
-  private static final class Conn {
+  /**
+   * One connection with its own read buffer (no locks: one request uses it at a time). Reads and
+   * writes block plainly; the watchdog closes the connection when one outlives the timeout.
+   */
+  private static final class Conn extends Watchdog.Watched {
     final String key;
     final SocketChannel channel;
     final Socket socket;
@@ -69,6 +78,7 @@ final class UpstreamClient implements AutoCloseable {
     int pos;
     int lim;
     long idleSince;
+    long timeoutNanos;
 
     Conn(String key, SocketChannel channel, Socket socket) throws IOException {
       this.key = key;
@@ -80,7 +90,7 @@ final class UpstreamClient implements AutoCloseable {
 
     /** Refills the buffer; false at end of stream. */
     boolean fill() throws IOException {
-      int n = in.read(buf, 0, buf.length);
+      int n = timed(buf, 0, buf.length);
       if (n <= 0) {
         return false;
       }
@@ -93,7 +103,7 @@ final class UpstreamClient implements AutoCloseable {
       if (pos == lim) {
         // Large reads go straight to the caller's array.
         if (len >= buf.length) {
-          return in.read(b, off, len);
+          return timed(b, off, len);
         }
         if (!fill()) {
           return -1;
@@ -103,6 +113,26 @@ final class UpstreamClient implements AutoCloseable {
       System.arraycopy(buf, pos, b, off, n);
       pos += n;
       return n;
+    }
+
+    private int timed(byte[] b, int off, int len) throws IOException {
+      arm(System.nanoTime() + timeoutNanos);
+      try {
+        return in.read(b, off, len);
+      } catch (IOException e) {
+        throw expired() ? timedOut() : e;
+      } finally {
+        disarm();
+      }
+    }
+
+    SocketTimeoutException timedOut() {
+      return new SocketTimeoutException("no answer from upstream within " + timeoutNanos / 1_000_000 + " ms");
+    }
+
+    @Override
+    protected void expire() {
+      close();
     }
 
     /** A CRLF- (or LF-) terminated line as ISO-8859-1, or null at end of stream before any byte. */
@@ -183,7 +213,8 @@ final class UpstreamClient implements AutoCloseable {
       c = open(key, host, port, tls);
     }
     try {
-      c.socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, Math.max(1, timeout.toMillis())));
+      c.timeoutNanos = Math.max(1, timeout.toNanos());
+      c.arm(System.nanoTime() + c.timeoutNanos);
       if (body.length <= 65536) {
         // One write, one segment for the usual small request.
         byte[] all = new byte[head.length + body.length];
@@ -195,9 +226,14 @@ final class UpstreamClient implements AutoCloseable {
         c.out.write(body);
       }
       c.out.flush();
+      c.disarm();
       return read(c);
     } catch (IOException | RuntimeException e) {
-      c.close();
+      c.disarm();
+      discard(c);
+      if (c.expired()) {
+        throw c.timedOut();
+      }
       throw e instanceof IOException io ? io : new IOException("bad response from upstream: " + e.getMessage(), e);
     }
   }
@@ -233,10 +269,10 @@ final class UpstreamClient implements AutoCloseable {
     }
     long now = System.currentTimeMillis();
     for (Conn c; (c = q.pollFirst()) != null;) {
-      if (now - c.idleSince < IDLE_MS && c.idleAndOpen()) {
+      if (now - c.idleSince < IDLE_MS && (now - c.idleSince < PROBE_AFTER_MS || c.idleAndOpen())) {
         return c;
       }
-      c.close();
+      discard(c);
     }
     return null;
   }
@@ -244,9 +280,23 @@ final class UpstreamClient implements AutoCloseable {
   private Conn open(String key, String host, int port, boolean tls) throws IOException {
     SocketChannel ch = SocketChannel.open();
     Socket s = ch.socket();
+    // A timed connect would switch the socket to non-blocking mode for good (see Watchdog).
+    Watchdog.Watched connecting = new Watchdog.Watched() {
+      @Override
+      protected void expire() {
+        try {
+          ch.close();
+        } catch (IOException ignored) {
+          // already closed
+        }
+      }
+    };
+    watchdog.watch(connecting);
+    connecting.arm(System.nanoTime() + connectTimeout.toNanos());
     try {
       s.setTcpNoDelay(true);
-      s.connect(new InetSocketAddress(host, port), (int) connectTimeout.toMillis());
+      s.connect(new InetSocketAddress(host, port));
+      Conn c;
       if (tls) {
         SSLSocket ssl = (SSLSocket) ((SSLSocketFactory) SSLSocketFactory.getDefault()).createSocket(s, host, port, true);
         SSLParameters p = ssl.getSSLParameters();
@@ -255,12 +305,25 @@ final class UpstreamClient implements AutoCloseable {
         p.setApplicationProtocols(new String[] {"http/1.1"});
         ssl.setSSLParameters(p);
         ssl.startHandshake();
-        return new Conn(key, ch, ssl);
+        c = new Conn(key, ch, ssl);
+      } else {
+        c = new Conn(key, ch, s);
       }
-      return new Conn(key, ch, s);
+      connecting.disarm();
+      if (connecting.expired()) {
+        throw new SocketTimeoutException("connect to " + host + ":" + port + " timed out");
+      }
+      watchdog.watch(c);
+      return c;
     } catch (IOException | RuntimeException e) {
       ch.close();
+      if (connecting.expired()) {
+        throw new SocketTimeoutException("connect to " + host + ":" + port + " timed out after "
+            + connectTimeout.toMillis() + " ms");
+      }
       throw e;
+    } finally {
+      watchdog.unwatch(connecting);
     }
   }
 
@@ -364,12 +427,17 @@ final class UpstreamClient implements AutoCloseable {
   }
 
   private void release(Conn c, boolean reusable) {
-    if (reusable && !closed) {
+    if (reusable && !closed && !c.expired()) {
       c.idleSince = System.currentTimeMillis();
       pool.computeIfAbsent(c.key, k -> new ConcurrentLinkedDeque<>()).addFirst(c);
     } else {
-      c.close();
+      discard(c);
     }
+  }
+
+  private void discard(Conn c) {
+    watchdog.unwatch(c);
+    c.close();
   }
 
   /** A body of known length (or, with -1, up to the end of the connection). */
@@ -534,8 +602,9 @@ final class UpstreamClient implements AutoCloseable {
     closed = true;
     pool.values().forEach(q -> {
       for (Conn c; (c = q.pollFirst()) != null;) {
-        c.close();
+        discard(c);
       }
     });
+    watchdog.close();
   }
 }

@@ -33,6 +33,7 @@ public final class Http1Server implements AutoCloseable {
   private final Set<Wire> open = ConcurrentHashMap.newKeySet();
   private final AtomicInteger connections = new AtomicInteger();
   private final Thread acceptor;
+  private final Watchdog watchdog;
   private volatile boolean closed;
 
   private Http1Server(ServerSocket listener, Limits limits, Handler handler, ThreadFactory threads) {
@@ -42,6 +43,9 @@ public final class Http1Server implements AutoCloseable {
     this.threads = threads;
     this.acceptor = new Thread(this::acceptLoop, "clawauth-http-accept");
     acceptor.setDaemon(true);
+    // Deadlines are noticed at most a quarter of the shortest one late.
+    this.watchdog = new Watchdog("clawauth-http-deadlines",
+        Math.max(5, Math.min(100, Math.min(limits.readTimeoutMs(), limits.idleTimeoutMs()) / 4)));
   }
 
   /** Binds and starts accepting; {@code threads} makes one thread per connection. */
@@ -102,6 +106,7 @@ public final class Http1Server implements AutoCloseable {
       s.setTcpNoDelay(true);
       wire = new Wire(s);
       open.add(wire);
+      watchdog.watch(wire);
       if (closed) {
         return;
       }
@@ -152,6 +157,7 @@ public final class Http1Server implements AutoCloseable {
       // The client went away or broke the protocol: nothing to answer.
     } finally {
       if (wire != null) {
+        watchdog.unwatch(wire);
         open.remove(wire);
         wire.close();
       } else {
@@ -202,6 +208,7 @@ public final class Http1Server implements AutoCloseable {
     for (Wire w : open) {
       w.close();
     }
+    watchdog.close();
     try {
       acceptor.join(5_000);
     } catch (InterruptedException e) {

@@ -10,10 +10,11 @@ import java.util.Arrays;
 
 /**
  * One client connection's buffered bytes in both directions. Reads take an absolute deadline, so a
- * client that trickles its request a byte at a time still runs out of time; writes collect in one
- * buffer so that a small response leaves in a single segment.
+ * client that trickles its request a byte at a time still runs out of time (the {@link Watchdog}
+ * shuts the input down when it passes); writes collect in one buffer so that a small response
+ * leaves in a single segment.
  */
-final class Wire {
+final class Wire extends Watchdog.Watched {
   private final Socket socket;
   private final InputStream in;
   private final OutputStream out;
@@ -57,13 +58,48 @@ final class Wire {
       ilim -= ipos;
       ipos = 0;
     }
-    setTimeout(deadlineNanos);
-    int n = in.read(ibuf, ilim, ibuf.length - ilim);
+    int n = timedRead(ibuf, ilim, ibuf.length - ilim, deadlineNanos);
     if (n < 0) {
       return false;
     }
     ilim += n;
     return true;
+  }
+
+  /** A plain blocking read, with the watchdog armed when there is a deadline. */
+  private int timedRead(byte[] b, int off, int len, long deadlineNanos) throws IOException {
+    if (deadlineNanos == 0) {
+      return in.read(b, off, len);
+    }
+    if (deadlineNanos - System.nanoTime() <= 0 || expired()) {
+      throw new SocketTimeoutException("deadline passed");
+    }
+    arm(deadlineNanos);
+    int n;
+    try {
+      n = in.read(b, off, len);
+    } catch (IOException e) {
+      if (expired()) {
+        throw new SocketTimeoutException("deadline passed");
+      }
+      throw e;
+    } finally {
+      disarm();
+    }
+    if (n < 0 && expired()) {
+      throw new SocketTimeoutException("deadline passed");
+    }
+    return n;
+  }
+
+  @Override
+  protected void expire() {
+    try {
+      // Ends the blocked read; the output stays open for the 408.
+      socket.shutdownInput();
+    } catch (IOException ignored) {
+      // already closed
+    }
   }
 
   /** Waits up to {@code idleMillis} for the first byte of a request; false on end of stream or idle timeout. */
@@ -123,8 +159,7 @@ final class Wire {
     if (ipos == ilim) {
       if (len >= ibuf.length) {
         // Large reads skip the buffer.
-        setTimeout(deadlineNanos);
-        return in.read(b, off, len);
+        return timedRead(b, off, len, deadlineNanos);
       }
       if (!fill(deadlineNanos)) {
         return -1;
@@ -134,18 +169,6 @@ final class Wire {
     System.arraycopy(ibuf, ipos, b, off, n);
     ipos += n;
     return n;
-  }
-
-  private void setTimeout(long deadlineNanos) throws IOException {
-    if (deadlineNanos == 0) {
-      socket.setSoTimeout(0);
-      return;
-    }
-    long left = deadlineNanos - System.nanoTime();
-    if (left <= 0) {
-      throw new SocketTimeoutException("deadline passed");
-    }
-    socket.setSoTimeout((int) Math.max(1, Math.min(Integer.MAX_VALUE, left / 1_000_000)));
   }
 
   /** A CRLF- or LF-terminated line (chunk sizes, trailers) of at most {@code max} bytes, without its end. */
