@@ -47,11 +47,6 @@ public final class GatewayCommand implements Callable<Integer> {
           + ", reachable from other machines; anyone with the gateway token can use your credentials.");
       err.flush();
     }
-    // The JDK server closes connections whose request has not arrived in this many seconds.
-    if (System.getProperty("sun.net.httpserver.maxReqTime") == null) {
-      System.setProperty("sun.net.httpserver.maxReqTime",
-          Long.toString(Math.max(1, settings.readTimeout().toSeconds() + 5)));
-    }
     TokenRefresher refresher = TokenRefresher.builder().build();
     Gateway gateway = Gateway.start(env, settings, refresher, Clock.systemUTC(), System.err);
     CountDownLatch stopped = new CountDownLatch(1);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.clawauth.AgentContext;
 import dev.clawauth.config.ClawConfig;
+import dev.clawauth.gateway.http.BadRequest;
 import dev.clawauth.gateway.http.Exchange;
 import dev.clawauth.gateway.http.Handler;
 import dev.clawauth.gateway.http.Http1Server;
@@ -174,6 +175,14 @@ public final class Gateway implements AutoCloseable {
     }
     try {
       route(call, dialect);
+    } catch (BadRequest bad) {
+      // The body's framing cannot be trusted, so neither can anything after it on this connection.
+      ex.closeAfter();
+      try {
+        call.error(dialect, 400, "Malformed HTTP request: " + bad.getMessage() + ".");
+      } catch (IOException ignored) {
+        // the client is gone
+      }
     } catch (Throwable t) {
       if (!call.answered()) {
         log.println("gateway: " + ex.method() + " " + rawPath + " failed: " + t);

@@ -150,4 +150,93 @@ class HostileInputGatewayTest {
         HttpResponse.BodyHandlers.ofString());
     assertThat(health.body()).contains("ok");
   }
+
+  /** Reads one whole response from a raw socket: head and content-length body. */
+  private static String answer(Socket s) throws Exception {
+    InputStream in = s.getInputStream();
+    StringBuilder head = new StringBuilder();
+    while (!head.toString().endsWith("\r\n\r\n")) {
+      int b = in.read();
+      assertThat(b).as("connection closed before the answer's head ended: " + head).isNotNegative();
+      head.append((char) b);
+    }
+    int at = head.indexOf("content-length: ");
+    int len = Integer.parseInt(head.substring(at + 16, head.indexOf("\r\n", at)));
+    return head + new String(in.readNBytes(len), StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void headersThatNeverFinishGet408InTheApisShapeAndTheConnectionCloses() throws Exception {
+    start(64);
+    try (Socket slow = new Socket("127.0.0.1", f.gateway.port())) {
+      slow.setSoTimeout(5000);
+      slow.getOutputStream().write(("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nx-api-k")
+          .getBytes(StandardCharsets.UTF_8));
+      String ok = "{\"model\":\"claude-opus-4-5\",\"max_tokens\":5,\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}";
+      assertThat(post("/v1/messages", ok).statusCode()).isEqualTo(200);
+      String a = answer(slow);
+      assertThat(a).startsWith("HTTP/1.1 408 ").contains("connection: close")
+          // The request line arrived, so the answer is in that API's (OpenAI's) shape.
+          .contains("\"error\":{\"message\":\"The request head did not arrive within 300 ms")
+          .contains("\"code\":\"request_timeout\"").contains("gateway.readTimeoutMs");
+      assertThat(slow.getInputStream().read()).isEqualTo(-1);
+    }
+  }
+
+  @Test
+  void aRequestHeadOverTheLimitGets431AndMalformedRequestsGet400() throws Exception {
+    start(64);
+    try (Socket s = new Socket("127.0.0.1", f.gateway.port())) {
+      s.setSoTimeout(5000);
+      s.getOutputStream().write(("POST /v1/messages HTTP/1.1\r\nanthropic-version: 2023-06-01\r\nx-pad: "
+          + "p".repeat(70 * 1024) + "\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+      String a = answer(s);
+      assertThat(a).startsWith("HTTP/1.1 431 ").contains("{\"type\":\"error\",\"error\":{\"type\":\"api_error\"")
+          .contains("larger than 65536 bytes");
+    }
+    try (Socket s = new Socket("127.0.0.1", f.gateway.port())) {
+      s.setSoTimeout(5000);
+      s.getOutputStream().write("POST /v1/messages HTTP/1.1\r\nHost : x\r\n\r\n".getBytes(StandardCharsets.UTF_8));
+      assertThat(answer(s)).startsWith("HTTP/1.1 400 ").contains("Malformed HTTP request: malformed header line");
+    }
+    try (Socket s = new Socket("127.0.0.1", f.gateway.port())) {
+      s.setSoTimeout(5000);
+      s.getOutputStream().write(("POST /v1/messages HTTP/1.1\r\nHost: x\r\nx-api-key: " + f.token()
+          + "\r\ncontent-length: 5\r\ntransfer-encoding: chunked\r\n\r\n0\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+      assertThat(answer(s)).startsWith("HTTP/1.1 400 ").contains("invalid_request_error")
+          .contains("both transfer-encoding and content-length");
+    }
+    assertThat(f.provider.seen).isEmpty();
+  }
+
+  @Test
+  void connectionsOverTheLimitGet503AndTheOthersAreStillServed() throws Exception {
+    f = new GatewayFixture(tmp);
+    f.settings = f.settings.withLimits(1000, Duration.ofSeconds(5), 64, Duration.ofSeconds(20)).withMaxConnections(2);
+    f.store(storeJson("anthropic:k", apiKeyProfile("anthropic", KEY))).start();
+    String ok = "{\"model\":\"claude-opus-4-5\",\"max_tokens\":5,\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}";
+    String req = "POST /v1/messages HTTP/1.1\r\nHost: x\r\nx-api-key: " + f.token()
+        + "\r\nanthropic-version: 2023-06-01\r\ncontent-type: application/json\r\ncontent-length: "
+        + ok.length() + "\r\n\r\n" + ok;
+    try (Socket a = new Socket("127.0.0.1", f.gateway.port()); Socket b = new Socket("127.0.0.1", f.gateway.port())) {
+      for (Socket s : List.of(a, b)) {
+        s.setSoTimeout(5000);
+        s.getOutputStream().write(req.getBytes(StandardCharsets.UTF_8));
+        assertThat(answer(s)).startsWith("HTTP/1.1 200 ");
+      }
+      try (Socket third = new Socket("127.0.0.1", f.gateway.port())) {
+        third.setSoTimeout(5000);
+        long t0 = System.nanoTime();
+        third.getOutputStream().write(req.getBytes(StandardCharsets.UTF_8));
+        String answer = answer(third);
+        assertThat(answer).startsWith("HTTP/1.1 503 ").contains("retry-after: 1").contains("overloaded_error")
+            .contains("gateway.maxConnections");
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(2));
+        assertThat(third.getInputStream().read()).isEqualTo(-1);
+      }
+      // The two held connections keep working.
+      a.getOutputStream().write(req.getBytes(StandardCharsets.UTF_8));
+      assertThat(answer(a)).startsWith("HTTP/1.1 200 ");
+    }
+  }
 }

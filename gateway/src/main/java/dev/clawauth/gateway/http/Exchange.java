@@ -71,16 +71,16 @@ public final class Exchange {
     return body;
   }
 
-  private long framing() throws Wire.BadRequest {
+  private long framing() throws BadRequest {
     Headers h = head.headers();
     if (h.has("transfer-encoding")) {
       // Both framings at once is how requests are smuggled: refuse rather than pick one.
       if (h.has("content-length")) {
-        throw new Wire.BadRequest("both transfer-encoding and content-length");
+        throw new BadRequest("both transfer-encoding and content-length");
       }
       java.util.List<String> te = h.all("transfer-encoding");
       if (te.size() != 1 || !te.get(0).trim().equalsIgnoreCase("chunked")) {
-        throw new Wire.BadRequest("unsupported transfer-encoding");
+        throw new BadRequest("unsupported transfer-encoding");
       }
       return BodyIn.CHUNKED;
     }
@@ -92,10 +92,10 @@ public final class Exchange {
         try {
           n = Long.parseLong(part.trim());
         } catch (NumberFormatException e) {
-          throw new Wire.BadRequest("malformed content-length");
+          throw new BadRequest("malformed content-length");
         }
         if (n < 0 || seen && n != len) {
-          throw new Wire.BadRequest("malformed content-length");
+          throw new BadRequest("malformed content-length");
         }
         len = n;
         seen = true;
@@ -321,7 +321,7 @@ public final class Exchange {
       }
       chunkLeft -= n;
       if (chunkLeft == 0 && !wire.line(deadlineNanos, MAX_CHUNK_LINE).isEmpty()) {
-        throw new Wire.BadRequest("a chunk is not followed by CRLF");
+        throw new BadRequest("a chunk is not followed by CRLF");
       }
       return n;
     }
@@ -331,12 +331,12 @@ public final class Exchange {
       int semi = line.indexOf(';');
       String hex = (semi < 0 ? line : line.substring(0, semi)).trim();
       if (hex.isEmpty() || hex.length() > 15) {
-        throw new Wire.BadRequest("malformed chunk size");
+        throw new BadRequest("malformed chunk size");
       }
       try {
         return Long.parseLong(hex, 16);
       } catch (NumberFormatException e) {
-        throw new Wire.BadRequest("malformed chunk size");
+        throw new BadRequest("malformed chunk size");
       }
     }
 
@@ -345,7 +345,7 @@ public final class Exchange {
       for (String t; !(t = wire.line(deadlineNanos, MAX_CHUNK_LINE * 8)).isEmpty();) {
         total += t.length();
         if (total > MAX_TRAILERS) {
-          throw new Wire.BadRequest("trailers too large");
+          throw new BadRequest("trailers too large");
         }
       }
     }

@@ -126,7 +126,7 @@ public final class Http1Server implements AutoCloseable {
           refuse(wire, RequestHead.partial(wire.unread()), remote, 431, "The request head is larger than "
               + limits.maxHeadBytes() + " bytes.");
           return;
-        } catch (Wire.BadRequest bad) {
+        } catch (BadRequest bad) {
           refuse(wire, RequestHead.NONE, remote, 400, "Malformed HTTP request: " + bad.getMessage() + ".");
           return;
         }
@@ -138,7 +138,7 @@ public final class Http1Server implements AutoCloseable {
         Exchange ex = new Exchange(wire, head, deadline, remote);
         try {
           handler.handle(ex);
-        } catch (Wire.BadRequest bad) {
+        } catch (BadRequest bad) {
           if (!ex.headersSent()) {
             ex.closeAfter();
             handler.refuse(ex, 400, "Malformed HTTP request: " + bad.getMessage() + ".");

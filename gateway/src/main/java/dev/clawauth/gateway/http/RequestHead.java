@@ -10,10 +10,10 @@ record RequestHead(String method, String target, String path, boolean http11, He
   /**
    * Parses a complete head (ending in its blank line).
    *
-   * @throws Wire.BadRequest for anything a careful server must refuse: a malformed request line,
+   * @throws BadRequest for anything a careful server must refuse: a malformed request line,
    *     an unsupported version, a header without a colon, whitespace before a colon, folded lines
    */
-  static RequestHead parse(byte[] head) throws Wire.BadRequest {
+  static RequestHead parse(byte[] head) throws BadRequest {
     String text = new String(head, StandardCharsets.ISO_8859_1);
     int pos = 0;
     // RFC 9112 2.2: empty lines before the request line are ignored.
@@ -25,16 +25,16 @@ record RequestHead(String method, String target, String path, boolean http11, He
     int sp1 = line.indexOf(' ');
     int sp2 = line.lastIndexOf(' ');
     if (sp1 <= 0 || sp2 <= sp1) {
-      throw new Wire.BadRequest("malformed request line");
+      throw new BadRequest("malformed request line");
     }
     String method = line.substring(0, sp1);
     String target = line.substring(sp1 + 1, sp2);
     String version = line.substring(sp2 + 1);
     if (!version.equals("HTTP/1.1") && !version.equals("HTTP/1.0")) {
-      throw new Wire.BadRequest("unsupported protocol version " + printable(version));
+      throw new BadRequest("unsupported protocol version " + printable(version));
     }
     if (target.isEmpty() || target.indexOf(' ') >= 0) {
-      throw new Wire.BadRequest("malformed request target");
+      throw new BadRequest("malformed request target");
     }
     Headers headers = new Headers();
     pos = eol + 1;
@@ -46,11 +46,11 @@ record RequestHead(String method, String target, String path, boolean http11, He
         break;
       }
       if (h.charAt(0) == ' ' || h.charAt(0) == '\t') {
-        throw new Wire.BadRequest("folded header lines are not accepted");
+        throw new BadRequest("folded header lines are not accepted");
       }
       int colon = h.indexOf(':');
       if (colon <= 0 || h.charAt(colon - 1) == ' ' || h.charAt(colon - 1) == '\t') {
-        throw new Wire.BadRequest("malformed header line");
+        throw new BadRequest("malformed header line");
       }
       headers.add(h.substring(0, colon), h.substring(colon + 1).trim());
     }
@@ -66,7 +66,7 @@ record RequestHead(String method, String target, String path, boolean http11, He
     }
     try {
       return parse((text.substring(0, end + 1) + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
-    } catch (Wire.BadRequest e) {
+    } catch (BadRequest e) {
       return NONE;
     }
   }
@@ -80,7 +80,7 @@ record RequestHead(String method, String target, String path, boolean http11, He
   }
 
   /** The decoded path of an origin-form or absolute-form target, without its query. */
-  private static String path(String target) throws Wire.BadRequest {
+  private static String path(String target) throws BadRequest {
     String t = target;
     if (!t.startsWith("/")) {
       if (t.equals("*")) {
@@ -88,7 +88,7 @@ record RequestHead(String method, String target, String path, boolean http11, He
       }
       int scheme = t.indexOf("://");
       if (scheme < 0) {
-        throw new Wire.BadRequest("malformed request target");
+        throw new BadRequest("malformed request target");
       }
       int slash = t.indexOf('/', scheme + 3);
       t = slash < 0 ? "/" : t.substring(slash);
@@ -107,7 +107,7 @@ record RequestHead(String method, String target, String path, boolean http11, He
     try {
       return URI.create("http://h" + t).getPath();
     } catch (IllegalArgumentException e) {
-      throw new Wire.BadRequest("malformed request target");
+      throw new BadRequest("malformed request target");
     }
   }
 

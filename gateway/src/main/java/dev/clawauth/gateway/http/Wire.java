@@ -248,11 +248,4 @@ final class Wire extends Watchdog.Watched {
       super("request head too large");
     }
   }
-
-  /** The request breaks HTTP/1.1 in a way that makes the connection unusable. */
-  static final class BadRequest extends IOException {
-    BadRequest(String message) {
-      super(message);
-    }
-  }
 }
