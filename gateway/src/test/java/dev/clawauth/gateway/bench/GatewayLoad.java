@@ -78,6 +78,11 @@ public final class GatewayLoad {
           Runtime.version(), Runtime.getRuntime().availableProcessors(),
           java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(), seconds,
           launcher, gwPid);
+      // Both JVMs compile their hot paths first; a cold JIT would charge its work to the first rows.
+      for (boolean stream : new boolean[] {false, true}) {
+        run(base, "", stream, 16, Math.max(3, seconds), 0);
+        run(gw, token, stream, 16, Math.max(3, seconds), gwPid);
+      }
       System.out.println("| mode | concurrency | direct req/s | gateway req/s | ratio | direct p50/p99 (µs) | gateway p50/p99 (µs) | added p50/p99 (µs) | gateway process CPU µs/req |");
       System.out.println("|---|---|---|---|---|---|---|---|---|");
       for (boolean stream : new boolean[] {false, true}) {
