@@ -74,6 +74,10 @@ public final class Exchange {
   private long framing() throws BadRequest {
     Headers h = head.headers();
     if (h.has("transfer-encoding")) {
+      if (!head.http11()) {
+        // RFC 9112 6.1: HTTP/1.0 has no transfer codings, so their presence means faulty framing.
+        throw new BadRequest("transfer-encoding in an HTTP/1.0 request");
+      }
       // Both framings at once is how requests are smuggled: refuse rather than pick one.
       if (h.has("content-length")) {
         throw new BadRequest("both transfer-encoding and content-length");
@@ -88,13 +92,13 @@ public final class Exchange {
     boolean seen = false;
     for (String v : h.all("content-length")) {
       for (String part : v.split(",", -1)) {
-        long n;
-        try {
-          n = Long.parseLong(part.trim());
-        } catch (NumberFormatException e) {
+        String d = part.trim();
+        // 1*DIGIT (RFC 9110 8.6): "+5" is a length some parsers take and others refuse, a smuggling seam.
+        if (d.isEmpty() || d.length() > 18 || !digits(d, 10)) {
           throw new BadRequest("malformed content-length");
         }
-        if (n < 0 || seen && n != len) {
+        long n = Long.parseLong(d);
+        if (seen && n != len) {
           throw new BadRequest("malformed content-length");
         }
         len = n;
@@ -131,6 +135,11 @@ public final class Exchange {
     if (responseHeaders.hasToken("connection", "close")) {
       mustClose = true;
     }
+    if (expectsContinue() && !continueSent && bodyPending()) {
+      // The client waits for a go-ahead it can no longer get and may or may not send its body, so
+      // nothing after this answer can be taken for its next request (RFC 9110 10.1.1).
+      mustClose = true;
+    }
     long mode;
     if (noBody) {
       mode = 0;
@@ -162,14 +171,17 @@ public final class Exchange {
     if (mode == BodyOut.CHUNKED) {
       wire.ascii("transfer-encoding: chunked\r\n");
     } else if (code != 204 && code != 304 && code >= 200) {
-      // A HEAD answer announces the length a GET would have had.
-      long announced = head.method().equals("HEAD") ? Math.max(0, length) : mode;
+      // A HEAD answer announces the length a GET would have had; none when that is unknown (0).
+      long announced = head.method().equals("HEAD") ? (length == 0 ? -1 : Math.max(0, length)) : mode;
       if (announced >= 0) {
         wire.ascii("content-length: " + announced + "\r\n");
       }
     }
     if (mustClose) {
       wire.ascii("connection: close\r\n");
+    } else if (!head.http11()) {
+      // An HTTP/1.0 client keeps the connection only when the answer says so.
+      wire.ascii("connection: keep-alive\r\n");
     }
     wire.ascii("\r\n");
     out = new BodyOut(mode);
@@ -209,10 +221,6 @@ public final class Exchange {
         if (len == 0) {
           return true;
         }
-        if (head.headers().hasToken("expect", "100-continue") && !continueSent) {
-          // The client waits for our go-ahead, which it did not get: its body may or may not come.
-          return false;
-        }
         if (len == BodyIn.CHUNKED || len > DRAIN_LIMIT) {
           return false;
         }
@@ -229,6 +237,16 @@ public final class Exchange {
     } catch (IOException e) {
       return false;
     }
+  }
+
+  private static boolean digits(String s, int radix) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c > 127 || Character.digit(c, radix) < 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static boolean token(String name) {
@@ -330,14 +348,11 @@ public final class Exchange {
       String line = wire.line(deadlineNanos, MAX_CHUNK_LINE);
       int semi = line.indexOf(';');
       String hex = (semi < 0 ? line : line.substring(0, semi)).trim();
-      if (hex.isEmpty() || hex.length() > 15) {
+      // Only hex digits: Long.parseLong also takes a sign, and "-5" would make a negative chunk.
+      if (hex.isEmpty() || hex.length() > 15 || !digits(hex, 16)) {
         throw new BadRequest("malformed chunk size");
       }
-      try {
-        return Long.parseLong(hex, 16);
-      } catch (NumberFormatException e) {
-        throw new BadRequest("malformed chunk size");
-      }
+      return Long.parseLong(hex, 16);
     }
 
     private void trailers() throws IOException {
@@ -356,9 +371,26 @@ public final class Exchange {
     }
   }
 
+  /** Whether part of the request body may still be on its way. */
+  private boolean bodyPending() {
+    if (body != null) {
+      return !body.done;
+    }
+    try {
+      return framing() != 0;
+    } catch (BadRequest e) {
+      return true;
+    }
+  }
+
+  /** RFC 9110 10.1.1: an HTTP/1.0 client's 100-continue expectation is ignored. */
+  private boolean expectsContinue() {
+    return head.http11() && head.headers().hasToken("expect", "100-continue");
+  }
+
   /** A client waiting after {@code Expect: 100-continue} gets its go-ahead when the body is first read. */
   private void goAhead() throws IOException {
-    if (!continueSent && status < 0 && head.headers().hasToken("expect", "100-continue")) {
+    if (!continueSent && status < 0 && expectsContinue()) {
       continueSent = true;
       wire.ascii("HTTP/1.1 100 Continue\r\n\r\n");
       wire.flush();

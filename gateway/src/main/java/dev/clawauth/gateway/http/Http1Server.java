@@ -139,10 +139,12 @@ public final class Http1Server implements AutoCloseable {
         try {
           handler.handle(ex);
         } catch (BadRequest bad) {
-          if (!ex.headersSent()) {
-            ex.closeAfter();
-            handler.refuse(ex, 400, "Malformed HTTP request: " + bad.getMessage() + ".");
+          if (ex.headersSent()) {
+            // As below: ending the body normally would pass a failed answer off as complete.
+            return;
           }
+          ex.closeAfter();
+          handler.refuse(ex, 400, "Malformed HTTP request: " + bad.getMessage() + ".");
         } catch (Exception | Error e) {
           if (ex.headersSent()) {
             // Part of an answer is out; the client can only learn of the failure by the connection closing.

@@ -21,7 +21,7 @@ record RequestHead(String method, String target, String path, boolean http11, He
       pos++;
     }
     int eol = text.indexOf('\n', pos);
-    String line = strip(text, pos, eol);
+    String line = checked(strip(text, pos, eol));
     int sp1 = line.indexOf(' ');
     int sp2 = line.lastIndexOf(' ');
     if (sp1 <= 0 || sp2 <= sp1) {
@@ -40,7 +40,7 @@ record RequestHead(String method, String target, String path, boolean http11, He
     pos = eol + 1;
     while (pos < text.length()) {
       eol = text.indexOf('\n', pos);
-      String h = strip(text, pos, eol);
+      String h = checked(strip(text, pos, eol));
       pos = eol + 1;
       if (h.isEmpty()) {
         break;
@@ -69,6 +69,14 @@ record RequestHead(String method, String target, String path, boolean http11, He
     } catch (BadRequest e) {
       return NONE;
     }
+  }
+
+  /** RFC 9112 2.2 and 5.5: a bare CR or a NUL in a head is refused, not passed on to whoever reads it next. */
+  private static String checked(String line) throws BadRequest {
+    if (line.indexOf('\r') >= 0 || line.indexOf('\0') >= 0) {
+      throw new BadRequest("a bare CR or NUL in the request head");
+    }
+    return line;
   }
 
   private static String strip(String text, int from, int eol) {

@@ -126,6 +126,10 @@ final class Wire extends Watchdog.Watched {
       for (int i = from; i < ilim; i++) {
         if (ibuf[i] == '\n' && (i - 1 >= ipos && ibuf[i - 1] == '\n'
             || i - 2 >= ipos && ibuf[i - 1] == '\r' && ibuf[i - 2] == '\n')) {
+          // A head that arrived whole in one read is held to the limit too, not only one that trickles.
+          if (i + 1 - ipos > max) {
+            throw new HeadTooLarge();
+          }
           byte[] head = Arrays.copyOfRange(ibuf, ipos, i + 1);
           ipos = i + 1;
           return head;
