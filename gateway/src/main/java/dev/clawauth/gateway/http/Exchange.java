@@ -226,10 +226,10 @@ public final class Exchange {
         }
         body = new BodyIn(len);
       }
-      if (body.remaining == BodyIn.CHUNKED || body.remaining > DRAIN_LIMIT) {
+      if (body.done || body.remaining == BodyIn.CHUNKED || body.remaining > DRAIN_LIMIT) {
         return body.done;
       }
-      byte[] skip = new byte[8192];
+      byte[] skip = new byte[(int) Math.min(8192, body.remaining)];
       while (body.read(skip, 0, skip.length) >= 0) {
         // discard
       }

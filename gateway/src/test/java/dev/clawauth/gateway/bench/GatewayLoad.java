@@ -13,7 +13,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -22,7 +24,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * Load harness (not a test): requests/s and p50/p99 latency through the gateway versus the same
  * fake provider called directly, at several concurrencies, streaming and not. The load generator
  * and the fake provider share this JVM; the gateway is {@code bin/clawauth gateway}, its own
- * process as in use. Run with {@code gateway/bench/run.sh [seconds-per-run]}; prints a Markdown table.
+ * process as in use. Each row alternates direct and gateway runs ({@code -Dbench.rounds}, default 4)
+ * and pools them. Run with {@code gateway/bench/run.sh [seconds-per-row-and-side]}; prints a Markdown table.
  */
 public final class GatewayLoad {
   private static final byte[] MESSAGE = ("{\"id\":\"msg_1\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"m\","
@@ -44,7 +47,36 @@ public final class GatewayLoad {
   private GatewayLoad() {}
 
   /** {@code cpuUsPerRequest}: the gateway process's CPU per request (0 for direct runs). */
-  record Result(double rps, double p50us, double p99us, long n, long errors, double cpuUsPerRequest) {}
+  record Result(double rps, double p50us, double p99us, long n, long errors, double cpuUsPerRequest) {
+    /** Pools several runs of one side: all their latencies, requests over their summed time. */
+    static Result of(List<Sample> runs) {
+      long n = 0;
+      long nanos = 0;
+      long errors = 0;
+      long cpu = 0;
+      for (Sample r : runs) {
+        n += r.latencies().length;
+        nanos += r.nanos();
+        errors += r.errors();
+        cpu += r.cpuNanos();
+      }
+      long[] all = new long[(int) n];
+      int k = 0;
+      for (Sample r : runs) {
+        System.arraycopy(r.latencies(), 0, all, k, r.latencies().length);
+        k += r.latencies().length;
+      }
+      Arrays.sort(all);
+      return new Result(n / (nanos / 1e9), n == 0 ? 0 : all[(int) (n / 2)] / 1e3,
+          n == 0 ? 0 : all[(int) Math.min(n - 1, n * 99 / 100)] / 1e3, n, errors, n == 0 ? 0 : cpu / 1e3 / n);
+    }
+  }
+
+  /** One run: each request's latency, the run's length, and the gateway's CPU meanwhile. */
+  record Sample(long[] latencies, long nanos, long errors, long cpuNanos) {}
+
+  /** Runs per row, alternating direct and gateway, so that both meet the same moments of a shared host. */
+  private static final int ROUNDS = Integer.getInteger("bench.rounds", 4);
 
   public static void main(String[] args) throws Exception {
     // The fake provider's small SSE writes must not wait for a delayed ACK (Nagle).
@@ -90,10 +122,16 @@ public final class GatewayLoad {
           continue;
         }
         for (int c : concurrencies) {
-          run(base, "", stream, c, Math.max(2, seconds / 2), 0); // warm-up
-          run(gw, token, stream, c, Math.max(2, seconds / 2), gwPid);
-          Result d = run(base, "", stream, c, seconds, 0);
-          Result g = run(gw, token, stream, c, seconds, gwPid);
+          run(base, "", stream, c, 1, 0); // new connections, this concurrency
+          run(gw, token, stream, c, 1, gwPid);
+          List<Sample> direct = new ArrayList<>();
+          List<Sample> through = new ArrayList<>();
+          for (int r = 0; r < ROUNDS; r++) {
+            direct.add(run(base, "", stream, c, seconds / ROUNDS, 0));
+            through.add(run(gw, token, stream, c, seconds / ROUNDS, gwPid));
+          }
+          Result d = Result.of(direct);
+          Result g = Result.of(through);
           System.out.printf("| %s | %d | %.0f | %.0f | %.0f%% | %.0f / %.0f | %.0f / %.0f | %.0f / %.0f | %.0f |%n",
               stream ? "stream" : "json", c, d.rps, g.rps, 100 * g.rps / d.rps, d.p50us, d.p99us, g.p50us, g.p99us,
               g.p50us - d.p50us, g.p99us - d.p99us, g.cpuUsPerRequest);
@@ -153,7 +191,7 @@ public final class GatewayLoad {
     }
   }
 
-  private static Result run(String base, String token, boolean stream, int concurrency, double seconds,
+  private static Sample run(String base, String token, boolean stream, int concurrency, double seconds,
       long gatewayPid) throws Exception {
     HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
         .executor(Executors.newVirtualThreadPerTaskExecutor()).build();
@@ -205,7 +243,7 @@ public final class GatewayLoad {
     for (Thread t : workers) {
       t.join();
     }
-    double elapsed = (System.nanoTime() - start) / 1e9;
+    long elapsed = System.nanoTime() - start;
     long cpu = cpuNanos(gatewayPid) - cpu0;
     int n = Arrays.stream(counts).sum();
     long[] all = new long[n];
@@ -214,10 +252,8 @@ public final class GatewayLoad {
       System.arraycopy(lat[i], 0, all, k, counts[i]);
       k += counts[i];
     }
-    Arrays.sort(all);
     http.close();
-    return new Result(n / elapsed, n == 0 ? 0 : all[n / 2] / 1e3, n == 0 ? 0 : all[(int) Math.min(n - 1, n * 0.99)] / 1e3,
-        n, errors.get(), n == 0 ? 0 : cpu / 1e3 / n);
+    return new Sample(all, elapsed, errors.get(), cpu);
   }
 
   private static HttpServer fakeProvider() throws IOException {
