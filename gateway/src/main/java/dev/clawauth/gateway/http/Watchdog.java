@@ -82,5 +82,10 @@ public final class Watchdog implements AutoCloseable {
   public void close() {
     closed = true;
     thread.interrupt();
+    try {
+      thread.join(1_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }
