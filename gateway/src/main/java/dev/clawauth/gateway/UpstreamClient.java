@@ -1,5 +1,6 @@
 package dev.clawauth.gateway;
 
+import dev.clawauth.gateway.http.BulkInputStream;
 import dev.clawauth.gateway.http.Watchdog;
 import java.io.EOFException;
 import java.io.IOException;
@@ -441,7 +442,7 @@ final class UpstreamClient implements AutoCloseable {
   }
 
   /** A body of known length (or, with -1, up to the end of the connection). */
-  private final class Body extends InputStream {
+  private final class Body extends BulkInputStream {
     private final Conn c;
     private final boolean keepAlive;
     private long remaining;
@@ -461,12 +462,6 @@ final class UpstreamClient implements AutoCloseable {
         done = true;
         release(c, complete && keepAlive);
       }
-    }
-
-    @Override
-    public int read() throws IOException {
-      byte[] one = new byte[1];
-      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
     }
 
     @Override
@@ -508,7 +503,7 @@ final class UpstreamClient implements AutoCloseable {
   }
 
   /** A chunked body; the connection goes back to the pool after the last chunk and the trailers. */
-  private final class Chunked extends InputStream {
+  private final class Chunked extends BulkInputStream {
     private final Conn c;
     private final boolean keepAlive;
     private long chunkLeft;
@@ -525,12 +520,6 @@ final class UpstreamClient implements AutoCloseable {
         done = true;
         release(c, complete && keepAlive);
       }
-    }
-
-    @Override
-    public int read() throws IOException {
-      byte[] one = new byte[1];
-      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
     }
 
     @Override

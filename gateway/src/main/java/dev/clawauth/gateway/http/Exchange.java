@@ -290,7 +290,7 @@ public final class Exchange {
   }
 
   /** The request body: a fixed length, or chunks. */
-  private final class BodyIn extends InputStream {
+  private final class BodyIn extends BulkInputStream {
     static final long CHUNKED = -2;
     long remaining;
     private long chunkLeft;
@@ -299,12 +299,6 @@ public final class Exchange {
     BodyIn(long framing) {
       this.remaining = framing;
       this.done = framing == 0;
-    }
-
-    @Override
-    public int read() throws IOException {
-      byte[] one = new byte[1];
-      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
     }
 
     @Override
