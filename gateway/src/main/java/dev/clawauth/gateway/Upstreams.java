@@ -4,6 +4,7 @@ import dev.clawauth.config.ClawConfig;
 import java.net.URI;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Where each provider's API lives: the real endpoints by default, {@code models.providers.<id>.baseUrl}
@@ -27,8 +28,19 @@ public final class Upstreams {
     return provider.equals("anthropic");
   }
 
+  /** Parsed once per endpoint: a URI parse was a percent of the gateway's CPU per request. */
+  private static final Map<String, Optional<URI>> URIS = new ConcurrentHashMap<>();
+
   /** The upstream URI for an API call, or null when this provider does not serve that API. */
   public static URI uri(String base, String provider, Api api) {
+    if (URIS.size() > 1024) {
+      URIS.clear();
+    }
+    return URIS.computeIfAbsent(base + "\n" + provider + "\n" + api.name(),
+        k -> Optional.ofNullable(parse(base, provider, api))).orElse(null);
+  }
+
+  private static URI parse(String base, String provider, Api api) {
     String b = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
     if (provider.equals("openai-codex")) {
       return api == Api.OPENAI_RESPONSES ? URI.create(b + "/codex/responses") : null;
