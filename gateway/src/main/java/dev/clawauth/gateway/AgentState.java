@@ -72,22 +72,39 @@ final class AgentState {
   Snapshot snapshot() throws IOException, JsonFileException {
     Snapshot s = snapshot;
     BasicFileAttributes a = attributes();
-    if (s != null && a == null ? s.fileKey == null && s.size == -1
-        : s != null && Objects.equals(s.fileKey, a.fileKey()) && s.size == a.size()
-            && s.mtime == a.lastModifiedTime().toMillis()) {
+    if (matches(s, a)) {
       return s;
     }
     synchronized (this) {
-      StoreDocument doc = ctx.store().read();
-      for (Outcome o : pending) {
-        apply(doc, o);
+      // Requests that saw the same change while another thread re-read it use that reading.
+      Snapshot current = snapshot;
+      if (current != s && matches(current, a)) {
+        return current;
       }
-      long gen = generations.incrementAndGet();
-      Snapshot fresh = a == null ? new Snapshot(doc, null, -1, 0, gen)
-          : new Snapshot(doc, a.fileKey(), a.size(), a.lastModifiedTime().toMillis(), gen);
-      snapshot = fresh;
-      return fresh;
+      return reload(a);
     }
+  }
+
+  private static boolean matches(Snapshot s, BasicFileAttributes a) {
+    if (s == null) {
+      return false;
+    }
+    return a == null ? s.fileKey == null && s.size == -1
+        : Objects.equals(s.fileKey, a.fileKey()) && s.size == a.size()
+            && s.mtime == a.lastModifiedTime().toMillis();
+  }
+
+  /** Reads the file (whose attributes, taken before, are {@code a}) and applies what is pending. */
+  private synchronized Snapshot reload(BasicFileAttributes a) throws IOException, JsonFileException {
+    StoreDocument doc = ctx.store().read();
+    for (Outcome o : pending) {
+      apply(doc, o);
+    }
+    long gen = generations.incrementAndGet();
+    Snapshot fresh = a == null ? new Snapshot(doc, null, -1, 0, gen)
+        : new Snapshot(doc, a.fileKey(), a.size(), a.lastModifiedTime().toMillis(), gen);
+    snapshot = fresh;
+    return fresh;
   }
 
   private BasicFileAttributes attributes() throws IOException {
@@ -207,8 +224,13 @@ final class AgentState {
       }
       throw e;
     }
-    synchronized (this) {
-      snapshot = null;
+    // The flusher reads its own write back, so that requests do not each stop to do it.
+    try {
+      reload(attributes());
+    } catch (IOException | JsonFileException | RuntimeException e) {
+      synchronized (this) {
+        snapshot = null;
+      }
     }
   }
 

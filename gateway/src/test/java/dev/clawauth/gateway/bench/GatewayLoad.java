@@ -77,6 +77,8 @@ public final class GatewayLoad {
 
   /** Runs per row, alternating direct and gateway, so that both meet the same moments of a shared host. */
   private static final int ROUNDS = Integer.getInteger("bench.rounds", 4);
+  /** Requests per second for an open-loop run (all clients together); 0: closed loop, as fast as answered. */
+  private static final double RATE = Double.parseDouble(System.getProperty("bench.rate", "0"));
 
   public static void main(String[] args) throws Exception {
     // The fake provider's small SSE writes must not wait for a delayed ACK (Nagle).
@@ -110,6 +112,9 @@ public final class GatewayLoad {
           Runtime.version(), Runtime.getRuntime().availableProcessors(),
           java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(), seconds,
           launcher, gwPid);
+      if (RATE > 0) {
+        System.out.printf("Open loop: %.0f requests/s offered on each side, latency from each request's scheduled start.%n%n", RATE);
+      }
       // Both JVMs compile their hot paths first; a cold JIT would charge its work to the first rows.
       for (boolean stream : new boolean[] {false, true}) {
         run(base, "", stream, 16, Math.max(3, seconds), 0);
@@ -213,8 +218,19 @@ public final class GatewayLoad {
       lat[w] = new long[1 << 16];
       workers[w] = Thread.ofVirtual().start(() -> {
         byte[] sink = new byte[8192];
+        // Open loop (bench.rate > 0): each client sends on a fixed schedule and latency counts from
+        // the scheduled moment, so a stall is charged to every request it delays.
+        long interval = RATE > 0 ? (long) (1e9 * concurrency / RATE) : 0;
+        long next = System.nanoTime() + (interval * w) / concurrency;
         while (!stop.get()) {
-          long t0 = System.nanoTime();
+          if (interval > 0) {
+            long wait = next - System.nanoTime();
+            if (wait > 0) {
+              java.util.concurrent.locks.LockSupport.parkNanos(wait);
+            }
+          }
+          long t0 = interval > 0 ? next : System.nanoTime();
+          next += interval;
           try {
             HttpResponse<InputStream> r = http.send(req, HttpResponse.BodyHandlers.ofInputStream());
             try (InputStream in = r.body()) {
