@@ -52,6 +52,7 @@ final class CrossProcessRefreshTest {
   final class Worker {
     final Process process;
     final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+    final Thread reader;
 
     Worker(int threads) throws IOException {
       Path testClasses;
@@ -70,7 +71,7 @@ final class CrossProcessRefreshTest {
       pb.redirectError(ProcessBuilder.Redirect.appendTo(tmp.resolve("workers.err").toFile()));
       process = pb.start();
       workers.add(this);
-      Thread.ofVirtual().start(() -> {
+      reader = Thread.ofVirtual().start(() -> {
         try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
           for (String l; (l = r.readLine()) != null; ) {
             lines.add(l);
@@ -95,7 +96,8 @@ final class CrossProcessRefreshTest {
     List<String> finish() throws Exception {
       assertThat(process.waitFor(120, TimeUnit.SECONDS)).as("worker finished").isTrue();
       assertThat(process.exitValue()).as("exit code; stderr: %s", stderr()).isZero();
-      Thread.sleep(50);
+      // All of its output, not what the reader happened to reach: it ends at the stream's end.
+      assertThat(reader.join(java.time.Duration.ofSeconds(30))).as("worker output read").isTrue();
       return new ArrayList<>(lines);
     }
   }
@@ -172,7 +174,8 @@ final class CrossProcessRefreshTest {
     long waitedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedAt);
 
     String expected = RefreshWorker.digest(server.latestAccess);
-    assertThat(results).filteredOn(l -> l.startsWith("OK ")).hasSize(16).allMatch(l -> l.endsWith(" " + expected));
+    assertThat(results).as("after %d ms: %s; stderr: %s", waitedMs, results, stderr())
+        .filteredOn(l -> l.startsWith("OK ")).hasSize(16).allMatch(l -> l.endsWith(" " + expected));
     assertThat(server.refreshesGranted.get()).isEqualTo(1);
     assertThat(server.refreshReuse.get()).isZero();
     assertThat(lock).doesNotExist();
