@@ -135,6 +135,10 @@ public final class Exchange {
     if (responseHeaders.hasToken("connection", "close")) {
       mustClose = true;
     }
+    if (unreadBeyondDrain()) {
+      // The rest of the body will not be skipped, so the connection ends with this answer; say so.
+      mustClose = true;
+    }
     if (expectsContinue() && !continueSent && bodyPending()) {
       // The client waits for a go-ahead it can no longer get and may or may not send its body, so
       // nothing after this answer can be taken for its next request (RFC 9110 10.1.1).
@@ -363,6 +367,21 @@ public final class Exchange {
     public int available() {
       return done ? 0 : (int) Math.min(wire.buffered(), remaining == CHUNKED ? chunkLeft : remaining);
     }
+  }
+
+  /** Whether what is left of the request body is more than {@link #finish} would skip. */
+  private boolean unreadBeyondDrain() {
+    long left;
+    if (body != null) {
+      left = body.done ? 0 : body.remaining;
+    } else {
+      try {
+        left = framing();
+      } catch (BadRequest e) {
+        return true;
+      }
+    }
+    return left == BodyIn.CHUNKED || left > DRAIN_LIMIT;
   }
 
   /** Whether part of the request body may still be on its way. */

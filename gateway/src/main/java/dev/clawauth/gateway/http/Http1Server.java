@@ -33,6 +33,14 @@ public final class Http1Server implements AutoCloseable {
   private final Set<Wire> open = ConcurrentHashMap.newKeySet();
   private final AtomicInteger connections = new AtomicInteger();
   private final Thread acceptor;
+  /**
+   * After an answer on a connection the client may still be writing to (a 413, 431, 408), the
+   * server stops writing and reads what comes for this long, at most this much, before closing:
+   * closing with unread bytes makes the kernel send a reset, which can destroy the answer before
+   * the client reads it.
+   */
+  static final long LINGER_MS = 1_000;
+  static final int LINGER_BYTES = 1 << 20;
   private final Watchdog watchdog;
   private volatile boolean closed;
 
@@ -102,6 +110,8 @@ public final class Http1Server implements AutoCloseable {
 
   private void serve(Socket s, boolean over) {
     Wire wire = null;
+    // Set while a request is under way: closing then must not reset the connection under the answer.
+    boolean linger = false;
     try {
       s.setTcpNoDelay(true);
       wire = new Wire(s);
@@ -112,11 +122,13 @@ public final class Http1Server implements AutoCloseable {
       }
       InetSocketAddress remote = (InetSocketAddress) s.getRemoteSocketAddress();
       while (!closed && wire.awaitRequest(over ? Math.min(limits.idleTimeoutMs(), 2_000) : limits.idleTimeoutMs())) {
+        linger = true;
         long deadline = System.nanoTime() + (over ? Math.min(limits.readTimeoutMs(), 2_000) : limits.readTimeoutMs()) * 1_000_000;
         RequestHead head;
         try {
           head = RequestHead.parse(nonNull(wire.head(deadline, limits.maxHeadBytes())));
         } catch (NoRequest gone) {
+          linger = false;
           return;
         } catch (SocketTimeoutException slow) {
           refuse(wire, RequestHead.partial(wire.unread()), remote, 408, "The request head did not arrive within "
@@ -154,11 +166,15 @@ public final class Http1Server implements AutoCloseable {
         if (!ex.finish()) {
           return;
         }
+        linger = false;
       }
     } catch (IOException | RuntimeException e) {
       // The client went away or broke the protocol: nothing to answer.
     } finally {
       if (wire != null) {
+        if (linger && !closed) {
+          wire.closeLingering(LINGER_MS, LINGER_BYTES);
+        }
         watchdog.unwatch(wire);
         open.remove(wire);
         wire.close();

@@ -238,6 +238,33 @@ final class Wire extends Watchdog.Watched {
     out.flush();
   }
 
+  /** Sends what is buffered and the end of the stream, then reads and drops the client's bytes until it closes, the time is up or the limit is read. */
+  void closeLingering(long millis, int maxBytes) {
+    try {
+      flush();
+      socket.shutdownOutput();
+      long deadline = System.nanoTime() + millis * 1_000_000;
+      byte[] drop = new byte[8192];
+      for (int total = 0; total < maxBytes; ) {
+        int n = ipos < ilim ? skipBuffered() : timedRead(drop, 0, drop.length, deadline);
+        if (n < 0) {
+          break;
+        }
+        total += n;
+      }
+    } catch (IOException ignored) {
+      // gone or out of time: close now
+    } finally {
+      close();
+    }
+  }
+
+  private int skipBuffered() {
+    int n = ilim - ipos;
+    ipos = ilim;
+    return n;
+  }
+
   void close() {
     try {
       socket.close();

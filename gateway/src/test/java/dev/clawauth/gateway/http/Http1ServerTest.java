@@ -647,6 +647,27 @@ class Http1ServerTest {
     assertThat(handled).hasValue(1);
   }
 
+  @Test
+  void anAnswerBeforeALargeBodyEndsReachesAClientStillSendingIt() throws Exception {
+    // The answer is sent while the body is still coming: a plain close with unread bytes would
+    // reset the connection, and the client could lose the answer.
+    start(ROOMY, ex -> {
+      byte[] b = "too large".getBytes(StandardCharsets.US_ASCII);
+      ex.sendHeaders(413, b.length);
+      ex.responseBody().write(b);
+    });
+    RawClient c = connect();
+    c.send("POST /big HTTP/1.1\r\nHost: t\r\nContent-Length: " + (4 << 20) + "\r\n\r\n");
+    byte[] piece = new byte[64 * 1024];
+    for (int i = 0; i < 8; i++) {
+      c.send(piece);
+    }
+    RawClient.Response r = c.response();
+    assertThat(r.status()).isEqualTo(413);
+    assertThat(r.text()).isEqualTo("too large");
+    assertThat(r.header("connection")).isEqualTo("close");
+  }
+
   // 13. handler failures
 
   @Test
