@@ -152,15 +152,14 @@ public final class Gateway implements AutoCloseable {
   private void handle(Exchange ex) {
     String rawPath = ex.path();
     String agentId = ex.requestHeaders().first(AGENT_HEADER);
-    String path = rawPath;
-    if (rawPath.startsWith("/agents/")) {
-      int end = rawPath.indexOf('/', "/agents/".length());
-      agentId = rawPath.substring("/agents/".length(), end < 0 ? rawPath.length() : end);
-      path = end < 0 ? "/" : rawPath.substring(end);
+    String path = apiPath(rawPath);
+    if (rawPath.startsWith(AGENTS_PREFIX)) {
+      int end = rawPath.indexOf('/', AGENTS_PREFIX.length());
+      agentId = rawPath.substring(AGENTS_PREFIX.length(), end < 0 ? rawPath.length() : end);
     }
     Call call = new Call(ex, path, agentId == null || agentId.isBlank() ? defaultAgent : agentId.trim());
     Api dialect = Api.errorDialect(path, ex.requestHeaders().has("anthropic-version"));
-    String api = Api.forPath(path) == null ? "other" : Api.forPath(path).name().toLowerCase(java.util.Locale.ROOT);
+    String api = apiLabel(path);
     if (!inFlight.tryAcquire()) {
       try {
         ex.responseHeaders().set("retry-after", "1");
@@ -197,6 +196,23 @@ public final class Gateway implements AutoCloseable {
       metrics.inc("clawauth_gateway_requests_total", "api", api, "status",
           Integer.toString(ex.status()));
     }
+  }
+
+  private static final String AGENTS_PREFIX = "/agents/";
+
+  /** The API path of a request, without an {@code /agents/<id>} prefix. */
+  private static String apiPath(String rawPath) {
+    if (!rawPath.startsWith(AGENTS_PREFIX)) {
+      return rawPath;
+    }
+    int end = rawPath.indexOf('/', AGENTS_PREFIX.length());
+    return end < 0 ? "/" : rawPath.substring(end);
+  }
+
+  /** The {@code api} label of the request metrics. */
+  private static String apiLabel(String path) {
+    Api a = Api.forPath(path);
+    return a == null ? "other" : a.name().toLowerCase(java.util.Locale.ROOT);
   }
 
   private void route(Call call, Api dialect) throws Exception {
@@ -271,8 +287,7 @@ public final class Gateway implements AutoCloseable {
    */
   private byte[] readBody(Call call, Api api) throws IOException {
     long limit = settings.maxBodyBytes();
-    String cl = call.header("content-length");
-    long declared = cl == null ? -1 : parseLength(cl);
+    long declared = call.ex.contentLength();
     if (declared > limit) {
       tooLarge(call, api, limit);
       return null;
@@ -299,14 +314,6 @@ public final class Gateway implements AutoCloseable {
     }
   }
 
-  private static long parseLength(String cl) {
-    try {
-      return Long.parseLong(cl.trim());
-    } catch (NumberFormatException e) {
-      return -1;
-    }
-  }
-
   private void tooLarge(Call call, Api api, long limit) throws IOException {
     if (call.claim()) {
       call.sendClaimed(413, "application/json", api.error(413,
@@ -326,9 +333,8 @@ public final class Gateway implements AutoCloseable {
   /** Requests the HTTP layer turns away (malformed, too slow, too large a head, too many connections). */
   private void refuse(Exchange ex, int status, String message) throws IOException {
     String path = ex.path();
-    Api dialect = Api.errorDialect(path.startsWith("/agents/") && path.indexOf('/', 8) > 0
-        ? path.substring(path.indexOf('/', 8)) : path, ex.requestHeaders().has("anthropic-version"));
-    String api = Api.forPath(path) == null ? "other" : Api.forPath(path).name().toLowerCase(java.util.Locale.ROOT);
+    Api dialect = Api.errorDialect(apiPath(path), ex.requestHeaders().has("anthropic-version"));
+    String api = apiLabel(apiPath(path));
     if (status == 503) {
       ex.responseHeaders().set("retry-after", "1");
     }

@@ -20,6 +20,7 @@ public final class Exchange {
   private static final int MAX_TRAILERS = 64 * 1024;
   /** Unread request bodies up to this size are skipped to keep the connection; larger ones close it. */
   private static final long DRAIN_LIMIT = 256 * 1024;
+  private static final long UNPARSED = Long.MIN_VALUE;
 
   private final Wire wire;
   private final RequestHead head;
@@ -31,6 +32,8 @@ public final class Exchange {
   private int status = -1;
   private boolean mustClose;
   private boolean continueSent;
+  /** The body's framing from the head, parsed on first use. */
+  private long framing = UNPARSED;
 
   Exchange(Wire wire, RequestHead head, long deadlineNanos, InetSocketAddress remote) {
     this.wire = wire;
@@ -71,7 +74,21 @@ public final class Exchange {
     return body;
   }
 
+  /** The request body's length from its head, or -1 when it is chunked. */
+  public long contentLength() throws BadRequest {
+    long f = framing();
+    return f == BodyIn.CHUNKED ? -1 : f;
+  }
+
   private long framing() throws BadRequest {
+    if (framing != UNPARSED) {
+      return framing;
+    }
+    framing = parseFraming();
+    return framing;
+  }
+
+  private long parseFraming() throws BadRequest {
     Headers h = head.headers();
     if (h.has("transfer-encoding")) {
       if (!head.http11()) {
@@ -135,11 +152,17 @@ public final class Exchange {
     if (responseHeaders.hasToken("connection", "close")) {
       mustClose = true;
     }
-    if (unreadBeyondDrain()) {
+    long left;
+    try {
+      left = unread();
+    } catch (BadRequest e) {
+      left = BodyIn.CHUNKED;
+    }
+    if (left == BodyIn.CHUNKED || left > DRAIN_LIMIT) {
       // The rest of the body will not be skipped, so the connection ends with this answer; say so.
       mustClose = true;
     }
-    if (expectsContinue() && !continueSent && bodyPending()) {
+    if (expectsContinue() && !continueSent && left != 0) {
       // The client waits for a go-ahead it can no longer get and may or may not send its body, so
       // nothing after this answer can be taken for its next request (RFC 9110 10.1.1).
       mustClose = true;
@@ -220,20 +243,17 @@ public final class Exchange {
   /** Skips what the handler left of a small request body, so the next request can follow. */
   private boolean drained() {
     try {
+      long left = unread();
+      if (left == 0) {
+        return true;
+      }
+      if (left == BodyIn.CHUNKED || left > DRAIN_LIMIT) {
+        return false;
+      }
       if (body == null) {
-        long len = framing();
-        if (len == 0) {
-          return true;
-        }
-        if (len == BodyIn.CHUNKED || len > DRAIN_LIMIT) {
-          return false;
-        }
-        body = new BodyIn(len);
+        body = new BodyIn(left);
       }
-      if (body.done || body.remaining == BodyIn.CHUNKED || body.remaining > DRAIN_LIMIT) {
-        return body.done;
-      }
-      byte[] skip = new byte[(int) Math.min(8192, body.remaining)];
+      byte[] skip = new byte[(int) Math.min(8192, left)];
       while (body.read(skip, 0, skip.length) >= 0) {
         // discard
       }
@@ -369,31 +389,12 @@ public final class Exchange {
     }
   }
 
-  /** Whether what is left of the request body is more than {@link #finish} would skip. */
-  private boolean unreadBeyondDrain() {
-    long left;
+  /** What is left of the request body: 0, a number of bytes, or {@code BodyIn.CHUNKED} (unknown). */
+  private long unread() throws BadRequest {
     if (body != null) {
-      left = body.done ? 0 : body.remaining;
-    } else {
-      try {
-        left = framing();
-      } catch (BadRequest e) {
-        return true;
-      }
+      return body.done ? 0 : body.remaining;
     }
-    return left == BodyIn.CHUNKED || left > DRAIN_LIMIT;
-  }
-
-  /** Whether part of the request body may still be on its way. */
-  private boolean bodyPending() {
-    if (body != null) {
-      return !body.done;
-    }
-    try {
-      return framing() != 0;
-    } catch (BadRequest e) {
-      return true;
-    }
+    return framing();
   }
 
   /** RFC 9110 10.1.1: an HTTP/1.0 client's 100-continue expectation is ignored. */
