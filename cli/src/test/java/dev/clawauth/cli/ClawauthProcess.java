@@ -98,6 +98,34 @@ public final class ClawauthProcess {
         StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
   }
 
+  /** A {@code clawauth gateway --port 0} child and the URL it announced. */
+  public record Gateway(Process process, String url) {}
+
+  /**
+   * Starts {@code clawauth gateway --port 0} and waits for its "listening on" line; the rest of
+   * its output is drained so that its log can never fill the pipe and stall it.
+   */
+  public Gateway startGateway() throws IOException {
+    Process p = start("gateway", "--port", "0");
+    java.io.BufferedReader out = new java.io.BufferedReader(
+        new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+    String line = out.readLine();
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("listening on (http://127\\.0\\.0\\.1:\\d+)")
+        .matcher(String.valueOf(line));
+    if (!m.find()) {
+      p.destroyForcibly();
+      throw new IOException("the gateway did not start; its first line: " + line);
+    }
+    Thread.ofVirtual().start(() -> {
+      try {
+        out.transferTo(java.io.Writer.nullWriter());
+      } catch (IOException ignored) {
+        // the gateway stopped
+      }
+    });
+    return new Gateway(p, m.group(1));
+  }
+
   public Process start(String... args) throws IOException {
     List<String> cmd = new ArrayList<>();
     if (umask != null) {

@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -20,8 +18,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -101,13 +97,9 @@ class GatewayCommandTest {
 
   @Test
   void servesWithStoredCredentialsAndSeesCliChangesAndPersistsCooldowns() throws Exception {
-    gateway = cli.start("gateway", "--port", "0");
-    BufferedReader out = new BufferedReader(new InputStreamReader(gateway.getInputStream(), StandardCharsets.UTF_8));
-    String line = out.readLine();
-    assertThat(line).as("first line of gateway output").isNotNull();
-    Matcher m = Pattern.compile("listening on http://127\\.0\\.0\\.1:(\\d+)").matcher(line);
-    assertThat(m.find()).as(line).isTrue();
-    String url = "http://127.0.0.1:" + m.group(1);
+    ClawauthProcess.Gateway started = cli.startGateway();
+    gateway = started.process();
+    String url = started.url();
     String token = cli.run("gateway", "token").stdout().strip();
 
     assertThat(send(url, token).statusCode()).isEqualTo(200);

@@ -6,8 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import dev.clawauth.oauth.FakeOAuthServer;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -21,8 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -102,12 +98,9 @@ class GatewayOAuthRefreshTest {
         + "\"openai-codex:default\":" + expired("openai-codex", OLD_CODEX_ACCESS, codexRefresh, FakeOAuthServer.ACCOUNT_ID)
         + ",\"anthropic:claude\":" + expired("anthropic", OLD_CLAUDE_ACCESS, claudeRefresh, null) + "}}");
 
-    gateway = cli.start("gateway", "--port", "0");
-    BufferedReader out = new BufferedReader(new InputStreamReader(gateway.getInputStream(), StandardCharsets.UTF_8));
-    String line = out.readLine();
-    Matcher m = Pattern.compile("listening on http://127\\.0\\.0\\.1:(\\d+)").matcher(String.valueOf(line));
-    assertThat(m.find()).as(line).isTrue();
-    String url = "http://127.0.0.1:" + m.group(1);
+    ClawauthProcess.Gateway started = cli.startGateway();
+    gateway = started.process();
+    String url = started.url();
     String token = cli.run("gateway", "token").stdout().strip();
 
     // Codex: one refresh, the new token and the account header upstream, rotated tokens stored.
