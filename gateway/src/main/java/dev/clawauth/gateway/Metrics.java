@@ -15,6 +15,7 @@ public final class Metrics {
     help.put("clawauth_gateway_upstream_requests_total", "Upstream calls by provider, profile and status.");
     help.put("clawauth_gateway_upstream_latency_seconds_sum", "Time to upstream response headers, summed.");
     help.put("clawauth_gateway_upstream_latency_seconds_count", "Upstream calls timed.");
+    help.put("clawauth_gateway_upstream_unreachable_total", "Upstream endpoints that could not be reached, by provider.");
     help.put("clawauth_gateway_failovers_total", "Requests moved to another profile, by failure reason.");
     help.put("clawauth_gateway_cooldowns_total", "Cooldowns or billing disables started.");
     help.put("clawauth_gateway_refreshes_total", "OAuth refreshes by result.");

@@ -330,6 +330,14 @@ final class Proxy {
     UpstreamClient.Response resp;
     try {
       resp = http.post(uri, headers, prepared.body(), settings.upstreamTimeout());
+    } catch (UpstreamClient.UnreachableException e) {
+      // Every profile shares the endpoint, so failing over or cooling one down would not help.
+      metrics.inc("clawauth_gateway_upstream_unreachable_total", "provider", provider);
+      log.println("gateway: " + provider + " endpoint unreachable: " + e.getMessage());
+      call.error(api, 502, "Cannot reach " + provider + " at " + uri.getScheme() + "://" + e.getMessage()
+          + ". Check that the endpoint is up, or set models.providers." + provider + ".baseUrl in "
+          + agent.ctx().config().path() + ".");
+      return new Attempt(Outcome.DONE, null, null);
     } catch (SocketTimeoutException e) {
       return failed(agent, auth, FailureReason.TIMEOUT, 0, "timed out after "
           + settings.upstreamTimeout().toMillis() + " ms", provider, profileLabel);

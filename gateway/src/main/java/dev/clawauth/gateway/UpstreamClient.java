@@ -53,6 +53,16 @@ final class UpstreamClient implements AutoCloseable {
     }
   }
 
+  /**
+   * The endpoint could not be reached at all (refused, unknown host, no route, TLS not established).
+   * That is the endpoint's fault, not the credential's: every profile would meet the same.
+   */
+  static final class UnreachableException extends IOException {
+    UnreachableException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
   /** A connection idle for less than this is reused without a probe: servers close idle ones after seconds. */
   static final long PROBE_AFTER_MS = 50;
 
@@ -239,6 +249,14 @@ final class UpstreamClient implements AutoCloseable {
     }
   }
 
+  private static String describe(Exception e) {
+    if (e instanceof java.net.UnknownHostException || e instanceof java.nio.channels.UnresolvedAddressException) {
+      return "unknown host";
+    }
+    String m = e.getMessage();
+    return m == null || m.isBlank() ? e.getClass().getSimpleName() : m.toLowerCase(Locale.ROOT);
+  }
+
   private static byte[] head(URI uri, String host, int port, boolean tls, Map<String, String> headers, int length) {
     StringBuilder sb = new StringBuilder(512);
     String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
@@ -321,6 +339,11 @@ final class UpstreamClient implements AutoCloseable {
       if (connecting.expired()) {
         throw new SocketTimeoutException("connect to " + host + ":" + port + " timed out after "
             + connectTimeout.toMillis() + " ms");
+      }
+      if (e instanceof java.net.ConnectException || e instanceof java.net.UnknownHostException
+          || e instanceof java.net.NoRouteToHostException || e instanceof java.nio.channels.UnresolvedAddressException
+          || e instanceof javax.net.ssl.SSLException) {
+        throw new UnreachableException(host + ":" + port + ": " + describe(e), e);
       }
       throw e;
     } finally {

@@ -149,6 +149,37 @@ class FailoverGatewayTest {
   }
 
   @Test
+  void anUnreachableEndpointIsAnsweredAtOnceAndCoolsNoProfileDown() throws Exception {
+    twoProfiles();
+    int closed;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      closed = s.getLocalPort();
+    }
+    Files.writeString(f.state.resolve("openclaw.json"),
+        "{ models: { providers: { anthropic: { baseUrl: 'http://127.0.0.1:" + closed + "' } } } }");
+    f.start();
+    try {
+      f.anthropic().messages().create(hello());
+      throw new AssertionError("expected an error");
+    } catch (AnthropicServiceException e) {
+      assertThat(e.statusCode()).as(f.log()).isEqualTo(502);
+      assertThat(e.getMessage()).contains("Cannot reach anthropic at http://127.0.0.1:" + closed)
+          .contains("connection refused").contains("models.providers.anthropic.baseUrl")
+          .contains(f.state.resolve("openclaw.json").toString());
+    }
+    // Both profiles share the endpoint: neither is cooled down, and the second is not tried.
+    f.gateway.flush();
+    JsonNode usage = storeOnDisk().path("usageStats");
+    assertThat(usage.path("anthropic:a").path("cooldownUntil").isMissingNode()).isTrue();
+    assertThat(usage.path("anthropic:a").path("errorCount").asInt()).isZero();
+    assertThat(usage.path("anthropic:b").isMissingNode()).isTrue();
+    assertThat(f.gateway.metrics().render())
+        .contains("clawauth_gateway_upstream_unreachable_total{provider=\"anthropic\"} 1")
+        .doesNotContain("clawauth_gateway_cooldowns_total{").doesNotContain("clawauth_gateway_failovers_total{");
+    assertThat(f.log()).contains("anthropic endpoint unreachable: 127.0.0.1:" + closed);
+  }
+
+  @Test
   void streamingRequestFailsOverBeforeAnythingIsStreamed() throws Exception {
     twoProfiles().start();
     f.provider.when(KEY_A, FakeProvider.json(429, "{\"type\":\"error\",\"error\":{\"type\":\"rate_limit_error\",\"message\":\"slow down\"}}"));
