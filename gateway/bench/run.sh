@@ -2,7 +2,9 @@
 # Gateway load harness: `bin/clawauth gateway` (its own process) vs the fake provider reached
 # directly, at concurrency 1/16/64, JSON and SSE.
 # Usage: gateway/bench/run.sh [seconds-per-run] [concurrencies, e.g. 1,16,64] [modes: json,stream]
-# (from anywhere; BENCH_JAVA_OPTS adds JVM options to the harness, CLAWAUTH_JAVA_OPTS to the gateway)
+# (from anywhere; BENCH_JAVA_OPTS adds JVM options to the harness, CLAWAUTH_JAVA_OPTS to the gateway).
+# Harness options: -Dbench.instrument=lean (a load generator and provider that cost next to nothing),
+# -Dbench.rate=N (open loop, N requests/s), -Dbench.rounds=N, -Dbench.detail=true (more percentiles).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 . bin/lib/jdk.sh
@@ -18,6 +20,7 @@ if ! mvn -B -q -pl cli -am package -DskipTests >"$log" 2>&1 \
   exit 1
 fi
 rm -f "$log"
-exec "$JAVA_HOME/bin/java" ${BENCH_JAVA_OPTS:-} -XX:+UseParallelGC -Xmx512m -Dbench.launcher="$PWD/bin/clawauth" \
+# A young generation big enough for the longest run, so that the harness collects only between runs.
+exec "$JAVA_HOME/bin/java" -XX:+UseParallelGC -Xmx3g -Xmn2g ${BENCH_JAVA_OPTS:-} -Dbench.launcher="$PWD/bin/clawauth" \
   -cp "gateway/target/test-classes:gateway/target/classes:$(cat gateway/target/bench.classpath)" \
   dev.clawauth.gateway.bench.GatewayLoad "${1:-5}" ${2:+"$2"} ${3:+"$3"}

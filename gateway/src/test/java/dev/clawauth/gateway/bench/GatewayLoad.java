@@ -67,6 +67,11 @@ public final class GatewayLoad {
         k += r.latencies().length;
       }
       Arrays.sort(all);
+      if (Boolean.getBoolean("bench.detail") && n > 0) {
+        System.out.printf("    n=%d p90=%d p95=%d p98=%d p99=%d p99.5=%d p99.9=%d max=%d%n", n, all[(int) (n * 90 / 100)] / 1000,
+            all[(int) (n * 95 / 100)] / 1000, all[(int) (n * 98 / 100)] / 1000, all[(int) (n * 99 / 100)] / 1000,
+            all[(int) (n * 995 / 1000)] / 1000, all[(int) (n * 999 / 1000)] / 1000, all[(int) n - 1] / 1000);
+      }
       return new Result(n / (nanos / 1e9), n == 0 ? 0 : all[(int) (n / 2)] / 1e3,
           n == 0 ? 0 : all[(int) Math.min(n - 1, n * 99 / 100)] / 1e3, n, errors, n == 0 ? 0 : cpu / 1e3 / n);
     }
@@ -78,6 +83,12 @@ public final class GatewayLoad {
   /** Runs per row, alternating direct and gateway, so that both meet the same moments of a shared host. */
   private static final int ROUNDS = Integer.getInteger("bench.rounds", 4);
   /** Requests per second for an open-loop run (all clients together); 0: closed loop, as fast as answered. */
+  /**
+   * The load generator and fake provider: "jdk" (java.net.http client and the JDK HttpServer, on
+   * virtual threads, weighing per request about what an SDK client and a small server do) or "lean"
+   * (a thread per connection writing and reading bytes built once: the direct side as cheap as it gets).
+   */
+  private static final boolean LEAN = "lean".equals(System.getProperty("bench.instrument", "jdk"));
   private static final double RATE = Double.parseDouble(System.getProperty("bench.rate", "0"));
 
   public static void main(String[] args) throws Exception {
@@ -88,18 +99,18 @@ public final class GatewayLoad {
         : new int[] {1, 16, 64};
     String modes = args.length > 2 ? args[2] : "json,stream";
     String launcher = System.getProperty("bench.launcher", "bin/clawauth");
-    HttpServer provider = fakeProvider();
+    HttpServer provider = LEAN ? null : fakeProvider();
+    LeanProvider lp = LEAN ? new LeanProvider(MESSAGE, EVENTS) : null;
     Path tmp = Files.createTempDirectory("clawauth-gateway-bench");
     Path state = tmp.resolve("state");
     Files.createDirectories(state.resolve("agents/main/agent"));
-    String base = "http://127.0.0.1:" + provider.getAddress().getPort();
+    String base = "http://127.0.0.1:" + (lp != null ? lp.port() : provider.getAddress().getPort());
     Files.writeString(state.resolve("openclaw.json"), "{ models: { providers: { anthropic: { baseUrl: '" + base
         + "' } } }, gateway: { maxConcurrentRequests: 1024 } }");
     Files.writeString(state.resolve("agents/main/agent/auth-profiles.json"), "{\"version\":1,\"profiles\":{\"anthropic:bench\":"
         + "{\"type\":\"api_key\",\"provider\":\"anthropic\",\"key\":\"sk-ant-api03-benchmark-key-0000000000\"}}}");
     // The gateway runs as users run it: its own process, started by the launcher.
-    ProcessBuilder pb = new ProcessBuilder(launcher, "gateway", "--port", "0")
-        .redirectErrorStream(true);
+    ProcessBuilder pb = new ProcessBuilder(launcher, "gateway", "--port", "0").redirectErrorStream(true);
     pb.environment().put("OPENCLAW_STATE_DIR", state.toString());
     pb.environment().put("HOME", tmp.toString());
     pb.environment().remove("CLAWDBOT_STATE_DIR");
@@ -108,10 +119,10 @@ public final class GatewayLoad {
       String gw = listening(gatewayProcess);
       String token = Files.readString(state.resolve("clawauth-gateway.token")).trim();
       long gwPid = gatewayChild(gatewayProcess);
-      System.out.printf("JDK %s, %d CPUs, load average %.1f at start, %.0f s per run; gateway: `%s gateway`, pid %d%n%n",
+      System.out.printf("JDK %s, %d CPUs, load average %.1f at start, %.0f s per run, %s instrument; gateway: `%s gateway`, pid %d%n%n",
           Runtime.version(), Runtime.getRuntime().availableProcessors(),
           java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(), seconds,
-          launcher, gwPid);
+          LEAN ? "lean" : "jdk", launcher, gwPid);
       if (RATE > 0) {
         System.out.printf("Open loop: %.0f requests/s offered on each side, latency from each request's scheduled start.%n%n", RATE);
       }
@@ -151,7 +162,9 @@ public final class GatewayLoad {
       gatewayProcess.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
       gatewayProcess.descendants().forEach(ProcessHandle::destroyForcibly);
       gatewayProcess.destroyForcibly();
-      provider.stop(0);
+      if (provider != null) {
+        provider.stop(0);
+      }
     }
   }
 
@@ -211,12 +224,19 @@ public final class GatewayLoad {
     AtomicLong errors = new AtomicLong();
     AtomicBoolean stop = new AtomicBoolean();
     Thread[] workers = new Thread[concurrency];
+    LeanClient[] leans = new LeanClient[concurrency];
+    // This JVM's garbage is collected between runs, not during them: its pauses would stall both
+    // sides' requests and show up as tail latency that is not the gateway's.
+    System.gc();
     long cpu0 = cpuNanos(gatewayPid);
     long start = System.nanoTime();
     for (int i = 0; i < concurrency; i++) {
       int w = i;
       lat[w] = new long[1 << 16];
-      workers[w] = Thread.ofVirtual().start(() -> {
+      LeanClient lean = LEAN ? new LeanClient(URI.create(base + "/v1/messages"), "content-type: application/json\r\n"
+          + "anthropic-version: 2023-06-01\r\nx-api-key: " + (token.isEmpty() ? "direct" : token) + "\r\n", body) : null;
+      leans[w] = lean;
+      workers[w] = (LEAN ? Thread.ofPlatform() : Thread.ofVirtual()).start(() -> {
         byte[] sink = new byte[8192];
         // Open loop (bench.rate > 0): each client sends on a fixed schedule and latency counts from
         // the scheduled moment, so a stall is charged to every request it delays.
@@ -231,7 +251,17 @@ public final class GatewayLoad {
           }
           long t0 = interval > 0 ? next : System.nanoTime();
           next += interval;
-          try {
+          if (lean != null) {
+            try {
+              if (lean.send() != 200) {
+                errors.incrementAndGet();
+                continue;
+              }
+            } catch (IOException e) {
+              errors.incrementAndGet();
+              continue;
+            }
+          } else try {
             HttpResponse<InputStream> r = http.send(req, HttpResponse.BodyHandlers.ofInputStream());
             try (InputStream in = r.body()) {
               while (in.read(sink) >= 0) {
@@ -258,6 +288,11 @@ public final class GatewayLoad {
     stop.set(true);
     for (Thread t : workers) {
       t.join();
+    }
+    for (LeanClient l : leans) {
+      if (l != null) {
+        l.close();
+      }
     }
     long elapsed = System.nanoTime() - start;
     long cpu = cpuNanos(gatewayPid) - cpu0;
