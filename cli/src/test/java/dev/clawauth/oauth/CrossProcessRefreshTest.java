@@ -174,7 +174,8 @@ final class CrossProcessRefreshTest {
     long waitedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedAt);
 
     String expected = RefreshWorker.digest(server.latestAccess);
-    assertThat(results).as("after %d ms: %s; stderr: %s", waitedMs, results, stderr())
+    assertThat(results).as("after %d ms (token endpoint saw %d refresh requests): %s; stderr: %s", waitedMs,
+            server.refreshRequests.get(), results, stderr())
         .filteredOn(l -> l.startsWith("OK ")).hasSize(16).allMatch(l -> l.endsWith(" " + expected));
     assertThat(server.refreshesGranted.get()).isEqualTo(1);
     assertThat(server.refreshReuse.get()).isZero();
