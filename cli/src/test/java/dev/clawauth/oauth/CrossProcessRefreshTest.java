@@ -71,7 +71,7 @@ final class CrossProcessRefreshTest {
       pb.redirectError(ProcessBuilder.Redirect.appendTo(tmp.resolve("workers.err").toFile()));
       process = pb.start();
       workers.add(this);
-      reader = Thread.ofVirtual().start(() -> {
+      reader = Thread.ofPlatform().daemon().start(() -> {
         try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
           for (String l; (l = r.readLine()) != null; ) {
             lines.add(l);

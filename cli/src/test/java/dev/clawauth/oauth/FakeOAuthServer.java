@@ -45,7 +45,7 @@ public final class FakeOAuthServer implements AutoCloseable {
   public record Hang() implements Script {}
 
   private final HttpServer server;
-  private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+  private final ExecutorService executor = Executors.newCachedThreadPool();
   private final Deque<Script> script = new ArrayDeque<>();
   private final Map<String, String[]> codes = new ConcurrentHashMap<>();
   private final Set<String> usedRefresh = ConcurrentHashMap.newKeySet();
