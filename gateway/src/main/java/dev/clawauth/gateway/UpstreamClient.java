@@ -249,12 +249,17 @@ final class UpstreamClient implements AutoCloseable {
     }
   }
 
-  private static String describe(Exception e) {
+  /** Why a connect failed for want of a reachable endpoint, or null when it failed some other way. */
+  private static String unreachable(Exception e) {
     if (e instanceof java.net.UnknownHostException || e instanceof java.nio.channels.UnresolvedAddressException) {
       return "unknown host";
     }
-    String m = e.getMessage();
-    return m == null || m.isBlank() ? e.getClass().getSimpleName() : m.toLowerCase(Locale.ROOT);
+    if (e instanceof java.net.ConnectException || e instanceof java.net.NoRouteToHostException
+        || e instanceof javax.net.ssl.SSLException) {
+      String m = e.getMessage();
+      return m == null || m.isBlank() ? e.getClass().getSimpleName() : m.toLowerCase(Locale.ROOT);
+    }
+    return null;
   }
 
   private static byte[] head(URI uri, String host, int port, boolean tls, Map<String, String> headers, int length) {
@@ -340,10 +345,9 @@ final class UpstreamClient implements AutoCloseable {
         throw new SocketTimeoutException("connect to " + host + ":" + port + " timed out after "
             + connectTimeout.toMillis() + " ms");
       }
-      if (e instanceof java.net.ConnectException || e instanceof java.net.UnknownHostException
-          || e instanceof java.net.NoRouteToHostException || e instanceof java.nio.channels.UnresolvedAddressException
-          || e instanceof javax.net.ssl.SSLException) {
-        throw new UnreachableException(host + ":" + port + ": " + describe(e), e);
+      String why = unreachable(e);
+      if (why != null) {
+        throw new UnreachableException(host + ":" + port + ": " + why, e);
       }
       throw e;
     } finally {

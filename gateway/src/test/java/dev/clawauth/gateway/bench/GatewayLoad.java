@@ -82,13 +82,13 @@ public final class GatewayLoad {
 
   /** Runs per row, alternating direct and gateway, so that both meet the same moments of a shared host. */
   private static final int ROUNDS = Integer.getInteger("bench.rounds", 4);
-  /** Requests per second for an open-loop run (all clients together); 0: closed loop, as fast as answered. */
   /**
    * The load generator and fake provider: "jdk" (java.net.http client and the JDK HttpServer, on
    * virtual threads, weighing per request about what an SDK client and a small server do) or "lean"
    * (a thread per connection writing and reading bytes built once: the direct side as cheap as it gets).
    */
   private static final boolean LEAN = "lean".equals(System.getProperty("bench.instrument", "jdk"));
+  /** Requests per second for an open-loop run (all clients together); 0: closed loop, as fast as answered. */
   private static final double RATE = Double.parseDouble(System.getProperty("bench.rate", "0"));
 
   public static void main(String[] args) throws Exception {
@@ -209,9 +209,14 @@ public final class GatewayLoad {
     }
   }
 
+  /** One request, answered to the end; returns its status. */
+  private interface Sender {
+    int send() throws IOException, InterruptedException;
+  }
+
   private static Sample run(String base, String token, boolean stream, int concurrency, double seconds,
       long gatewayPid) throws Exception {
-    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+    HttpClient http = LEAN ? null : HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
         .executor(Executors.newVirtualThreadPerTaskExecutor()).build();
     byte[] body = ("{\"model\":\"claude-opus-4-5\",\"max_tokens\":64,\"stream\":" + stream
         + ",\"messages\":[{\"role\":\"user\",\"content\":\"Hello\"}]}").getBytes(StandardCharsets.UTF_8);
@@ -236,8 +241,17 @@ public final class GatewayLoad {
       LeanClient lean = LEAN ? new LeanClient(URI.create(base + "/v1/messages"), "content-type: application/json\r\n"
           + "anthropic-version: 2023-06-01\r\nx-api-key: " + (token.isEmpty() ? "direct" : token) + "\r\n", body) : null;
       leans[w] = lean;
+      byte[] sink = new byte[8192];
+      Sender sender = lean != null ? lean::send : () -> {
+        HttpResponse<InputStream> r = http.send(req, HttpResponse.BodyHandlers.ofInputStream());
+        try (InputStream in = r.body()) {
+          while (in.read(sink) >= 0) {
+            // drain
+          }
+        }
+        return r.statusCode();
+      };
       workers[w] = (LEAN ? Thread.ofPlatform() : Thread.ofVirtual()).start(() -> {
-        byte[] sink = new byte[8192];
         // Open loop (bench.rate > 0): each client sends on a fixed schedule and latency counts from
         // the scheduled moment, so a stall is charged to every request it delays.
         long interval = RATE > 0 ? (long) (1e9 * concurrency / RATE) : 0;
@@ -251,24 +265,8 @@ public final class GatewayLoad {
           }
           long t0 = interval > 0 ? next : System.nanoTime();
           next += interval;
-          if (lean != null) {
-            try {
-              if (lean.send() != 200) {
-                errors.incrementAndGet();
-                continue;
-              }
-            } catch (IOException e) {
-              errors.incrementAndGet();
-              continue;
-            }
-          } else try {
-            HttpResponse<InputStream> r = http.send(req, HttpResponse.BodyHandlers.ofInputStream());
-            try (InputStream in = r.body()) {
-              while (in.read(sink) >= 0) {
-                // drain
-              }
-            }
-            if (r.statusCode() != 200) {
+          try {
+            if (sender.send() != 200) {
               errors.incrementAndGet();
               continue;
             }
@@ -303,7 +301,9 @@ public final class GatewayLoad {
       System.arraycopy(lat[i], 0, all, k, counts[i]);
       k += counts[i];
     }
-    http.close();
+    if (http != null) {
+      http.close();
+    }
     return new Sample(all, elapsed, errors.get(), cpu);
   }
 
