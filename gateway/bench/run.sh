@@ -4,7 +4,8 @@
 # Usage: gateway/bench/run.sh [seconds-per-run] [concurrencies, e.g. 1,16,64] [modes: json,stream]
 # (from anywhere; BENCH_JAVA_OPTS adds JVM options to the harness, CLAWAUTH_JAVA_OPTS to the gateway).
 # Harness options: -Dbench.instrument=lean (a load generator and provider that cost next to nothing),
-# -Dbench.rate=N (open loop, N requests/s), -Dbench.rounds=N, -Dbench.detail=true (more percentiles).
+# -Dbench.rate=N (open loop, N requests/s), -Dbench.rounds=N, -Dbench.detail=true (more percentiles),
+# -Dbench.trace=PREFIX (each request's start and latency, a TSV file per run).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 . bin/lib/jdk.sh

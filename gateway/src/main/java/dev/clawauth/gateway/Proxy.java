@@ -464,7 +464,7 @@ final class Proxy {
     });
   }
 
-  /** Passes the upstream body through as it arrives; SSE is flushed event by event. */
+  /** Passes the upstream body through as it arrives: what was read is sent before the next wait. */
   private void stream(Call call, Api api, UpstreamClient.Response resp, String provider, String profile)
       throws IOException {
     InputStream in = resp.body();
@@ -498,7 +498,9 @@ final class Proxy {
         }
         try {
           out.write(buf, 0, r);
-          if (sse) {
+          // Whatever has arrived goes out before the next wait for the network, in one write
+          // however many events or chunks it holds.
+          if (in.available() == 0) {
             out.flush();
           }
         } catch (IOException clientGone) {
@@ -507,7 +509,7 @@ final class Proxy {
           return;
         }
       }
-      out.flush();
+      // The exchange's end flushes what is left together with the body's end.
     }
   }
 

@@ -146,6 +146,34 @@ final class UpstreamClient implements AutoCloseable {
       close();
     }
 
+    int buffered() {
+      return lim - pos;
+    }
+
+    /**
+     * Whether the next chunk can be read without waiting for the network: the buffer holds its
+     * whole size line and then a byte of data, or, for the last chunk, the blank line that ends it.
+     */
+    boolean chunkReady() {
+      int nl = pos;
+      while (nl < lim && buf[nl] != '\n') {
+        nl++;
+      }
+      if (nl >= lim - 1) {
+        return false;
+      }
+      for (int i = pos; i < nl; i++) {
+        byte d = buf[i];
+        if (d == ';' || d == '\r') {
+          break;
+        }
+        if (d != '0' && d != ' ') {
+          return true;
+        }
+      }
+      return buf[nl + 1] == '\n' || (buf[nl + 1] == '\r' && nl + 2 < lim && buf[nl + 2] == '\n');
+    }
+
     /** A CRLF- (or LF-) terminated line as ISO-8859-1, or null at end of stream before any byte. */
     String line() throws IOException {
       StringBuilder sb = null;
@@ -523,6 +551,15 @@ final class UpstreamClient implements AutoCloseable {
       return n;
     }
 
+    /** What the next read returns without waiting for the network. */
+    @Override
+    public int available() {
+      if (done || remaining == 0) {
+        return 0;
+      }
+      return (int) (remaining < 0 ? c.buffered() : Math.min(remaining, c.buffered()));
+    }
+
     @Override
     public void close() {
       finish(remaining == 0);
@@ -600,6 +637,21 @@ final class UpstreamClient implements AutoCloseable {
         finish(false);
         throw e instanceof IOException io ? io : new IOException("bad chunk size from upstream", e);
       }
+    }
+
+    /**
+     * Nonzero when the next read returns without waiting for the network: the bytes of this chunk
+     * that are buffered, else 1 when the next chunk (or the end of the body) is.
+     */
+    @Override
+    public int available() {
+      if (eof || done) {
+        return 0;
+      }
+      if (chunkLeft > 0) {
+        return (int) Math.min(chunkLeft, c.buffered());
+      }
+      return c.chunkReady() ? 1 : 0;
     }
 
     @Override

@@ -25,6 +25,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -280,6 +281,47 @@ class FailoverGatewayTest {
       }
     }
     FakeProvider.await(f.provider.streamCancelled);
+  }
+
+  /** Events are sent on as they arrive: the provider sends the second only once the client has the first. */
+  @Test
+  void eachEventReachesTheClientBeforeTheProviderSendsTheNext() throws Exception {
+    twoProfiles().start();
+    CountDownLatch clientHasFirst = new CountDownLatch(1);
+    f.provider.when(KEY_A, (ex, seen) -> {
+      ex.getResponseHeaders().set("content-type", "text/event-stream");
+      ex.sendResponseHeaders(200, 0);
+      OutputStream out = ex.getResponseBody();
+      out.write("event: message_start\ndata: {\"type\":\"message_start\"}\n\n".getBytes(StandardCharsets.UTF_8));
+      out.flush();
+      if (clientHasFirst.await(10, TimeUnit.SECONDS)) {
+        out.write("event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n".getBytes(StandardCharsets.UTF_8));
+      }
+      out.close();
+    });
+    String body = "{\"model\":\"claude-opus-4-5\",\"max_tokens\":5,\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}";
+    try (Socket s = new Socket("127.0.0.1", f.gateway.port())) {
+      s.setSoTimeout(5_000);
+      s.getOutputStream().write(("POST /v1/messages HTTP/1.1\r\nHost: x\r\nx-api-key: " + f.token()
+          + "\r\ncontent-type: application/json\r\ncontent-length: " + body.getBytes(StandardCharsets.UTF_8).length
+          + "\r\n\r\n" + body).getBytes(StandardCharsets.UTF_8));
+      InputStream in = s.getInputStream();
+      byte[] buf = new byte[4096];
+      String got = "";
+      while (!got.contains("message_start")) {
+        int n = in.read(buf);
+        assertThat(n).isPositive();
+        got += new String(buf, 0, n, StandardCharsets.UTF_8);
+      }
+      assertThat(got).doesNotContain("message_stop");
+      clientHasFirst.countDown();
+      while (!got.endsWith("0\r\n\r\n")) {
+        int n = in.read(buf);
+        assertThat(n).isPositive();
+        got += new String(buf, 0, n, StandardCharsets.UTF_8);
+      }
+      assertThat(got).contains("message_stop");
+    }
   }
 
   @Test

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -58,6 +59,54 @@ class UpstreamClientTest {
     assertThat(text(post("{}"))).isEqualTo("hello world");
     assertThat(server.connections.get()).isEqualTo(1);
     assertThat(server.requests).hasSize(2);
+  }
+
+  /** The gateway sends what it has read whenever {@code available()} is 0, so that must never promise a wait. */
+  @Test
+  void availableCountsWhatHasArrivedAndNothingThatMustBeWaitedFor() throws Exception {
+    CountDownLatch more = new CountDownLatch(1);
+    server = new RawHttpServer((req, out) -> {
+      write(out, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6\r\n world\r\n1");
+      out.flush();
+      more.await();
+      write(out, "\r\n!\r\n0\r\n\r\n");
+      return true;
+    });
+    UpstreamClient.Response r = post("{}");
+    InputStream in = r.body();
+    byte[] b = new byte[64];
+    assertThat(new String(b, 0, in.read(b), StandardCharsets.UTF_8)).isEqualTo("hello");
+    assertThat(in.available()).as("the next chunk is buffered whole").isPositive();
+    assertThat(new String(b, 0, in.read(b), StandardCharsets.UTF_8)).isEqualTo(" world");
+    assertThat(in.available()).as("only part of the next size line has arrived").isZero();
+    more.countDown();
+    assertThat(new String(b, 0, in.read(b), StandardCharsets.UTF_8)).isEqualTo("!");
+    assertThat(in.available()).as("the last chunk and its blank line are buffered").isPositive();
+    assertThat(in.read(b)).isEqualTo(-1);
+    assertThat(in.available()).isZero();
+    assertThat(text(post("{}"))).isEqualTo("hello world!");
+    assertThat(server.connections.get()).isEqualTo(1);
+  }
+
+  @Test
+  void availableOfALengthBodyIsWhatHasArrivedOfIt() throws Exception {
+    CountDownLatch more = new CountDownLatch(1);
+    server = new RawHttpServer((req, out) -> {
+      write(out, "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nhello");
+      out.flush();
+      more.await();
+      write(out, "world");
+      return true;
+    });
+    InputStream in = post("{}").body();
+    byte[] b = new byte[3];
+    assertThat(in.read(b)).isEqualTo(3);
+    assertThat(in.available()).isEqualTo(2);
+    assertThat(in.read(b)).isEqualTo(2);
+    assertThat(in.available()).isZero();
+    more.countDown();
+    assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("world");
+    assertThat(in.available()).isZero();
   }
 
   @Test

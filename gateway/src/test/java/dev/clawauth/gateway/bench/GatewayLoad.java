@@ -90,6 +90,13 @@ public final class GatewayLoad {
   private static final boolean LEAN = "lean".equals(System.getProperty("bench.instrument", "jdk"));
   /** Requests per second for an open-loop run (all clients together); 0: closed loop, as fast as answered. */
   private static final double RATE = Double.parseDouble(System.getProperty("bench.rate", "0"));
+  /**
+   * A file-name prefix: each run also writes every request's start (µs from the run's start),
+   * latency (µs) and client, so that slow requests can be told apart (bursts, a run's first
+   * moments, periodic work) and laid beside a GC or scheduler log.
+   */
+  private static final String TRACE = System.getProperty("bench.trace");
+  private static final AtomicLong TRACES = new AtomicLong();
 
   public static void main(String[] args) throws Exception {
     // The fake provider's small SSE writes must not wait for a delayed ACK (Nagle).
@@ -225,6 +232,7 @@ public final class GatewayLoad {
         .header("x-api-key", token.isEmpty() ? "direct" : token)
         .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
     long[][] lat = new long[concurrency][];
+    long[][] starts = new long[concurrency][];
     int[] counts = new int[concurrency];
     AtomicLong errors = new AtomicLong();
     AtomicBoolean stop = new AtomicBoolean();
@@ -238,6 +246,7 @@ public final class GatewayLoad {
     for (int i = 0; i < concurrency; i++) {
       int w = i;
       lat[w] = new long[1 << 16];
+      starts[w] = new long[1 << 16];
       LeanClient lean = LEAN ? new LeanClient(URI.create(base + "/v1/messages"), "content-type: application/json\r\n"
           + "anthropic-version: 2023-06-01\r\nx-api-key: " + (token.isEmpty() ? "direct" : token) + "\r\n", body) : null;
       leans[w] = lean;
@@ -277,7 +286,9 @@ public final class GatewayLoad {
           long d = System.nanoTime() - t0;
           if (counts[w] == lat[w].length) {
             lat[w] = Arrays.copyOf(lat[w], lat[w].length * 2);
+            starts[w] = Arrays.copyOf(starts[w], starts[w].length * 2);
           }
+          starts[w][counts[w]] = t0 - start;
           lat[w][counts[w]++] = d;
         }
       });
@@ -304,7 +315,21 @@ public final class GatewayLoad {
     if (http != null) {
       http.close();
     }
+    if (TRACE != null) {
+      writeTrace(Path.of(TRACE + "-" + (stream ? "stream" : "json") + "-c" + concurrency + "-"
+          + (token.isEmpty() ? "direct" : "gateway") + "-" + TRACES.incrementAndGet() + ".tsv"), starts, lat, counts);
+    }
     return new Sample(all, elapsed, errors.get(), cpu);
+  }
+
+  private static void writeTrace(Path file, long[][] starts, long[][] lat, int[] counts) throws IOException {
+    StringBuilder sb = new StringBuilder("start_us\tlatency_us\tclient\n");
+    for (int w = 0; w < counts.length; w++) {
+      for (int i = 0; i < counts[w]; i++) {
+        sb.append(starts[w][i] / 1000).append('\t').append(lat[w][i] / 1000).append('\t').append(w).append('\n');
+      }
+    }
+    Files.writeString(file, sb);
   }
 
   private static HttpServer fakeProvider() throws IOException {
