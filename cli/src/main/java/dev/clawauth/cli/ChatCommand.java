@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.clawauth.AgentContext;
 import dev.clawauth.config.ClawConfig;
+import dev.clawauth.gateway.GatewayAddress;
 import dev.clawauth.gateway.GatewaySettings;
 import dev.clawauth.gateway.GatewayToken;
 import dev.clawauth.state.Environment;
@@ -41,14 +42,17 @@ public final class ChatCommand implements Callable<Integer> {
   @Option(names = "--model", paramLabel = "<model>", description = "Model id or alias (default: the agent's default model).")
   String model;
 
-  @Option(names = "--url", paramLabel = "<url>", description = "Gateway URL (default: http://127.0.0.1:<gateway.port>).")
+  @Option(names = "--url", paramLabel = "<url>", description = "Gateway URL (default: where the running `clawauth gateway` listens, else http://127.0.0.1:<gateway.port>).")
   String url;
 
   @Override
   public Integer call() throws Exception {
     AgentContext ctx = AgentContext.open(Environment.system(), agentId, Clock.systemUTC());
     ClawConfig config = ctx.config();
-    String base = url != null ? url : "http://127.0.0.1:" + GatewaySettings.fromConfig(config).port();
+    var recorded = url != null ? java.util.Optional.<String>empty() : GatewayAddress.recorded(ctx.paths());
+    String base = url != null ? url : recorded.orElse("http://127.0.0.1:" + GatewaySettings.fromConfig(config).port());
+    String from = url != null ? "" : recorded.isPresent() ? ", recorded in " + GatewayAddress.file(ctx.paths())
+        : ", the config's gateway.port";
     String token = GatewayToken.loadOrCreate(ctx.paths(), config).value();
     String chosen = model != null ? model : config.defaultModel(ctx.agentId());
     boolean anthropic = ClawConfig.providerOf(config.resolveModel(chosen)).equals("anthropic");
@@ -88,8 +92,8 @@ public final class ChatCommand implements Callable<Integer> {
             .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build(),
             HttpResponse.BodyHandlers.ofString());
       } catch (java.io.IOException e) {
-        throw new CliException("cannot reach the gateway at " + base + " (is `clawauth gateway` running?): "
-            + e.getClass().getSimpleName());
+        throw new CliException("cannot reach the gateway at " + base + from + " (" + e.getClass().getSimpleName()
+            + "). Start it with `clawauth gateway`, or pass --url <url> if it listens elsewhere.");
       }
       JsonNode reply = JSON.readTree(r.body());
       if (r.statusCode() >= 400) {

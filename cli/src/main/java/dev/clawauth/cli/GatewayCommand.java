@@ -3,6 +3,7 @@ package dev.clawauth.cli;
 import dev.clawauth.AgentContext;
 import dev.clawauth.gateway.Gateway;
 import dev.clawauth.gateway.GatewaySettings;
+import dev.clawauth.gateway.GatewayAddress;
 import dev.clawauth.gateway.GatewayToken;
 import dev.clawauth.oauth.TokenRefresher;
 import dev.clawauth.state.Environment;
@@ -49,15 +50,18 @@ public final class GatewayCommand implements Callable<Integer> {
     }
     TokenRefresher refresher = TokenRefresher.builder().build();
     Gateway gateway = Gateway.start(env, settings, refresher, Clock.systemUTC(), System.err);
+    String url = GatewayAddress.url(gateway.address());
+    GatewayAddress.record(main.paths(), url);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      GatewayAddress.forget(main.paths(), url);
       gateway.close();
       refresher.close();
       stopped.countDown();
     }, "clawauth-gateway-shutdown"));
     PrintWriter out = spec.commandLine().getOut();
-    out.println("Clawauth gateway listening on http://" + gateway.address().getAddress().getHostAddress() + ":"
-        + gateway.port() + " (token: `clawauth gateway token`, file " + GatewayToken.file(main.paths()) + ")");
+    out.println("Clawauth gateway listening on " + url + " (token: `clawauth gateway token`, file "
+        + GatewayToken.file(main.paths()) + ")");
     out.flush();
     stopped.await();
     return 0;

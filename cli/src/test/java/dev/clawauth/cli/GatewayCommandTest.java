@@ -137,6 +137,39 @@ class GatewayCommandTest {
     assertThat(chat.stdout() + chat.stderr()).doesNotContain(KEY_A).doesNotContain(KEY_B);
   }
 
+  @Test
+  void chatFindsTheGatewayOnWhateverPortItRunsAndSaysWhereItLookedWhenNoneDoes() throws Exception {
+    int closed;
+    try (var probe = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      closed = probe.getLocalPort();
+    }
+    Files.writeString(state.resolve("openclaw.json"), "{ gateway: { port: " + closed + " }, models: { providers: "
+        + "{ anthropic: { baseUrl: 'http://127.0.0.1:" + provider.getAddress().getPort() + "' } } } }");
+    ClawauthProcess.Gateway started = cli.startGateway();
+    gateway = started.process();
+    Path record = state.resolve("clawauth-gateway.url");
+    assertThat(Files.readString(record).strip()).isEqualTo(started.url());
+
+    var chat = cli.runWithInput("hello there\n/exit\n", "chat", "--model", "claude-opus-4-5");
+    assertThat(chat.exitCode()).as(chat.toString()).isZero();
+    assertThat(chat.stdout()).contains("through " + started.url()).contains("hi");
+
+    // A clean stop takes the record away; chat then falls back on the config's port and says so.
+    gateway.destroy();
+    assertThat(gateway.waitFor(20, TimeUnit.SECONDS)).isTrue();
+    assertThat(record).doesNotExist();
+    var none = cli.runWithInput("hello\n", "chat", "--model", "claude-opus-4-5");
+    assertThat(none.exitCode()).as(none.toString()).isEqualTo(1);
+    assertThat(none.stderr().strip()).contains("cannot reach the gateway at http://127.0.0.1:" + closed
+        + ", the config's gateway.port").contains("pass --url").doesNotContain("\n").doesNotContain("Exception:");
+
+    // A record left by a gateway that was killed is named, so the user knows where the port came from.
+    Files.writeString(record, "http://127.0.0.1:" + closed + "\n");
+    var stale = cli.runWithInput("hello\n", "chat", "--model", "claude-opus-4-5");
+    assertThat(stale.exitCode()).isEqualTo(1);
+    assertThat(stale.stderr()).contains("recorded in " + record);
+  }
+
   private static HttpResponse<String> send(String url, String token) throws Exception {
     return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url + "/v1/messages"))
         .header("x-api-key", token).header("content-type", "application/json")
