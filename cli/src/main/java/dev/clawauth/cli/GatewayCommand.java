@@ -1,13 +1,16 @@
 package dev.clawauth.cli;
 
 import dev.clawauth.AgentContext;
+import dev.clawauth.gateway.BindAddress;
 import dev.clawauth.gateway.Gateway;
-import dev.clawauth.gateway.GatewaySettings;
 import dev.clawauth.gateway.GatewayAddress;
+import dev.clawauth.gateway.GatewaySettings;
 import dev.clawauth.gateway.GatewayToken;
 import dev.clawauth.oauth.TokenRefresher;
 import dev.clawauth.state.Environment;
 import java.io.PrintWriter;
+import java.net.BindException;
+import java.net.UnknownHostException;
 import java.time.Clock;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -27,7 +30,7 @@ public final class GatewayCommand implements Callable<Integer> {
   @Option(names = "--port", paramLabel = "<n>", description = "Port (default: config gateway.port, else 18789; 0 = any free port).")
   Integer port;
 
-  @Option(names = "--bind", paramLabel = "<addr>", description = "Address to listen on (default 127.0.0.1).")
+  @Option(names = "--bind", paramLabel = "<addr>", description = "Address to listen on, or an OpenClaw bind mode (loopback, lan, tailnet, auto, custom); default: config gateway.bind, else loopback (127.0.0.1).")
   String bind;
 
   @Option(names = "--allow-non-loopback", description = "Allow --bind to a non-loopback address (exposes the gateway to the network).")
@@ -43,13 +46,31 @@ public final class GatewayCommand implements Callable<Integer> {
     }
     settings = settings.withBind(bind != null ? bind : settings.bind(), allowNonLoopback);
     PrintWriter err = spec.commandLine().getErr();
-    if (!settings.bindAddress().isLoopbackAddress()) {
-      err.println("Warning: the gateway listens on " + settings.bind()
-          + ", reachable from other machines; anyone with the gateway token can use your credentials.");
-      err.flush();
+    BindAddress listen;
+    try {
+      listen = settings.listen();
+    } catch (UnknownHostException e) {
+      throw new CliException("cannot listen on \"" + settings.bind() + "\": no such address or host name."
+          + " Use --bind with an address of this machine, or loopback.");
     }
+    if (listen.note() != null) {
+      err.println("Note: " + listen.note() + ".");
+    }
+    if (!listen.address().isLoopbackAddress()) {
+      err.println("Warning: the gateway listens on " + listen.address().getHostAddress()
+          + ", reachable from other machines; anyone with the gateway token can use your credentials.");
+    }
+    err.flush();
     TokenRefresher refresher = TokenRefresher.builder().build();
-    Gateway gateway = Gateway.start(env, settings, refresher, Clock.systemUTC(), System.err);
+    Gateway gateway;
+    try {
+      gateway = Gateway.start(env, settings, refresher, Clock.systemUTC(), System.err);
+    } catch (BindException e) {
+      refresher.close();
+      throw new CliException("cannot listen on " + listen.address().getHostAddress() + ":" + settings.port()
+          + ": " + e.getMessage() + ". Something already listens there (OpenClaw's own gateway uses "
+          + GatewaySettings.DEFAULT_PORT + " by default); pass --port <n>, or --port 0 for any free port.");
+    }
     String url = GatewayAddress.url(gateway.address());
     GatewayAddress.record(main.paths(), url);
     CountDownLatch stopped = new CountDownLatch(1);

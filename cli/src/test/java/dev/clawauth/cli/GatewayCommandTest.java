@@ -95,6 +95,42 @@ class GatewayCommandTest {
     assertThat(r.stderr()).contains("--allow-non-loopback");
   }
 
+  /** The gateway block exactly as `openclaw onboard` writes it (spec/examples/clawdbot.after-onboard.json). */
+  @Test
+  void startsOnAConfigWrittenByOpenClawAndTakesItsGatewayToken() throws Exception {
+    int free;
+    try (var probe = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      free = probe.getLocalPort();
+    }
+    String openClawToken = "0123456789abcdef0123456789abcdef0123456789abcdef";
+    Files.writeString(state.resolve("openclaw.json"), "{\"gateway\": {\"mode\": \"local\", \"auth\": {\"mode\": \"token\","
+        + " \"token\": \"" + openClawToken + "\"}, \"port\": " + free + ", \"bind\": \"loopback\","
+        + " \"tailscale\": {\"mode\": \"off\", \"resetOnExit\": false}},"
+        + " \"models\": {\"providers\": {\"anthropic\": {\"baseUrl\": \"http://127.0.0.1:" + provider.getAddress().getPort() + "\"}}}}");
+    gateway = cli.start("gateway");
+    java.io.BufferedReader out = new java.io.BufferedReader(
+        new java.io.InputStreamReader(gateway.getInputStream(), StandardCharsets.UTF_8));
+    assertThat(out.readLine()).isEqualTo("Clawauth gateway listening on http://127.0.0.1:" + free
+        + " (token: `clawauth gateway token`, file " + state.resolve("clawauth-gateway.token") + ")");
+    assertThat(cli.run("gateway", "token").stdout().strip()).isEqualTo(openClawToken);
+    assertThat(send("http://127.0.0.1:" + free, openClawToken).statusCode()).isEqualTo(200);
+
+    // A second gateway on the same port says what is in the way and what to do, in one line.
+    var second = cli.run("gateway");
+    assertThat(second.exitCode()).isEqualTo(1);
+    assertThat(second.stderr().strip().lines()).hasSize(1);
+    assertThat(second.stderr()).contains("cannot listen on 127.0.0.1:" + free).contains("--port");
+  }
+
+  @Test
+  void anOpenClawLanBindIsRefusedWithoutTheFlagAndNamesTheMode() throws Exception {
+    Files.writeString(state.resolve("openclaw.json"), "{ gateway: { bind: 'lan', port: 0 } }");
+    var r = cli.run("gateway");
+    assertThat(r.exitCode()).isEqualTo(1);
+    assertThat(r.stderr().strip().lines()).hasSize(1);
+    assertThat(r.stderr()).contains("0.0.0.0 (bind \"lan\")").contains("--allow-non-loopback");
+  }
+
   @Test
   void servesWithStoredCredentialsAndSeesCliChangesAndPersistsCooldowns() throws Exception {
     ClawauthProcess.Gateway started = cli.startGateway();

@@ -85,19 +85,28 @@ public final class Gateway implements AutoCloseable {
     });
     this.http = new UpstreamClient(Duration.ofSeconds(10));
     this.proxy = new Proxy(http, refresher, sessions, metrics, settings, log);
-    this.server = Http1Server.start(settings.bindAddress(), settings.port(), 1024,
-        new Http1Server.Limits(settings.maxConnections(), settings.readTimeout().toMillis(), IDLE_MS, MAX_HEAD_BYTES),
-        new Handler() {
-          @Override
-          public void handle(Exchange ex) {
-            Gateway.this.handle(ex);
-          }
+    Http1Server started;
+    try {
+      started = Http1Server.start(settings.bindAddress(), settings.port(), 1024,
+          new Http1Server.Limits(settings.maxConnections(), settings.readTimeout().toMillis(), IDLE_MS, MAX_HEAD_BYTES),
+          new Handler() {
+            @Override
+            public void handle(Exchange ex) {
+              Gateway.this.handle(ex);
+            }
 
-          @Override
-          public void refuse(Exchange ex, int status, String message) throws IOException {
-            Gateway.this.refuse(ex, status, message);
-          }
-        }, connectionThreads());
+            @Override
+            public void refuse(Exchange ex, int status, String message) throws IOException {
+              Gateway.this.refuse(ex, status, message);
+            }
+          }, connectionThreads());
+    } catch (IOException | RuntimeException e) {
+      // A port in use must not leave the timer and upstream threads of a gateway that never ran.
+      timers.shutdownNow();
+      http.close();
+      throw e;
+    }
+    this.server = started;
     long every = settings.flushInterval().toMillis();
     timers.scheduleWithFixedDelay(this::flushQuietly, every, every, TimeUnit.MILLISECONDS);
   }
