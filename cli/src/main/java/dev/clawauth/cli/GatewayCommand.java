@@ -40,7 +40,7 @@ public final class GatewayCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Environment env = Environment.system();
     AgentContext main = AgentContext.open(env, null, Clock.systemUTC());
-    GatewaySettings settings = GatewaySettings.fromConfig(main.config());
+    GatewaySettings settings = GatewaySettings.load(main.paths(), main.config());
     if (port != null) {
       settings = settings.withPort(port);
     }
@@ -81,8 +81,8 @@ public final class GatewayCommand implements Callable<Integer> {
       stopped.countDown();
     }, "clawauth-gateway-shutdown"));
     PrintWriter out = spec.commandLine().getOut();
-    out.println("Clawauth gateway listening on " + url + " (token: `clawauth gateway token`, file "
-        + GatewayToken.file(main.paths()) + ")");
+    out.println("Clawauth gateway listening on " + url + " (token: `clawauth gateway token`, "
+        + GatewayToken.source(main.paths(), main.config()) + ")");
     out.flush();
     stopped.await();
     return 0;

@@ -302,6 +302,27 @@ final class DoctorCommandTest {
   }
 
   @Test
+  void clawauthOnlyKeysInOpenClawsConfigAreFlaggedWithWhereTheyBelong() throws Exception {
+    workingAnthropicKey();
+    Path config = secret(state.resolve("openclaw.json"), """
+        { gateway: { port: 18789, bind: "loopback", auth: { mode: "token", token: "t" }, maxBodyBytes: 1000, readTimeoutMs: 5 } }
+        """);
+    byte[] before = Files.readAllBytes(config);
+    var r = doctor("--fix", "--json");
+    assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
+    JsonNode f = find(json(r), "clawauth-keys-in-openclaw-config");
+    assertThat(f.path("what").asText()).contains("gateway.maxBodyBytes, gateway.readTimeoutMs")
+        .doesNotContain("gateway.port").doesNotContain("gateway.bind");
+    assertThat(f.path("fix").asText()).contains(state.resolve("clawauth.json").toString());
+    assertThat(Files.readAllBytes(config)).isEqualTo(before);
+
+    // Once moved, nothing is left to say.
+    Files.writeString(config, "{ gateway: { port: 18789, bind: \"loopback\" } }");
+    secret(state.resolve("clawauth.json"), "{ gateway: { maxBodyBytes: 1000, readTimeoutMs: 5 } }");
+    assertThat(doctor("--json").exitCode()).isZero();
+  }
+
+  @Test
   void expiredExpiringAndReloginCredentialsAreFlaggedButRenewingOAuthIsNot() throws Exception {
     long now = System.currentTimeMillis();
     secret(store, """

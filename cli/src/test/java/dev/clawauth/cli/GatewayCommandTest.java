@@ -111,7 +111,7 @@ class GatewayCommandTest {
     java.io.BufferedReader out = new java.io.BufferedReader(
         new java.io.InputStreamReader(gateway.getInputStream(), StandardCharsets.UTF_8));
     assertThat(out.readLine()).isEqualTo("Clawauth gateway listening on http://127.0.0.1:" + free
-        + " (token: `clawauth gateway token`, file " + state.resolve("clawauth-gateway.token") + ")");
+        + " (token: `clawauth gateway token`, gateway.auth.token in " + state.resolve("openclaw.json") + ")");
     assertThat(cli.run("gateway", "token").stdout().strip()).isEqualTo(openClawToken);
     assertThat(send("http://127.0.0.1:" + free, openClawToken).statusCode()).isEqualTo(200);
 
@@ -120,6 +120,42 @@ class GatewayCommandTest {
     assertThat(second.exitCode()).isEqualTo(1);
     assertThat(second.stderr().strip().lines()).hasSize(1);
     assertThat(second.stderr()).contains("cannot listen on 127.0.0.1:" + free).contains("--port");
+  }
+
+  /** Beside a running OpenClaw gateway: clawauth.json gives Clawauth's its own port; openclaw.json is left alone. */
+  @Test
+  void clawauthJsonGivesItsOwnPortBesideOpenClawsGateway() throws Exception {
+    try (var openClawsGateway = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+         var probe = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      int ours = probe.getLocalPort();
+      probe.close();
+      String openclaw = "{ gateway: { port: " + openClawsGateway.getLocalPort() + ", bind: 'loopback' }, models: { providers: "
+          + "{ anthropic: { baseUrl: 'http://127.0.0.1:" + provider.getAddress().getPort() + "' } } } }";
+      Files.writeString(state.resolve("openclaw.json"), openclaw);
+      Files.writeString(state.resolve("clawauth.json"), "{ gateway: { port: " + ours + ", maxBodyBytes: 1000 } }");
+      gateway = cli.start("gateway");
+      java.io.BufferedReader out = new java.io.BufferedReader(
+          new java.io.InputStreamReader(gateway.getInputStream(), StandardCharsets.UTF_8));
+      assertThat(out.readLine()).startsWith("Clawauth gateway listening on http://127.0.0.1:" + ours + " ");
+      String token = cli.run("gateway", "token").stdout().strip();
+      assertThat(send("http://127.0.0.1:" + ours, token).statusCode()).isEqualTo(200);
+      HttpResponse<String> big = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ours + "/v1/messages"))
+          .header("x-api-key", token).header("content-type", "application/json")
+          .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"claude-opus-4-5\",\"messages\":[{\"role\":\"user\",\"content\":\""
+              + "x".repeat(2000) + "\"}]}")).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(big.statusCode()).isEqualTo(413);
+      assertThat(Files.readString(state.resolve("openclaw.json"))).isEqualTo(openclaw);
+    }
+  }
+
+  @Test
+  void aBrokenClawauthJsonStopsTheGatewayWithItsLineAndColumn() throws Exception {
+    Files.writeString(state.resolve("clawauth.json"), "{\n  gateway: { port: 1,, }\n}\n");
+    var r = cli.run("gateway", "--port", "0");
+    assertThat(r.exitCode()).isNotZero();
+    assertThat(r.stderr().strip().lines()).hasSize(1);
+    assertThat(r.stderr()).contains(state.resolve("clawauth.json").toString()).contains(":2:");
+    assertThat(Files.readString(state.resolve("clawauth.json"))).isEqualTo("{\n  gateway: { port: 1,, }\n}\n");
   }
 
   @Test

@@ -110,6 +110,7 @@ public final class Doctor {
     }
     parseCheck(oauthJson, null, "legacy OAuth file", out, unparsable);
     LockCheck.check(configPath, null, now, out);
+    ConfigKeysCheck.check(paths, config, out);
 
     List<AgentContext> agents = new ArrayList<>();
     for (String id : agentIds(paths, config, out)) {

@@ -2,15 +2,20 @@ package dev.clawauth.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.clawauth.config.ClawConfig;
+import dev.clawauth.config.OwnSettings;
+import dev.clawauth.json.JsonFileException;
+import dev.clawauth.state.StatePaths;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Path;
 import java.time.Duration;
 
 /**
- * How the gateway listens and what it tolerates. Defaults come from the config's {@code gateway}
- * block ({@code port}, {@code bind} and {@code customBindHost} as OpenClaw writes them, {@code maxBodyBytes}, {@code readTimeoutMs},
- * {@code maxConcurrentRequests}, {@code maxConnections}, {@code upstreamTimeoutMs}), command-line
- * flags override them.
+ * How the gateway listens and what it tolerates: {@code port}, {@code bind} and
+ * {@code customBindHost} (as OpenClaw writes them), {@code maxBodyBytes}, {@code readTimeoutMs},
+ * {@code maxConcurrentRequests}, {@code maxConnections}, {@code upstreamTimeoutMs}, each from the
+ * {@code gateway} block of clawauth.json, else of openclaw.json; command-line flags override them.
  */
 public record GatewaySettings(String bind, String customBindHost, int port, boolean allowNonLoopback,
     long maxBodyBytes, Duration readTimeout, int maxConcurrentRequests, Duration upstreamTimeout,
@@ -25,21 +30,32 @@ public record GatewaySettings(String bind, String customBindHost, int port, bool
         Duration.ofSeconds(30), 256, Duration.ofMinutes(10), Duration.ofSeconds(1), DEFAULT_MAX_CONNECTIONS);
   }
 
+  /** The settings of openclaw.json's {@code gateway} block, overridden key by key by clawauth.json's. */
+  public static GatewaySettings load(StatePaths paths, ClawConfig config) throws IOException, JsonFileException {
+    return fromConfig(config, ClawConfig.load(paths.stateDir().resolve(OwnSettings.FILE)));
+  }
+
   public static GatewaySettings fromConfig(ClawConfig config) {
+    return fromConfig(config, ClawConfig.empty(Path.of(OwnSettings.FILE)));
+  }
+
+  static GatewaySettings fromConfig(ClawConfig openclaw, ClawConfig own) {
     GatewaySettings d = defaults();
-    JsonNode g = config.tree().path("gateway");
+    JsonNode shared = openclaw.tree().path("gateway");
+    JsonNode mine = own.tree().path("gateway");
+    java.util.function.Function<String, JsonNode> g = key -> mine.has(key) ? mine.get(key) : shared.path(key);
     return new GatewaySettings(
-        g.path("bind").isTextual() ? g.path("bind").asText() : d.bind(),
-        g.path("customBindHost").isTextual() ? g.path("customBindHost").asText() : null,
-        g.path("port").isInt() ? g.path("port").asInt() : d.port(),
+        g.apply("bind").isTextual() ? g.apply("bind").asText() : d.bind(),
+        g.apply("customBindHost").isTextual() ? g.apply("customBindHost").asText() : null,
+        g.apply("port").isInt() ? g.apply("port").asInt() : d.port(),
         false,
-        g.path("maxBodyBytes").isNumber() ? g.path("maxBodyBytes").asLong() : d.maxBodyBytes(),
-        g.path("readTimeoutMs").isNumber() ? Duration.ofMillis(g.path("readTimeoutMs").asLong()) : d.readTimeout(),
-        g.path("maxConcurrentRequests").isInt() ? g.path("maxConcurrentRequests").asInt() : d.maxConcurrentRequests(),
-        g.path("upstreamTimeoutMs").isNumber()
-            ? Duration.ofMillis(g.path("upstreamTimeoutMs").asLong()) : d.upstreamTimeout(),
+        g.apply("maxBodyBytes").isNumber() ? g.apply("maxBodyBytes").asLong() : d.maxBodyBytes(),
+        g.apply("readTimeoutMs").isNumber() ? Duration.ofMillis(g.apply("readTimeoutMs").asLong()) : d.readTimeout(),
+        g.apply("maxConcurrentRequests").isInt() ? g.apply("maxConcurrentRequests").asInt() : d.maxConcurrentRequests(),
+        g.apply("upstreamTimeoutMs").isNumber()
+            ? Duration.ofMillis(g.apply("upstreamTimeoutMs").asLong()) : d.upstreamTimeout(),
         d.flushInterval(),
-        g.path("maxConnections").isInt() ? g.path("maxConnections").asInt() : d.maxConnections());
+        g.apply("maxConnections").isInt() ? g.apply("maxConnections").asInt() : d.maxConnections());
   }
 
   public GatewaySettings withPort(int p) {

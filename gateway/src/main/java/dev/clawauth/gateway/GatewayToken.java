@@ -25,11 +25,21 @@ public final class GatewayToken {
     return paths.stateDir().resolve(FILE);
   }
 
+  /** Where the token in use comes from, for the operator: the config key, else the file. */
+  public static String source(StatePaths paths, ClawConfig config) {
+    return configured(config) != null ? "gateway.auth.token in " + config.path() : "file " + file(paths);
+  }
+
+  private static String configured(ClawConfig config) {
+    var configured = config.tree().path("gateway").path("auth").path("token");
+    return configured.isTextual() && !configured.asText().isBlank() ? configured.asText().trim() : null;
+  }
+
   /** Reads the token, creating the file when there is none. */
   public static Secret loadOrCreate(StatePaths paths, ClawConfig config) throws IOException {
-    var configured = config.tree().path("gateway").path("auth").path("token");
-    if (configured.isTextual() && !configured.asText().isBlank()) {
-      return new Secret(configured.asText().trim());
+    String configured = configured(config);
+    if (configured != null) {
+      return new Secret(configured);
     }
     Path f = file(paths);
     try {
