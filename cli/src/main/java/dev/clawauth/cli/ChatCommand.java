@@ -20,6 +20,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -49,7 +50,7 @@ public final class ChatCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     AgentContext ctx = AgentContext.open(Environment.system(), agentId, Clock.systemUTC());
     ClawConfig config = ctx.config();
-    var recorded = url != null ? java.util.Optional.<String>empty() : GatewayAddress.recorded(ctx.paths());
+    var recorded = url != null ? Optional.<String>empty() : GatewayAddress.recorded(ctx.paths());
     String base = url != null ? url : recorded.orElse("http://127.0.0.1:" + GatewaySettings.load(ctx.paths(), config).port());
     String from = url != null ? "" : recorded.isPresent() ? ", recorded in " + GatewayAddress.file(ctx.paths())
         : ", the config's gateway.port";

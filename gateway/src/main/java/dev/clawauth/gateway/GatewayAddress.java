@@ -3,6 +3,7 @@ package dev.clawauth.gateway;
 import dev.clawauth.state.StatePaths;
 import dev.clawauth.store.AtomicFiles;
 import java.io.IOException;
+import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -26,7 +27,7 @@ public final class GatewayAddress {
   public static String url(InetSocketAddress listening) {
     var a = listening.getAddress();
     String host = a.isAnyLocalAddress() ? "127.0.0.1"
-        : a instanceof java.net.Inet6Address ? "[" + a.getHostAddress() + "]" : a.getHostAddress();
+        : a instanceof Inet6Address ? "[" + a.getHostAddress() + "]" : a.getHostAddress();
     return "http://" + host + ":" + listening.getPort();
   }
 

@@ -10,6 +10,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.function.Function;
 
 /**
  * How the gateway listens and what it tolerates: {@code port}, {@code bind} and
@@ -43,7 +44,7 @@ public record GatewaySettings(String bind, String customBindHost, int port, bool
     GatewaySettings d = defaults();
     JsonNode shared = openclaw.tree().path("gateway");
     JsonNode mine = own.tree().path("gateway");
-    java.util.function.Function<String, JsonNode> g = key -> mine.has(key) ? mine.get(key) : shared.path(key);
+    Function<String, JsonNode> g = key -> mine.has(key) ? mine.get(key) : shared.path(key);
     return new GatewaySettings(
         g.apply("bind").isTextual() ? g.apply("bind").asText() : d.bind(),
         g.apply("customBindHost").isTextual() ? g.apply("customBindHost").asText() : null,
