@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.function.LongSupplier;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
@@ -39,8 +40,15 @@ import javax.net.ssl.SSLSocketFactory;
  * model API is not idempotent.
  */
 final class UpstreamClient implements AutoCloseable {
-  /** Below the idle timeouts of common servers (Node 5 s is the shortest seen), so the server rarely closes first. */
-  static final long IDLE_MS = 4_000;
+  /**
+   * How long an idle connection is kept for an endpoint that has not said or shown otherwise: below
+   * the 60 s of common load balancers. Agents call every few seconds to minutes, and each new
+   * connection to a real provider costs a TCP and TLS handshake (one to two round trips) that a
+   * client calling the provider directly, with its own pool, would not pay.
+   */
+  static final long IDLE_MS = 30_000;
+  /** The shortest idle limit learned from an endpoint. */
+  static final long MIN_IDLE_MS = 1_000;
   private static final int MAX_LINE = 65536;
   private static final int MAX_HEADER_BYTES = 256 * 1024;
 
@@ -67,12 +75,42 @@ final class UpstreamClient implements AutoCloseable {
   static final long PROBE_AFTER_MS = 50;
 
   private final Duration connectTimeout;
+  private final LongSupplier clock;
   private final Map<String, ConcurrentLinkedDeque<Conn>> pool = new ConcurrentHashMap<>();
+  /**
+   * Per endpoint, how long a connection may idle: the server's {@code Keep-Alive: timeout} less a
+   * second, or half the idle time after which a probe found one closed; else {@link #IDLE_MS}. A
+   * learned limit lapses after {@link #LEARNED_FOR_MS}, so one server restart does not shorten
+   * every later connection.
+   */
+  private final Map<String, Learned> idleLimits = new ConcurrentHashMap<>();
+  static final long LEARNED_FOR_MS = 600_000;
+
+  private record Learned(long limit, long at) {}
   private final Watchdog watchdog = new Watchdog("clawauth-upstream-deadlines", 50);
   private volatile boolean closed;
 
   UpstreamClient(Duration connectTimeout) {
+    this(connectTimeout, System::currentTimeMillis);
+  }
+
+  /** {@code clock}: milliseconds, for idle ages (tests move it instead of waiting). */
+  UpstreamClient(Duration connectTimeout, LongSupplier clock) {
     this.connectTimeout = connectTimeout;
+    this.clock = clock;
+  }
+
+  /** How long a connection to {@code key} (scheme://host:port) may idle before it is dropped. */
+  long idleLimit(String key) {
+    Learned l = idleLimits.get(key);
+    return l == null || clock.getAsLong() - l.at() > LEARNED_FOR_MS ? IDLE_MS : l.limit();
+  }
+
+  private void lowerIdleLimit(String key, long millis) {
+    long now = clock.getAsLong();
+    long limit = Math.min(IDLE_MS, Math.max(MIN_IDLE_MS, millis));
+    idleLimits.merge(key, new Learned(limit, now), (old, fresh) ->
+        now - old.at() > LEARNED_FOR_MS || fresh.limit() <= old.limit() ? fresh : new Learned(old.limit(), now));
   }
 
   /**
@@ -277,6 +315,29 @@ final class UpstreamClient implements AutoCloseable {
     }
   }
 
+  /** The {@code timeout} parameter of a {@code Keep-Alive} header, in seconds. */
+  static Optional<Long> keepAliveTimeout(List<String> values) {
+    if (values == null) {
+      return Optional.empty();
+    }
+    for (String v : values) {
+      for (String part : v.split(",")) {
+        String[] kv = part.trim().split("=", 2);
+        if (kv.length == 2 && kv[0].trim().equalsIgnoreCase("timeout")) {
+          try {
+            long t = Long.parseLong(kv[1].trim());
+            if (t >= 0) {
+              return Optional.of(t);
+            }
+          } catch (NumberFormatException ignored) {
+            // not a number: no limit from this header
+          }
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
   /** Why a connect failed for want of a reachable endpoint, or null when it failed some other way. */
   private static String unreachable(Exception e) {
     if (e instanceof java.net.UnknownHostException || e instanceof java.nio.channels.UnresolvedAddressException) {
@@ -319,10 +380,16 @@ final class UpstreamClient implements AutoCloseable {
     if (q == null) {
       return null;
     }
-    long now = System.currentTimeMillis();
+    long now = clock.getAsLong();
+    long limit = idleLimit(key);
     for (Conn c; (c = q.pollFirst()) != null;) {
-      if (now - c.idleSince < IDLE_MS && (now - c.idleSince < PROBE_AFTER_MS || c.idleAndOpen())) {
-        return c;
+      long idle = now - c.idleSince;
+      if (idle < limit) {
+        if (idle < PROBE_AFTER_MS || c.idleAndOpen()) {
+          return c;
+        }
+        // The server closed it sooner than we kept it: keep the next ones for less.
+        lowerIdleLimit(key, idle / 2);
       }
       discard(c);
     }
@@ -405,6 +472,7 @@ final class UpstreamClient implements AutoCloseable {
         continue;
       }
       boolean keepAlive = parts[0].equals("HTTP/1.1") && !hasToken(headers.get("connection"), "close");
+      keepAliveTimeout(headers.get("keep-alive")).ifPresent(t -> lowerIdleLimit(c.key, t * 1000 - 1000));
       List<String> te = headers.get("transfer-encoding");
       InputStream body;
       if (code == 204 || code == 304) {
@@ -484,7 +552,7 @@ final class UpstreamClient implements AutoCloseable {
 
   private void release(Conn c, boolean reusable) {
     if (reusable && !closed && !c.expired()) {
-      c.idleSince = System.currentTimeMillis();
+      c.idleSince = clock.getAsLong();
       pool.computeIfAbsent(c.key, k -> new ConcurrentLinkedDeque<>()).addFirst(c);
     } else {
       discard(c);

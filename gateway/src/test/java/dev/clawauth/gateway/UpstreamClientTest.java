@@ -205,6 +205,77 @@ class UpstreamClientTest {
     assertThat(server.connections.get()).isEqualTo(2);
   }
 
+  /** Idle ages on a clock the test moves, so that minutes pass without waiting for them. */
+  private static final class Clock implements java.util.function.LongSupplier {
+    final java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong(1_000_000);
+
+    @Override
+    public long getAsLong() {
+      return now.get();
+    }
+
+    void advance(long millis) {
+      now.addAndGet(millis);
+    }
+  }
+
+  private static String post(UpstreamClient c, RawHttpServer s) throws IOException {
+    return text(c.post(s.uri("/v1/messages"), Map.of(), "{}".getBytes(StandardCharsets.UTF_8), TIMEOUT));
+  }
+
+  @Test
+  void aConnectionIsKeptForTheCallsOfAnAgentThatThinksBetweenThem() throws Exception {
+    Clock clock = new Clock();
+    server = new RawHttpServer((req, out) -> okWithLength(out, "ok"));
+    try (UpstreamClient c = new UpstreamClient(Duration.ofSeconds(5), clock)) {
+      post(c, server);
+      clock.advance(20_000);
+      post(c, server);
+      assertThat(server.connections.get()).as("reused after 20 s idle").isEqualTo(1);
+      clock.advance(UpstreamClient.IDLE_MS);
+      post(c, server);
+      assertThat(server.connections.get()).as("dropped after the idle limit").isEqualTo(2);
+    }
+  }
+
+  @Test
+  void aServersKeepAliveTimeoutIsHonoured() throws Exception {
+    Clock clock = new Clock();
+    server = new RawHttpServer((req, out) -> {
+      write(out, "HTTP/1.1 200 OK\r\nKeep-Alive: timeout=5, max=100\r\nContent-Length: 2\r\n\r\nok");
+      return true;
+    });
+    try (UpstreamClient c = new UpstreamClient(Duration.ofSeconds(5), clock)) {
+      post(c, server);
+      assertThat(c.idleLimit("http://127.0.0.1:" + server.uri("/").getPort())).isEqualTo(4_000);
+      clock.advance(3_500);
+      post(c, server);
+      assertThat(server.connections.get()).isEqualTo(1);
+      clock.advance(4_500);
+      post(c, server);
+      assertThat(server.connections.get()).as("past the server's 5 s less a second").isEqualTo(2);
+    }
+  }
+
+  @Test
+  void aServerThatClosesIdleConnectionsSoonerTeachesTheLimitForAWhile() throws Exception {
+    Clock clock = new Clock();
+    // The server closes each connection right after answering, without saying so.
+    server = new RawHttpServer((req, out) -> !okWithLength(out, "ok"));
+    try (UpstreamClient c = new UpstreamClient(Duration.ofSeconds(5), clock)) {
+      String key = "http://127.0.0.1:" + server.uri("/").getPort();
+      post(c, server);
+      Thread.sleep(200);
+      clock.advance(10_000);
+      assertThat(post(c, server)).isEqualTo("ok");
+      assertThat(c.idleLimit(key)).isEqualTo(5_000);
+      clock.advance(UpstreamClient.LEARNED_FOR_MS + 1);
+      assertThat(c.idleLimit(key)).isEqualTo(UpstreamClient.IDLE_MS);
+      assertThat(UpstreamClient.keepAliveTimeout(java.util.List.of("max=3, timeout=7"))).contains(7L);
+      assertThat(UpstreamClient.keepAliveTimeout(java.util.List.of("timeout=soon"))).isEmpty();
+    }
+  }
+
   @Test
   void aRequestThatReachedTheServerIsNotSentAgainWhenTheAnswerFails() throws Exception {
     server = new RawHttpServer((req, out) -> req.indexOnConnection() == 0 && okWithLength(out, "first"));
