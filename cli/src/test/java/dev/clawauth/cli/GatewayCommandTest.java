@@ -120,6 +120,11 @@ class GatewayCommandTest {
     assertThat(second.exitCode()).isEqualTo(1);
     assertThat(second.stderr().strip().lines()).hasSize(1);
     assertThat(second.stderr()).contains("cannot listen on 127.0.0.1:" + free).contains("--port");
+
+    // As for OpenClaw's gateway, $OPENCLAW_GATEWAY_TOKEN comes before the config's token.
+    cli.env("OPENCLAW_GATEWAY_TOKEN", "from-the-environment-0123456789");
+    assertThat(cli.run("gateway", "token").stdout().strip()).isEqualTo("from-the-environment-0123456789");
+    cli.env("OPENCLAW_GATEWAY_TOKEN", null);
   }
 
   /** Beside a running OpenClaw gateway: clawauth.json gives Clawauth's its own port; openclaw.json is left alone. */

@@ -10,10 +10,12 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.HexFormat;
+import java.util.List;
 
 /**
- * The gateway's own bearer token: clients present it instead of a provider credential. It is the
- * config's {@code gateway.auth.token} when set, else {@code <state>/clawauth-gateway.token},
+ * The gateway's own bearer token: clients present it instead of a provider credential. As for
+ * OpenClaw's gateway it is {@code $OPENCLAW_GATEWAY_TOKEN} when set, else the config's
+ * {@code gateway.auth.token}, else {@code <state>/clawauth-gateway.token},
  * generated (32 random bytes, hex) on first use and kept 0600.
  */
 public final class GatewayToken {
@@ -25,9 +27,22 @@ public final class GatewayToken {
     return paths.stateDir().resolve(FILE);
   }
 
-  /** Where the token in use comes from, for the operator: the config key, else the file. */
+  /** The variables OpenClaw's gateway takes its token from before the config (2026.1 name last). */
+  static final List<String> ENV = List.of("OPENCLAW_GATEWAY_TOKEN", "CLAWDBOT_GATEWAY_TOKEN");
+
+  /** Where the token in use comes from, for the operator: a variable, the config key, else the file. */
   public static String source(StatePaths paths, ClawConfig config) {
-    return configured(config) != null ? "gateway.auth.token in " + config.path() : "file " + file(paths);
+    String var = fromEnv(paths);
+    return var != null ? "$" + var : configured(config) != null ? "gateway.auth.token in " + config.path() : "file " + file(paths);
+  }
+
+  private static String fromEnv(StatePaths paths) {
+    for (String name : ENV) {
+      if (paths.env().get(name).filter(v -> !v.isBlank()).isPresent()) {
+        return name;
+      }
+    }
+    return null;
   }
 
   private static String configured(ClawConfig config) {
@@ -37,6 +52,10 @@ public final class GatewayToken {
 
   /** Reads the token, creating the file when there is none. */
   public static Secret loadOrCreate(StatePaths paths, ClawConfig config) throws IOException {
+    String var = fromEnv(paths);
+    if (var != null) {
+      return new Secret(paths.env().get(var).orElseThrow().trim());
+    }
     String configured = configured(config);
     if (configured != null) {
       return new Secret(configured);
