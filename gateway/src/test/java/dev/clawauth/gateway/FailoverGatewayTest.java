@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.clawauth.store.AuthStore;
 import dev.clawauth.store.Credential;
 import dev.clawauth.store.Secret;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -265,20 +266,8 @@ class FailoverGatewayTest {
     twoProfiles().start();
     CountDownLatch first = new CountDownLatch(1);
     f.provider.when(KEY_A, f.provider.endless("event: message_start\ndata: {\"type\":\"message_start\"}", 50, first));
-    String body = "{\"model\":\"claude-opus-4-5\",\"max_tokens\":5,\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}";
-    try (Socket s = new Socket("127.0.0.1", f.gateway.port())) {
-      OutputStream out = s.getOutputStream();
-      out.write(("POST /v1/messages HTTP/1.1\r\nHost: x\r\nx-api-key: " + f.token() + "\r\ncontent-type: application/json\r\n"
-          + "content-length: " + body.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n" + body).getBytes(StandardCharsets.UTF_8));
-      out.flush();
-      InputStream in = s.getInputStream();
-      byte[] buf = new byte[4096];
-      String got = "";
-      while (!got.contains("message_start")) {
-        int n = in.read(buf);
-        assertThat(n).isPositive();
-        got += new String(buf, 0, n, StandardCharsets.UTF_8);
-      }
+    try (Socket s = streamingRequest()) {
+      readUntil(s.getInputStream(), "", "message_start");
     }
     FakeProvider.await(f.provider.streamCancelled);
   }
@@ -299,29 +288,34 @@ class FailoverGatewayTest {
       }
       out.close();
     });
-    String body = "{\"model\":\"claude-opus-4-5\",\"max_tokens\":5,\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}";
-    try (Socket s = new Socket("127.0.0.1", f.gateway.port())) {
+    try (Socket s = streamingRequest()) {
       s.setSoTimeout(5_000);
-      s.getOutputStream().write(("POST /v1/messages HTTP/1.1\r\nHost: x\r\nx-api-key: " + f.token()
-          + "\r\ncontent-type: application/json\r\ncontent-length: " + body.getBytes(StandardCharsets.UTF_8).length
-          + "\r\n\r\n" + body).getBytes(StandardCharsets.UTF_8));
-      InputStream in = s.getInputStream();
-      byte[] buf = new byte[4096];
-      String got = "";
-      while (!got.contains("message_start")) {
-        int n = in.read(buf);
-        assertThat(n).isPositive();
-        got += new String(buf, 0, n, StandardCharsets.UTF_8);
-      }
+      String got = readUntil(s.getInputStream(), "", "message_start");
       assertThat(got).doesNotContain("message_stop");
       clientHasFirst.countDown();
-      while (!got.endsWith("0\r\n\r\n")) {
-        int n = in.read(buf);
-        assertThat(n).isPositive();
-        got += new String(buf, 0, n, StandardCharsets.UTF_8);
-      }
-      assertThat(got).contains("message_stop");
+      assertThat(readUntil(s.getInputStream(), got, "0\r\n\r\n")).contains("message_stop");
     }
+  }
+
+  /** A streaming Anthropic request written by hand, so that the test reads the bytes as they come. */
+  private Socket streamingRequest() throws IOException {
+    String body = "{\"model\":\"claude-opus-4-5\",\"max_tokens\":5,\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}";
+    Socket s = new Socket("127.0.0.1", f.gateway.port());
+    s.getOutputStream().write(("POST /v1/messages HTTP/1.1\r\nHost: x\r\nx-api-key: " + f.token()
+        + "\r\ncontent-type: application/json\r\ncontent-length: " + body.getBytes(StandardCharsets.UTF_8).length
+        + "\r\n\r\n" + body).getBytes(StandardCharsets.UTF_8));
+    return s;
+  }
+
+  /** Reads on from {@code got} until the text contains {@code until}; the connection must not end first. */
+  private static String readUntil(InputStream in, String got, String until) throws IOException {
+    byte[] buf = new byte[4096];
+    while (!got.contains(until)) {
+      int n = in.read(buf);
+      assertThat(n).isPositive();
+      got += new String(buf, 0, n, StandardCharsets.UTF_8);
+    }
+    return got;
   }
 
   @Test

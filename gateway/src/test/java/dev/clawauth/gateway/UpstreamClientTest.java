@@ -61,17 +61,23 @@ class UpstreamClientTest {
     assertThat(server.requests).hasSize(2);
   }
 
+  /** Writes {@code first}, waits for {@code more}, then writes {@code rest}. */
+  private static RawHttpServer.Script inTwoParts(String first, CountDownLatch more, String rest) {
+    return (req, out) -> {
+      write(out, first);
+      out.flush();
+      more.await();
+      write(out, rest);
+      return true;
+    };
+  }
+
   /** The gateway sends what it has read whenever {@code available()} is 0, so that must never promise a wait. */
   @Test
   void availableCountsWhatHasArrivedAndNothingThatMustBeWaitedFor() throws Exception {
     CountDownLatch more = new CountDownLatch(1);
-    server = new RawHttpServer((req, out) -> {
-      write(out, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6\r\n world\r\n1");
-      out.flush();
-      more.await();
-      write(out, "\r\n!\r\n0\r\n\r\n");
-      return true;
-    });
+    server = new RawHttpServer(inTwoParts(
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6\r\n world\r\n1", more, "\r\n!\r\n0\r\n\r\n"));
     UpstreamClient.Response r = post("{}");
     InputStream in = r.body();
     byte[] b = new byte[64];
@@ -91,13 +97,7 @@ class UpstreamClientTest {
   @Test
   void availableOfALengthBodyIsWhatHasArrivedOfIt() throws Exception {
     CountDownLatch more = new CountDownLatch(1);
-    server = new RawHttpServer((req, out) -> {
-      write(out, "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nhello");
-      out.flush();
-      more.await();
-      write(out, "world");
-      return true;
-    });
+    server = new RawHttpServer(inTwoParts("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nhello", more, "world"));
     InputStream in = post("{}").body();
     byte[] b = new byte[3];
     assertThat(in.read(b)).isEqualTo(3);
