@@ -51,7 +51,8 @@ public final class ChatCommand implements Callable<Integer> {
     AgentContext ctx = AgentContext.open(Environment.system(), agentId, Clock.systemUTC());
     ClawConfig config = ctx.config();
     var recorded = url != null ? Optional.<String>empty() : GatewayAddress.recorded(ctx.paths());
-    String base = url != null ? url : recorded.orElse("http://127.0.0.1:" + GatewaySettings.load(ctx.paths(), config).port());
+    String base = url != null ? url : recorded.isPresent() ? recorded.get()
+        : "http://127.0.0.1:" + GatewaySettings.load(ctx.paths(), config).port();
     String from = url != null ? "" : recorded.isPresent() ? ", recorded in " + GatewayAddress.file(ctx.paths())
         : ", the config's gateway.port";
     String token = GatewayToken.loadOrCreate(ctx.paths(), config).value();

@@ -8,7 +8,6 @@ import dev.clawauth.state.StatePaths;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.function.Function;
 
@@ -34,10 +33,6 @@ public record GatewaySettings(String bind, String customBindHost, int port, bool
   /** The settings of openclaw.json's {@code gateway} block, overridden key by key by clawauth.json's. */
   public static GatewaySettings load(StatePaths paths, ClawConfig config) throws IOException, JsonFileException {
     return fromConfig(config, ClawConfig.load(paths.stateDir().resolve(OwnSettings.FILE)));
-  }
-
-  public static GatewaySettings fromConfig(ClawConfig config) {
-    return fromConfig(config, ClawConfig.empty(Path.of(OwnSettings.FILE)));
   }
 
   static GatewaySettings fromConfig(ClawConfig openclaw, ClawConfig own) {
