@@ -228,6 +228,19 @@ public final class ClawConfig {
     return text(root.path("models").path("providers").path(Providers.normalize(provider)).path("baseUrl"));
   }
 
+  /**
+   * {@code models.providers.<id>.api}, the API the provider speaks ({@code "anthropic-messages"},
+   * {@code "openai-completions"}, ...), as written. A value that is not a string is given as its JSON
+   * text, so a wrong value can be named rather than read as absent.
+   */
+  public Optional<String> providerApi(String provider) {
+    JsonNode api = root.path("models").path("providers").path(Providers.normalize(provider)).path("api");
+    if (api.isMissingNode() || api.isNull()) {
+      return Optional.empty();
+    }
+    return Optional.of(api.isTextual() ? api.asText().trim() : api.toString());
+  }
+
   /** Per-provider OAuth endpoint overrides ({@code auth.oauth.<id>.<key>}). */
   public Optional<String> oauthSetting(String provider, String key) {
     return text(root.path("auth").path("oauth").path(Providers.normalize(provider)).path(key));

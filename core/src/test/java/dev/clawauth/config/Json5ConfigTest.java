@@ -84,6 +84,24 @@ final class Json5ConfigTest {
   }
 
   @Test
+  void providerApiIsReadUnderTheNormalisedProviderIdAndAWrongValueIsKeptToBeNamed() throws Exception {
+    Path file = StateFixture.write(dir.resolve("openclaw.json"), """
+        {models: {providers: {
+          minimax: {baseUrl: 'https://api.minimax.io/anthropic', api: ' anthropic-messages ', models: []},
+          zai: {baseUrl: 'https://api.z.ai/api/anthropic', api: 'anthropic-messages', models: []},
+          odd: {baseUrl: 'https://example.test', api: 7, models: []},
+          plain: {baseUrl: 'https://example.test', api: null, models: []},
+        }}}
+        """);
+    ClawConfig config = ClawConfig.load(file);
+    assertThat(config.providerApi("MiniMax")).contains("anthropic-messages");
+    assertThat(config.providerApi("z.ai")).contains("anthropic-messages");
+    assertThat(config.providerApi("odd")).contains("7");
+    assertThat(config.providerApi("plain")).isEmpty();
+    assertThat(config.providerApi("openai")).isEmpty();
+  }
+
+  @Test
   void byteOrderMarkIsWhitespaceAsJson5SaysAndLineNumbersStayRight() throws Exception {
     Path file = StateFixture.write(dir.resolve("openclaw.json"), "\uFEFF{agents: {defaults: {model: 'openai/gpt-5'}}}\n");
     assertThat(ClawConfig.load(file).defaultModel("main")).isEqualTo("openai/gpt-5");
