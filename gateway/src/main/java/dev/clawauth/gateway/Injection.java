@@ -44,7 +44,8 @@ final class Injection {
         h.put(n, String.join(",", values));
       }
     });
-    JsonNode configured = config.tree().path("models").path("providers").path(auth.provider()).path("headers");
+    JsonNode providerEntry = config.tree().path("models").path("providers").path(auth.provider());
+    JsonNode configured = providerEntry.path("headers");
     List<String> betas = new ArrayList<>();
     configured.fields().forEachRemaining(e -> {
       if (!e.getValue().isTextual()) {
@@ -67,9 +68,19 @@ final class Injection {
       case ANTHROPIC_API_KEY -> {
         h.put("x-api-key", auth.secret().value());
         h.putIfAbsent("anthropic-version", ANTHROPIC_VERSION);
-        betas.add(CACHE_TTL_BETA);
-        h.put("anthropic-beta", String.join(",", new LinkedHashSet<>(betas)));
-        String ttl = cacheTtl(config, model);
+        // OpenClaw's authHeader: the key also as a bearer, for endpoints that read only that.
+        if (providerEntry.path("authHeader").asBoolean(false)) {
+          h.put("authorization", "Bearer " + auth.secret().value());
+        }
+        // The TTL beta and rewrite are Anthropic's own: other Anthropic-compatible APIs may refuse them.
+        String ttl = null;
+        if (auth.provider().equals("anthropic")) {
+          betas.add(CACHE_TTL_BETA);
+          ttl = cacheTtl(config, model);
+        }
+        if (!betas.isEmpty()) {
+          h.put("anthropic-beta", String.join(",", new LinkedHashSet<>(betas)));
+        }
         if (ttl != null && (body.mayContain("cache_control") || body.mayContain("\\u"))
             && hasCacheControl(body.tree())) {
           out = body.tree().deepCopy();

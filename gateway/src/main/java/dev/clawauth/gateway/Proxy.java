@@ -120,12 +120,23 @@ final class Proxy {
           : " (not in agents.defaults.models)"));
       return;
     }
-    URI uri = Upstreams.uri(base.get(), model.provider(), api);
+    var wire = Upstreams.wire(config, model.provider());
+    if (wire.isEmpty()) {
+      String value = config.providerApi(model.provider()).orElse("");
+      call.error(api, 400, "models.providers." + model.provider() + ".api is \"" + value + "\" in "
+          + config.path() + (Upstreams.OTHER_OPENCLAW_APIS.contains(value)
+              ? ", an API the gateway does not proxy"
+              : ", which is not an API OpenClaw knows (its config validation refuses it too)")
+          + "; the gateway proxies anthropic-messages, openai-completions, openai-responses and "
+          + "openai-codex-responses (openai-chatgpt-responses).");
+      return;
+    }
+    URI uri = Upstreams.uri(base.get(), wire.get(), api);
     if (uri == null) {
       call.error(api, 400, "Model " + model.full() + " is served by " + model.provider()
-          + ", which does not speak " + api.path() + "; use "
-          + (Upstreams.anthropicWire(model.provider()) ? "/v1/messages"
-              : model.provider().equals("openai-codex") ? "/v1/responses" : "/v1/chat/completions") + ".");
+          + config.providerApi(model.provider()).map(a -> " (models.providers." + model.provider() + ".api: "
+              + a + ")").orElse("")
+          + ", which does not speak " + api.path() + "; use " + wire.get().endpoint() + ".");
       return;
     }
     if (requested == null || !requested.asText().equals(model.model())) {
@@ -151,6 +162,7 @@ final class Proxy {
       ModelRef model, URI uri, RequestBody body) throws Exception {
     String provider = model.provider();
     ClawConfig config = agent.ctx().config();
+    boolean anthropicWire = Upstreams.anthropicWire(config, provider);
     AgentState.Snapshot snap = agent.snapshot();
     StoreDocument doc = snap.doc();
     long now = agent.ctx().clock().millis();
@@ -192,7 +204,7 @@ final class Proxy {
       Credential c = current.profiles().get(id);
       UpstreamAuth auth;
       try {
-        auth = authFor(agent, id, c);
+        auth = authFor(agent, id, c, anthropicWire);
       } catch (RefreshException e) {
         metrics.inc("clawauth_gateway_refreshes_total", "provider", provider, "profile", id, "result",
             e.terminal() ? "relogin" : "error");
@@ -218,7 +230,7 @@ final class Proxy {
     }
     var envCred = agent.ctx().env().forProvider(provider);
     if (envCred.isPresent()) {
-      UpstreamAuth auth = envAuth(provider, envCred.get());
+      UpstreamAuth auth = envAuth(provider, envCred.get(), anthropicWire);
       if (triedBefore) {
         metrics.inc("clawauth_gateway_failovers_total", "provider", provider, "profile", "env");
       }
@@ -249,15 +261,19 @@ final class Proxy {
     call.error(api, 503, msg.toString());
   }
 
-  private UpstreamAuth authFor(AgentState agent, String id, Credential c) throws IOException, RefreshException {
+  private UpstreamAuth authFor(AgentState agent, String id, Credential c, boolean anthropicWire)
+      throws IOException, RefreshException {
     String provider = dev.clawauth.store.Providers.normalize(c.provider());
-    boolean anthropic = provider.equals("anthropic");
+    // Anthropic's own headers only where the requests go out on the Messages API.
+    boolean anthropic = provider.equals("anthropic") && anthropicWire;
+    // Another provider speaking Anthropic Messages gets its key as OpenClaw's Anthropic client sends it.
+    UpstreamAuth.Kind staticKey = anthropicWire ? UpstreamAuth.Kind.ANTHROPIC_API_KEY : UpstreamAuth.Kind.BEARER;
     return switch (c) {
       case Credential.ApiKey k -> new UpstreamAuth(provider, id,
           anthropic ? (k.key().value().contains("sk-ant-oat") ? UpstreamAuth.Kind.ANTHROPIC_SUBSCRIPTION
-              : UpstreamAuth.Kind.ANTHROPIC_API_KEY) : UpstreamAuth.Kind.BEARER, k.key(), null, id);
+              : UpstreamAuth.Kind.ANTHROPIC_API_KEY) : staticKey, k.key(), null, id);
       case Credential.Token t -> new UpstreamAuth(provider, id,
-          anthropic ? UpstreamAuth.Kind.ANTHROPIC_SUBSCRIPTION : UpstreamAuth.Kind.BEARER, t.token(), null, id);
+          anthropic ? UpstreamAuth.Kind.ANTHROPIC_SUBSCRIPTION : staticKey, t.token(), null, id);
       case Credential.OAuth o -> {
         Credential.OAuth fresh = fresh(agent, id, o, provider);
         UpstreamAuth.Kind kind = anthropic ? UpstreamAuth.Kind.ANTHROPIC_SUBSCRIPTION
@@ -305,13 +321,13 @@ final class Proxy {
     }
   }
 
-  private static UpstreamAuth envAuth(String provider, EnvValue v) {
+  private static UpstreamAuth envAuth(String provider, EnvValue v, boolean anthropicWire) {
     UpstreamAuth.Kind kind;
-    if (provider.equals("anthropic")) {
+    if (provider.equals("anthropic") && anthropicWire) {
       kind = ProviderEnvVars.isToken(v.name()) || v.value().value().contains("sk-ant-oat")
           ? UpstreamAuth.Kind.ANTHROPIC_SUBSCRIPTION : UpstreamAuth.Kind.ANTHROPIC_API_KEY;
     } else {
-      kind = UpstreamAuth.Kind.BEARER;
+      kind = anthropicWire ? UpstreamAuth.Kind.ANTHROPIC_API_KEY : UpstreamAuth.Kind.BEARER;
     }
     return new UpstreamAuth(provider, null, kind, v.value(), null, v.source());
   }

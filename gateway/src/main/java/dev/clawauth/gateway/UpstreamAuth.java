@@ -10,7 +10,7 @@ public record UpstreamAuth(String provider, String profileId, Kind kind, Secret 
     String label) {
 
   public enum Kind {
-    /** Anthropic {@code x-api-key}. */
+    /** {@code x-api-key} on the Messages API: Anthropic's, or a provider's with {@code api: "anthropic-messages"}. */
     ANTHROPIC_API_KEY,
     /** Anthropic subscription (setup-token or Claude OAuth): bearer plus Claude Code headers. */
     ANTHROPIC_SUBSCRIPTION,

@@ -160,6 +160,137 @@ class InjectionGatewayTest {
     assertThat(f.provider.last().path()).isEqualTo("/v1/messages/count_tokens");
   }
 
+  /** Custom providers as OpenClaw declares them: a base URL, the API they speak, a model list. */
+  private GatewayFixture customProviders(String providers, String extra) throws Exception {
+    f = new GatewayFixture(tmp);
+    f.config("models: { providers: {\n" + providers.replace("BASE", f.provider.baseUrl()) + "\n} },\n" + extra);
+    return f;
+  }
+
+  private HttpResponse<String> post(String path, String body) throws Exception {
+    return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(f.url() + path))
+        .header("x-api-key", f.token()).header("content-type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void anthropicMessagesProviderIsServedOnMessagesWithItsKeyAsXApiKeyButNoneOfAnthropicsExtras() throws Exception {
+    customProviders("minimax: { baseUrl: 'BASE/anthropic', api: 'anthropic-messages', models: [] },",
+        "agents: { defaults: { models: { 'minimax/MiniMax-M2': { params: { cacheControlTtl: '1h' } } } } },")
+        .store(storeJson("minimax:key", apiKeyProfile("minimax", "mm-key-1234567890"))).start();
+    MessageCreateParams params = MessageCreateParams.builder().model("minimax/MiniMax-M2").maxTokens(64)
+        .systemOfTextBlockParams(List.of(TextBlockParam.builder().text("be brief")
+            .cacheControl(CacheControlEphemeral.builder().build()).build()))
+        .addUserMessage("hello").putAdditionalHeader("anthropic-beta", "client-beta-1").build();
+
+    Message m = f.anthropic().messages().create(params);
+
+    assertThat(m.content().get(0).asText().text()).isEqualTo("Hello from fake");
+    FakeProvider.Seen up = f.provider.last();
+    assertThat(up.path()).isEqualTo("/anthropic/v1/messages");
+    assertThat(up.header("x-api-key")).isEqualTo("mm-key-1234567890");
+    assertThat(up.header("authorization")).isNull();
+    assertThat(up.header("anthropic-version")).isNotBlank();
+    assertThat(up.header("anthropic-beta")).isEqualTo("client-beta-1");
+    assertThat(up.body()).contains("\"model\":\"MiniMax-M2\"").doesNotContain("\"ttl\"");
+    long n = f.anthropic().messages().countTokens(MessageCountTokensParams.builder().model("minimax/MiniMax-M2")
+        .addUserMessage("hello").build()).inputTokens();
+    assertThat(n).isEqualTo(42);
+    assertThat(f.provider.last().path()).isEqualTo("/anthropic/v1/messages/count_tokens");
+    assertThat(f.log()).doesNotContain("mm-key-1234567890");
+  }
+
+  @Test
+  void anthropicMessagesProviderTakesATokenOrEnvKeyAsXApiKeyAlsoAsBearerWithAuthHeaderAndKeepsOneV1()
+      throws Exception {
+    customProviders("""
+        'kimi-coding': { baseUrl: 'BASE/coding/v1', api: 'anthropic-messages', authHeader: true, models: [] },
+        synthetic: { baseUrl: 'BASE/synthetic', api: 'anthropic-messages', models: [] },""", "")
+        .store(storeJson("kimi-coding:manual", tokenProfile("kimi-coding", "kimi-token-1234567890")));
+    f.envVars.put("SYNTHETIC_API_KEY", "syn-env-key-1234567890");
+    f.start();
+
+    f.anthropic().messages().create(hello("kimi-coding/k2"));
+    FakeProvider.Seen up = f.provider.last();
+    assertThat(up.path()).isEqualTo("/coding/v1/messages");
+    assertThat(up.header("x-api-key")).isEqualTo("kimi-token-1234567890");
+    assertThat(up.header("authorization")).isEqualTo("Bearer kimi-token-1234567890");
+    assertThat(up.header("user-agent")).doesNotStartWith("claude-cli/");
+    assertThat(up.body()).doesNotContain("You are Claude Code");
+
+    f.anthropic().messages().create(hello("synthetic/hf:zai-org/GLM-4.6"));
+    up = f.provider.last();
+    assertThat(up.path()).isEqualTo("/synthetic/v1/messages");
+    assertThat(up.header("x-api-key")).isEqualTo("syn-env-key-1234567890");
+    assertThat(up.header("authorization")).isNull();
+  }
+
+  @Test
+  void eachCustomProviderIsRefusedOnTheOtherWireWith400NamingTheEndpointItServes() throws Exception {
+    customProviders("""
+        minimax: { baseUrl: 'BASE/anthropic', api: 'anthropic-messages', models: [] },
+        local: { baseUrl: 'BASE/v1', api: 'openai-completions', models: [] },
+        relay: { baseUrl: 'BASE/v1', api: 'openai-responses', models: [] },
+        anthropic: { baseUrl: 'BASE/proxy/v1', api: 'openai-completions', models: [] },""", "")
+        .store(storeJson("minimax:key", apiKeyProfile("minimax", "mm-key-1234567890"),
+            "local:key", apiKeyProfile("local", "local-key-1234567890"),
+            "anthropic:key", apiKeyProfile("anthropic", API_KEY))).start();
+
+    HttpResponse<String> chat = post("/v1/chat/completions",
+        "{\"model\":\"minimax/MiniMax-M2\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+    assertThat(chat.statusCode()).isEqualTo(400);
+    assertThat(chat.body()).startsWith("{\"error\":{\"message\"")
+        .contains("models.providers.minimax.api: anthropic-messages").contains("use /v1/messages.");
+
+    HttpResponse<String> messages = post("/v1/messages",
+        "{\"model\":\"local/qwen3\",\"max_tokens\":8,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+    assertThat(messages.statusCode()).isEqualTo(400);
+    assertThat(messages.body()).startsWith("{\"type\":\"error\",\"error\":{\"type\":\"invalid_request_error\"")
+        .contains("use /v1/chat/completions.");
+    HttpResponse<String> responses = post("/v1/responses", "{\"model\":\"local/qwen3\",\"input\":\"hi\"}");
+    assertThat(responses.statusCode()).isEqualTo(400);
+    assertThat(responses.body()).contains("use /v1/chat/completions.");
+    HttpResponse<String> relayChat = post("/v1/chat/completions", "{\"model\":\"relay/gpt-5\",\"messages\":[]}");
+    assertThat(relayChat.statusCode()).isEqualTo(400);
+    assertThat(relayChat.body()).contains("use /v1/responses.");
+    assertThat(f.provider.seen).isEmpty();
+
+    ChatCompletion c = f.openai().chat().completions().create(ChatCompletionCreateParams.builder()
+        .model("local/qwen3").addUserMessage("hello").build());
+    assertThat(c.choices().get(0).message().content()).contains("Hello from fake");
+    assertThat(f.provider.last().path()).isEqualTo("/v1/chat/completions");
+    assertThat(f.provider.last().header("authorization")).isEqualTo("Bearer local-key-1234567890");
+    assertThat(f.provider.last().header("x-api-key")).isNull();
+
+    // Even Anthropic's own id follows its configured api: an OpenAI-style key header, no Anthropic extras.
+    f.openai().chat().completions().create(ChatCompletionCreateParams.builder()
+        .model("anthropic/claude-opus-4-5").addUserMessage("hello").build());
+    assertThat(f.provider.last().path()).isEqualTo("/proxy/v1/chat/completions");
+    assertThat(f.provider.last().header("authorization")).isEqualTo("Bearer " + API_KEY);
+    assertThat(f.provider.last().header("x-api-key")).isNull();
+    assertThat(f.provider.last().header("anthropic-beta")).isNull();
+  }
+
+  @Test
+  void anApiValueTheGatewayDoesNotProxyIs400NamingTheKeyAndValueAndNothingGoesUpstream() throws Exception {
+    customProviders("""
+        acme: { baseUrl: 'BASE/acme', api: 'anthropic', models: [] },
+        llama: { baseUrl: 'BASE/ollama', api: 'ollama', models: [] },""", "")
+        .store(storeJson("acme:key", apiKeyProfile("acme", "acme-key-1234567890"))).start();
+
+    HttpResponse<String> unknown = post("/v1/messages",
+        "{\"model\":\"acme/m1\",\"max_tokens\":8,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+    assertThat(unknown.statusCode()).isEqualTo(400);
+    assertThat(unknown.body()).startsWith("{\"type\":\"error\",\"error\":{\"type\":\"invalid_request_error\"")
+        .contains("models.providers.acme.api is \\\"anthropic\\\"").contains("not an API OpenClaw knows")
+        .contains("anthropic-messages");
+    HttpResponse<String> other = post("/v1/chat/completions", "{\"model\":\"llama/qwen3\",\"messages\":[]}");
+    assertThat(other.statusCode()).isEqualTo(400);
+    assertThat(other.body()).contains("models.providers.llama.api is \\\"ollama\\\"")
+        .contains("does not proxy");
+    assertThat(f.provider.seen).isEmpty();
+  }
+
   @Test
   void wrongOrMissingGatewayTokenIs401InTheApisFormatAndIsNotLogged() throws Exception {
     f = new GatewayFixture(tmp);
