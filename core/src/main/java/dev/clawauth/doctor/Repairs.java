@@ -4,11 +4,12 @@ import dev.clawauth.json.JsonFileException;
 import dev.clawauth.store.AuthStore;
 import dev.clawauth.store.Providers;
 import dev.clawauth.store.StoreDocument;
+import dev.clawauth.store.StoreLock;
 import java.io.IOException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -37,16 +38,13 @@ final class Repairs {
   static void removeStaleLock(Finding f, Repair.RemoveStaleLock l, List<Change> changes) {
     Path lock = l.lockDir();
     try {
-      long age = System.currentTimeMillis() - Files.getLastModifiedTime(lock).toMillis();
-      if (age <= Doctor.staleMillis()) {
-        changes.add(new Change(f.code(), f.agentId(), lock,
+      switch (StoreLock.removeIfStale(lock, Duration.ofMillis(Doctor.staleMillis()))) {
+        case REMOVED -> changes.add(new Change(f.code(), f.agentId(), lock, "removed stale lock " + lock, true));
+        case GONE -> changes.add(new Change(f.code(), f.agentId(), lock,
+            "stale lock " + lock + " was already gone", true));
+        case LIVE -> changes.add(new Change(f.code(), f.agentId(), lock,
             "left " + lock + ": a running process took it again meanwhile", false));
-        return;
       }
-      Files.delete(lock);
-      changes.add(new Change(f.code(), f.agentId(), lock, "removed stale lock " + lock, true));
-    } catch (NoSuchFileException gone) {
-      changes.add(new Change(f.code(), f.agentId(), lock, "stale lock " + lock + " was already gone", true));
     } catch (DirectoryNotEmptyException notOurs) {
       changes.add(new Change(f.code(), f.agentId(), lock,
           "left " + lock + ": it is not empty, so it is not a lock directory; remove it by hand", false));

@@ -6,8 +6,11 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -47,13 +50,24 @@ public final class StoreLock implements AutoCloseable {
 
   private final Path lockDir;
   private final ReentrantLock local;
-  private final ScheduledFuture<?> touch;
+  /** The directory this holder made (its file key), null on re-entry. */
+  private final Object made;
+  /**
+   * Its birth time, and the mtime this holder last gave it: with the file key they tell our
+   * directory from a new holder's, which the file system may give the same inode number. (Where
+   * the JDK cannot read a birth time it reports the mtime, and the stamp alone decides.)
+   */
+  private final FileTime born;
+  private volatile FileTime stamp;
+  private ScheduledFuture<?> touching;
   private boolean closed;
 
-  private StoreLock(Path lockDir, ReentrantLock local, ScheduledFuture<?> touch) {
+  private StoreLock(Path lockDir, ReentrantLock local, BasicFileAttributes made) {
     this.lockDir = lockDir;
     this.local = local;
-    this.touch = touch;
+    this.made = made == null ? null : made.fileKey();
+    this.born = made == null ? null : made.creationTime();
+    this.stamp = made == null ? null : made.lastModifiedTime();
   }
 
   /** Takes the lock on {@code target}, waiting at most 60 s, with the stale time {@link #stale()}. */
@@ -105,8 +119,12 @@ public final class StoreLock implements AutoCloseable {
           Files.createDirectory(lockDir);
           break;
         } catch (FileAlreadyExistsException busy) {
-          if (removeIfStale(lockDir, stale)) {
-            continue;
+          try {
+            if (removeIfStale(lockDir, stale) != StaleRemoval.LIVE) {
+              continue;
+            }
+          } catch (DirectoryNotEmptyException odd) {
+            throw new IOException(lockDir + " is a stale lock that is not empty; remove it by hand", odd);
           }
           long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
           if (left <= 0) {
@@ -119,15 +137,10 @@ public final class StoreLock implements AutoCloseable {
           Files.createDirectories(lockDir.getParent());
         }
       }
+      StoreLock lock = new StoreLock(lockDir, local, Files.readAttributes(lockDir, BasicFileAttributes.class));
       long period = Math.max(1, stale.toMillis() / 2);
-      ScheduledFuture<?> touch = TOUCHER.scheduleAtFixedRate(() -> {
-        try {
-          Files.setLastModifiedTime(lockDir, FileTime.fromMillis(System.currentTimeMillis()));
-        } catch (IOException ignored) {
-          // The lock was taken from us as stale; the write that follows is still atomic.
-        }
-      }, period, period, TimeUnit.MILLISECONDS);
-      return new StoreLock(lockDir, local, touch);
+      lock.touching = TOUCHER.scheduleAtFixedRate(lock::touch, period, period, TimeUnit.MILLISECONDS);
+      return lock;
     } catch (InterruptedException e) {
       local.unlock();
       Thread.currentThread().interrupt();
@@ -138,20 +151,69 @@ public final class StoreLock implements AutoCloseable {
     }
   }
 
-  private static boolean removeIfStale(Path lockDir, Duration stale) throws IOException {
+  /** What {@link #removeIfStale} found. */
+  public enum StaleRemoval {
+    /** It was stale and is removed. */
+    REMOVED,
+    /** It was gone already. */
+    GONE,
+    /** It is held: fresh, or taken afresh while we looked. */
+    LIVE
+  }
+
+  /**
+   * Removes an abandoned lock. The lock is first renamed aside and judged again there, because
+   * between judging it by path and removing it by path another process may have removed it and
+   * taken the lock afresh: removing by path would then take a live lock, and two processes would
+   * write. A lock found fresh after the rename is put back.
+   *
+   * @throws DirectoryNotEmptyException when the stale directory holds files: not a lock of this
+   *     protocol; it is left where it was
+   */
+  public static StaleRemoval removeIfStale(Path lockDir, Duration stale) throws IOException {
     try {
-      long age = System.currentTimeMillis() - Files.getLastModifiedTime(lockDir).toMillis();
-      if (age <= stale.toMillis()) {
-        return false;
+      BasicFileAttributes seen = Files.readAttributes(lockDir, BasicFileAttributes.class);
+      if (!isStale(seen, stale)) {
+        return StaleRemoval.LIVE;
       }
-      Files.deleteIfExists(lockDir);
-      return true;
+      beforeStaleRemoval.run();
+      Path aside = lockDir.resolveSibling(lockDir.getFileName() + ".stale-" + ProcessHandle.current().pid()
+          + "-" + System.nanoTime());
+      Files.move(lockDir, aside, StandardCopyOption.ATOMIC_MOVE);
+      BasicFileAttributes moved = Files.readAttributes(aside, BasicFileAttributes.class);
+      if (isStale(moved, stale) && Objects.equals(moved.fileKey(), seen.fileKey())) {
+        try {
+          Files.delete(aside);
+          return StaleRemoval.REMOVED;
+        } catch (DirectoryNotEmptyException odd) {
+          putBack(aside, lockDir);
+          throw new DirectoryNotEmptyException(lockDir.toString());
+        }
+      }
+      // Someone took the lock between our look and the rename: it is theirs, give it back.
+      putBack(aside, lockDir);
+      return StaleRemoval.LIVE;
     } catch (NoSuchFileException gone) {
-      return true;
-    } catch (DirectoryNotEmptyException odd) {
-      throw new IOException(lockDir + " is a stale lock that is not empty; remove it by hand", odd);
+      return StaleRemoval.GONE;
     }
   }
+
+  private static void putBack(Path aside, Path lockDir) throws IOException {
+    try {
+      Files.move(aside, lockDir);
+    } catch (FileAlreadyExistsException third) {
+      // A third process made a new lock meanwhile; the one we moved is lost to its holder, who
+      // sees that when it releases (its directory is no longer the one at the path).
+      Files.deleteIfExists(aside);
+    }
+  }
+
+  private static boolean isStale(BasicFileAttributes a, Duration stale) {
+    return System.currentTimeMillis() - a.lastModifiedTime().toMillis() > stale.toMillis();
+  }
+
+  /** Runs between judging a lock stale and removing it; tests put the other process's move there. */
+  static volatile Runnable beforeStaleRemoval = () -> { };
 
   public Path lockDir() {
     return lockDir;
@@ -165,12 +227,45 @@ public final class StoreLock implements AutoCloseable {
     }
     closed = true;
     try {
-      if (touch != null) {
-        touch.cancel(false);
-        Files.deleteIfExists(lockDir);
+      if (made != null) {
+        touching.cancel(false);
+        releaseIfOurs();
       }
     } finally {
       local.unlock();
+    }
+  }
+
+  /**
+   * Removes the lock directory only if it is still the one this holder made: a holder that stalled
+   * past {@code stale} may find its lock taken, and removing the new holder's would let a third in.
+   */
+  private void releaseIfOurs() throws IOException {
+    if (ours()) {
+      Files.deleteIfExists(lockDir);
+    }
+  }
+
+  /** Keeps our lock from looking stale; a lock that is no longer ours is left alone. */
+  private void touch() {
+    try {
+      if (ours()) {
+        FileTime now = FileTime.fromMillis(System.currentTimeMillis());
+        Files.setLastModifiedTime(lockDir, now);
+        stamp = now;
+      }
+    } catch (IOException ignored) {
+      // Taken from us as stale; the write that follows is still atomic.
+    }
+  }
+
+  private boolean ours() throws IOException {
+    try {
+      BasicFileAttributes a = Files.readAttributes(lockDir, BasicFileAttributes.class);
+      return Objects.equals(a.fileKey(), made)
+          && (a.creationTime().equals(born) || a.lastModifiedTime().equals(stamp));
+    } catch (NoSuchFileException gone) {
+      return false;
     }
   }
 
