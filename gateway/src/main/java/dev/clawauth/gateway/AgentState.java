@@ -1,6 +1,7 @@
 package dev.clawauth.gateway;
 
 import dev.clawauth.AgentContext;
+import dev.clawauth.config.ClawConfig;
 import dev.clawauth.json.JsonFileException;
 import dev.clawauth.select.Candidates;
 import dev.clawauth.select.Cooldowns;
@@ -39,8 +40,8 @@ final class AgentState {
   /** A candidate list, reusable while nothing it depends on has changed. */
   private record CachedCandidates(long generation, long validUntil, Candidates.Result result) {}
 
-  private final AgentContext ctx;
-  private final Cooldowns cooldowns;
+  private volatile AgentContext ctx;
+  private volatile Cooldowns cooldowns;
   private volatile Snapshot snapshot;
   private List<Outcome> pending = new ArrayList<>();
   private final AtomicLong generations = new AtomicLong();
@@ -51,13 +52,45 @@ final class AgentState {
    */
   private final Map<String, Boolean> orderIgnoresLastUse = new ConcurrentHashMap<>();
 
+  /** The config last given to {@link #useConfig} (or the first one), taken or not. */
+  private volatile ClawConfig offered;
+
   AgentState(AgentContext ctx) {
     this.ctx = ctx;
+    this.offered = ctx.config();
     this.cooldowns = new Cooldowns(ctx.config().cooldowns());
   }
 
   AgentContext ctx() {
     return ctx;
+  }
+
+  ClawConfig offered() {
+    return offered;
+  }
+
+  /**
+   * Uses an edited config from the next request on. Cached candidate lists are dropped, since an
+   * order or a cooldown rule may have changed. Returns false, keeping the old config, when the edit
+   * moves this agent's directory: its store and unwritten usage stats stay where they are until a
+   * restart.
+   */
+  synchronized boolean useConfig(ClawConfig config) {
+    offered = config;
+    AgentContext fresh = AgentContext.open(ctx.paths(), config, ctx.agentId(), ctx.clock());
+    if (!fresh.store().path().equals(ctx.store().path())) {
+      return false;
+    }
+    ctx = fresh;
+    cooldowns = new Cooldowns(config.cooldowns());
+    candidateCache.clear();
+    orderIgnoresLastUse.clear();
+    // A new generation, so that a list computed under the old config meanwhile is not reused.
+    Snapshot s = snapshot;
+    if (s != null) {
+      snapshot = new Snapshot(s.doc(), s.fileKey(), s.size(), s.mtime(), generations.incrementAndGet());
+    }
+    return true;
   }
 
   /** The current store, with unflushed outcomes applied. */

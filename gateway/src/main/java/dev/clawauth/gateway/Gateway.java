@@ -62,6 +62,7 @@ public final class Gateway implements AutoCloseable {
   private final Semaphore inFlight;
   private final Proxy proxy;
   private final String defaultAgent;
+  private final ConfigWatch configs;
   /** How long an idle keep-alive connection is kept open. */
   static final long IDLE_MS = 60_000;
   static final int MAX_HEAD_BYTES = 64 * 1024;
@@ -76,6 +77,7 @@ public final class Gateway implements AutoCloseable {
     this.paths = main.paths();
     this.defaultAgent = main.agentId();
     agents.put(main.agentId(), new AgentState(main));
+    this.configs = new ConfigWatch(main.config(), log);
     this.token = GatewayToken.loadOrCreate(paths, main.config());
     this.inFlight = new Semaphore(Math.max(1, settings.maxConcurrentRequests()));
     this.timers = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -109,6 +111,17 @@ public final class Gateway implements AutoCloseable {
     this.server = started;
     long every = settings.flushInterval().toMillis();
     timers.scheduleWithFixedDelay(this::flushQuietly, every, every, TimeUnit.MILLISECONDS);
+    timers.scheduleWithFixedDelay(this::checkConfigQuietly, ConfigWatch.CHECK_MS, ConfigWatch.CHECK_MS,
+        TimeUnit.MILLISECONDS);
+  }
+
+  private void checkConfigQuietly() {
+    try {
+      configs.checkNow();
+    } catch (RuntimeException e) {
+      // A failed look must not cancel the timer that looks again.
+      log.println("gateway: could not re-read " + paths.configPath() + ": " + e);
+    }
   }
 
   /** Opens the state, loads or creates the gateway token, and starts listening. */
@@ -281,12 +294,18 @@ public final class Gateway implements AutoCloseable {
   }
 
   AgentState agent(String id) throws IOException, JsonFileException {
+    ClawConfig config = configs.current();
     AgentState known = agents.get(id);
     if (known != null) {
+      if (known.offered() != config && !known.useConfig(config)) {
+        log.println("gateway: the edited config moves agent " + id + "'s directory; restart the gateway to use it"
+            + " (until then the agent keeps " + known.ctx().agentDir() + ")");
+      }
       return known;
     }
     dev.clawauth.state.AgentIds.validate(id);
-    AgentContext ctx = AgentContext.open(env, id, clock);
+    // An agent added a moment ago (`clawauth agents add`) must be opened with the config that has it.
+    AgentContext ctx = AgentContext.open(paths, configs.checkNow(), id, clock);
     return agents.computeIfAbsent(ctx.agentId(), k -> new AgentState(ctx));
   }
 
