@@ -241,6 +241,23 @@ public final class ClawConfig {
     return Optional.of(api.isTextual() ? api.asText().trim() : api.toString());
   }
 
+  /**
+   * {@code models.providers.<id>.apiKey}, the key OpenClaw uses for a provider after its profiles
+   * and environment variables, as written: a string (possibly with {@code ${VAR}} references), or
+   * OpenClaw's reference object {@code {source: "env", id: "VAR"}}, given as {@code ${VAR}}. Other
+   * reference sources (file, exec) are not read: empty.
+   */
+  public Optional<String> providerApiKey(String provider) {
+    JsonNode key = root.path("models").path("providers").path(Providers.normalize(provider)).path("apiKey");
+    if (key.isTextual()) {
+      return key.asText().isBlank() ? Optional.empty() : Optional.of(key.asText().trim());
+    }
+    if (key.isObject() && key.path("source").asText("").equals("env") && key.path("id").isTextual()) {
+      return Optional.of("${" + key.path("id").asText().trim() + "}");
+    }
+    return Optional.empty();
+  }
+
   /** Per-provider OAuth endpoint overrides ({@code auth.oauth.<id>.<key>}). */
   public Optional<String> oauthSetting(String provider, String key) {
     return text(root.path("auth").path("oauth").path(Providers.normalize(provider)).path(key));

@@ -108,4 +108,22 @@ final class Json5ConfigTest {
     Path bad = StateFixture.write(dir.resolve("bad.json"), "\uFEFF{\n  a: ]\n}\n");
     assertThatThrownBy(() -> ClawConfig.load(bad)).hasMessageStartingWith(bad + ":2:6: ");
   }
+
+  @Test
+  void providerApiKeyIsAStringOrAnEnvReferenceObjectAndOtherSourcesAreNotRead() throws Exception {
+    Path file = StateFixture.write(dir.resolve("openclaw.json"), """
+        {models: {providers: {
+          minimax: {apiKey: ' ${MINIMAX_API_KEY} ', models: []},
+          local: {apiKey: {source: 'env', provider: 'default', id: 'LOCAL_KEY'}, models: []},
+          vault: {apiKey: {source: 'file', provider: 'f', id: '/run/key'}, models: []},
+          blank: {apiKey: '  ', models: []},
+        }}}
+        """);
+    ClawConfig c = ClawConfig.load(file);
+    assertThat(c.providerApiKey("minimax")).contains("${MINIMAX_API_KEY}");
+    assertThat(c.providerApiKey("local")).contains("${LOCAL_KEY}");
+    assertThat(c.providerApiKey("vault")).isEmpty();
+    assertThat(c.providerApiKey("blank")).isEmpty();
+    assertThat(c.providerApiKey("nobody")).isEmpty();
+  }
 }

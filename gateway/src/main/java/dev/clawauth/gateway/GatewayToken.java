@@ -1,6 +1,8 @@
 package dev.clawauth.gateway;
 
 import dev.clawauth.config.ClawConfig;
+import dev.clawauth.config.EnvRefs;
+import dev.clawauth.env.EnvSources;
 import dev.clawauth.state.StatePaths;
 import dev.clawauth.store.AtomicFiles;
 import dev.clawauth.store.Secret;
@@ -33,7 +35,15 @@ public final class GatewayToken {
   /** Where the token in use comes from, for the operator: a variable, the config key, else the file. */
   public static String source(StatePaths paths, ClawConfig config) {
     String var = fromEnv(paths);
-    return var != null ? "$" + var : configured(config) != null ? "gateway.auth.token in " + config.path() : "file " + file(paths);
+    if (var != null) {
+      return "$" + var;
+    }
+    EnvRefs.Resolved configured = configured(paths, config);
+    if (configured == null) {
+      return "file " + file(paths);
+    }
+    return configured.ok() ? "gateway.auth.token in " + config.path()
+        : "file " + file(paths) + "; gateway.auth.token " + ConfigRefs.unset(configured.missing());
   }
 
   private static String fromEnv(StatePaths paths) {
@@ -45,9 +55,21 @@ public final class GatewayToken {
     return null;
   }
 
-  private static String configured(ClawConfig config) {
+  /**
+   * {@code gateway.auth.token} with its {@code ${VAR}} references resolved, or null when unset. An
+   * unresolved one is not used: taken literally it would be a token anyone could guess.
+   */
+  private static EnvRefs.Resolved configured(StatePaths paths, ClawConfig config) {
     var configured = config.tree().path("gateway").path("auth").path("token");
-    return configured.isTextual() && !configured.asText().isBlank() ? configured.asText().trim() : null;
+    if (!configured.isTextual() || configured.asText().isBlank()) {
+      return null;
+    }
+    String raw = configured.asText().trim();
+    if (!raw.contains("${")) {
+      return new EnvRefs.Resolved(raw, List.of());
+    }
+    EnvSources env = EnvSources.load(paths.env(), paths.dotEnvFile(), config);
+    return EnvRefs.resolve(raw, name -> env.get(name).map(v -> v.value().value()));
   }
 
   /** Reads the token, creating the file when there is none. */
@@ -56,9 +78,9 @@ public final class GatewayToken {
     if (var != null) {
       return new Secret(paths.env().get(var).orElseThrow().trim());
     }
-    String configured = configured(config);
-    if (configured != null) {
-      return new Secret(configured);
+    EnvRefs.Resolved configured = configured(paths, config);
+    if (configured != null && configured.ok()) {
+      return new Secret(configured.value());
     }
     Path f = file(paths);
     try {

@@ -14,6 +14,7 @@ import dev.clawauth.select.FailureReason;
 import dev.clawauth.status.Durations;
 import dev.clawauth.status.FixCommands;
 import dev.clawauth.store.Credential;
+import dev.clawauth.store.Secret;
 import dev.clawauth.store.StoreDocument;
 import dev.clawauth.store.UsageStats;
 import java.io.IOException;
@@ -111,7 +112,12 @@ final class Proxy {
       return;
     }
 
-    var base = Upstreams.base(config, model.provider());
+    var base = ConfigRefs.base(agent.ctx(), model.provider());
+    if (base.isPresent() && !base.get().ok()) {
+      call.error(api, 502, "models.providers." + model.provider() + ".baseUrl in " + config.path() + " "
+          + ConfigRefs.unset(base.get().missing()) + ".");
+      return;
+    }
     List<String> allowed = config.allowedModels();
     if (base.isEmpty() || (!allowed.isEmpty() && !allowed.contains(model.full()))) {
       call.error(api, 404, "Unknown model: " + model.full() + (base.isEmpty()
@@ -131,7 +137,15 @@ final class Proxy {
           + "openai-codex-responses (openai-chatgpt-responses).");
       return;
     }
-    URI uri = Upstreams.uri(base.get(), wire.get(), api);
+    URI uri;
+    try {
+      uri = Upstreams.uri(base.get().value(), wire.get(), api);
+    } catch (IllegalArgumentException notAUrl) {
+      call.error(api, 502, "models.providers." + model.provider() + ".baseUrl in " + config.path()
+          + " is not a URL (" + firstLine(notAUrl.getMessage()) + "); fix it, or remove it to use the provider's own"
+          + " endpoint.");
+      return;
+    }
     if (uri == null) {
       call.error(api, 400, "Model " + model.full() + " is served by " + model.provider()
           + config.providerApi(model.provider()).map(a -> " (models.providers." + model.provider() + ".api: "
@@ -234,11 +248,32 @@ final class Proxy {
       if (triedBefore) {
         metrics.inc("clawauth_gateway_failovers_total", "provider", provider, "profile", "env");
       }
+      triedBefore = true;
       Attempt a = attempt(call, api, agent, sticky ? session : null, model, uri, body, auth);
       if (a.outcome() == Outcome.DONE) {
         return;
       }
       misses.add(new Miss(auth.label(), a.detail()));
+    }
+    // Last, as OpenClaw takes it: the key in the provider's config entry.
+    var configured = ConfigRefs.apiKey(agent.ctx(), provider);
+    if (configured.isPresent()) {
+      String key = "models.providers." + provider + ".apiKey";
+      if (!configured.get().ok()) {
+        misses.add(new Miss(key, ConfigRefs.unset(configured.get().missing())));
+      } else {
+        UpstreamAuth auth = envAuth(provider, new EnvValue(key, new Secret(configured.get().value()),
+            key + " in " + config.path()), anthropicWire);
+        if (triedBefore) {
+          metrics.inc("clawauth_gateway_failovers_total", "provider", provider, "profile", "config");
+        }
+        triedBefore = true;
+        Attempt a = attempt(call, api, agent, sticky ? session : null, model, uri, body, auth);
+        if (a.outcome() == Outcome.DONE) {
+          return;
+        }
+        misses.add(new Miss(key, a.detail()));
+      }
     }
     // Profiles dropped because their refresh token was refused still deserve the command that fixes them.
     for (String id : candidates.dropped()) {
@@ -335,7 +370,8 @@ final class Proxy {
   private Attempt attempt(Call call, Api api, AgentState agent, Sessions.Session session, ModelRef model,
       URI uri, RequestBody body, UpstreamAuth auth) throws Exception {
     String provider = model.provider();
-    String profileLabel = auth.fromStore() ? auth.profileId() : "env";
+    String profileLabel = auth.fromStore() ? auth.profileId()
+        : auth.label().startsWith("models.providers.") ? "config" : "env";
     Injection.Prepared prepared = Injection.prepare(auth, call.ex.requestHeaders().asMap(), body, model,
         agent.ctx().config());
     java.util.Map<String, String> headers = prepared.headers();

@@ -167,6 +167,11 @@ class InjectionGatewayTest {
     return f;
   }
 
+  private String get(String path) throws Exception {
+    return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(f.url() + path))
+        .header("x-api-key", f.token()).build(), HttpResponse.BodyHandlers.ofString()).body();
+  }
+
   private HttpResponse<String> post(String path, String body) throws Exception {
     return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(f.url() + path))
         .header("x-api-key", f.token()).header("content-type", "application/json")
@@ -223,6 +228,75 @@ class InjectionGatewayTest {
     assertThat(up.path()).isEqualTo("/synthetic/v1/messages");
     assertThat(up.header("x-api-key")).isEqualTo("syn-env-key-1234567890");
     assertThat(up.header("authorization")).isNull();
+  }
+
+  @Test
+  void aProvidersConfiguredApiKeyComesLastWithItsVariablesResolvedAndAnUnsetOneIsNamed() throws Exception {
+    customProviders("""
+        minimax: { baseUrl: 'BASE/anthropic', api: 'anthropic-messages', apiKey: '${MM_KEY}', models: [] },
+        local: { baseUrl: '${LOCAL_URL}/v1', api: 'openai-completions',
+          apiKey: { source: 'env', provider: 'default', id: 'LOCAL_KEY' }, models: [] },
+        relay: { baseUrl: 'BASE/v1', api: 'openai-completions', apiKey: 'RELAY_KEY', models: [] },
+        plain: { baseUrl: 'BASE/v1', api: 'openai-completions', apiKey: 'plain-literal-key-123456', models: [] },
+        ghost: { baseUrl: 'BASE/v1', api: 'openai-completions', apiKey: '${GHOST_KEY}', models: [] },
+        far: { baseUrl: '${FAR_URL}/v1', api: 'openai-completions', apiKey: 'far-literal-key-123456', models: [] },
+        typo: { baseUrl: 'http//no host/v1', api: 'openai-completions', apiKey: 'typo-literal-key-123456', models: [] },""",
+        "").store(storeJson("minimax:revoked", apiKeyProfile("minimax", "mm-revoked-key-123456")));
+    f.envVars.put("MM_KEY", "mm-config-key-1234567890");
+    f.envVars.put("LOCAL_URL", f.provider.baseUrl() + "/local");
+    f.envVars.put("LOCAL_KEY", "local-config-key-1234567890");
+    f.envVars.put("RELAY_KEY", "relay-env-key-1234567890");
+    f.provider.when("mm-revoked-key-123456", FakeProvider.json(401,
+        "{\"type\":\"error\",\"error\":{\"type\":\"authentication_error\",\"message\":\"invalid x-api-key\"}}"));
+    f.start();
+
+    // The store's profile first, as OpenClaw orders them; its 401 fails over to the config's key.
+    f.anthropic().messages().create(hello("minimax/MiniMax-M2"));
+    assertThat(f.provider.seen).extracting(FakeProvider.Seen::credential)
+        .containsExactly("mm-revoked-key-123456", "mm-config-key-1234567890");
+    assertThat(f.provider.last().header("x-api-key")).isEqualTo("mm-config-key-1234567890");
+
+    String chat = "{\"model\":\"%s\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+    assertThat(post("/v1/chat/completions", chat.formatted("local/qwen3")).statusCode()).isEqualTo(200);
+    assertThat(f.provider.last().path()).isEqualTo("/local/v1/chat/completions");
+    assertThat(f.provider.last().header("authorization")).isEqualTo("Bearer local-config-key-1234567890");
+    // A bare variable name, as the agent's models.json allows, is that variable's value.
+    assertThat(post("/v1/chat/completions", chat.formatted("relay/m")).statusCode()).isEqualTo(200);
+    assertThat(f.provider.last().header("authorization")).isEqualTo("Bearer relay-env-key-1234567890");
+    assertThat(post("/v1/chat/completions", chat.formatted("plain/m")).statusCode()).isEqualTo(200);
+    assertThat(f.provider.last().header("authorization")).isEqualTo("Bearer plain-literal-key-123456");
+
+    int before = f.provider.seen.size();
+    HttpResponse<String> ghost = post("/v1/chat/completions", chat.formatted("ghost/m"));
+    assertThat(ghost.statusCode()).isEqualTo(503);
+    assertThat(ghost.body()).contains("models.providers.ghost.apiKey: refers to ${GHOST_KEY}, which is not set");
+    HttpResponse<String> far = post("/v1/chat/completions", chat.formatted("far/m"));
+    assertThat(far.statusCode()).isEqualTo(502);
+    assertThat(far.body()).contains("models.providers.far.baseUrl").contains("refers to ${FAR_URL}, which is not set");
+    HttpResponse<String> typo = post("/v1/chat/completions", chat.formatted("typo/m"));
+    assertThat(typo.statusCode()).isEqualTo(502);
+    assertThat(typo.body()).contains("models.providers.typo.baseUrl").contains("is not a URL");
+    assertThat(f.provider.seen).hasSize(before);
+
+    assertThat(get("/metrics")).contains("clawauth_gateway_failovers_total{provider=\"minimax\",profile=\"config\"} 1");
+    assertThat(f.log()).doesNotContain("mm-config-key").doesNotContain("local-config-key")
+        .doesNotContain("relay-env-key").doesNotContain("plain-literal-key");
+  }
+
+  @Test
+  void aGatewayTokenNamingAnUnsetVariableIsNeverTakenLiterally() throws Exception {
+    f = new GatewayFixture(tmp);
+    f.config("gateway: { auth: { token: '${MY_GATEWAY_TOKEN}' } },").store(storeJson()).start();
+    assertThat(f.token()).isNotEqualTo("${MY_GATEWAY_TOKEN}").matches("[0-9a-f]{64}");
+    assertThat(HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(f.url() + "/status"))
+        .header("x-api-key", "${MY_GATEWAY_TOKEN}").build(), HttpResponse.BodyHandlers.ofString()).statusCode())
+        .isEqualTo(401);
+    f.close();
+
+    f = new GatewayFixture(tmp.resolve("set"));
+    f.envVars.put("MY_GATEWAY_TOKEN", "gw-token-from-the-environment");
+    f.config("gateway: { auth: { token: '${MY_GATEWAY_TOKEN}' } },").store(storeJson()).start();
+    assertThat(f.token()).isEqualTo("gw-token-from-the-environment");
   }
 
   @Test

@@ -1,0 +1,58 @@
+package dev.clawauth.config;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * OpenClaw's {@code ${VAR}} references in config string values ({@code apiKey: "${MINIMAX_API_KEY}"},
+ * {@code baseUrl: "${BASE}/v1"}): upper-case names only, {@code $${VAR}} for a literal
+ * {@code ${VAR}}. A reference to a variable that is unset or empty leaves the value unresolved, and
+ * an unresolved value is not used: taken literally it would be a wrong URL, or a token anyone
+ * could guess.
+ */
+public final class EnvRefs {
+  private EnvRefs() {}
+
+  private static final Pattern REF = Pattern.compile("(\\$?)\\$\\{([A-Z_][A-Z0-9_]*)}");
+
+  /** A value with its references resolved, or the names of the variables it lacks. */
+  public record Resolved(String value, List<String> missing) {
+    public boolean ok() {
+      return missing.isEmpty();
+    }
+
+    public Optional<String> asOptional() {
+      return ok() ? Optional.of(value) : Optional.empty();
+    }
+  }
+
+  public static Resolved resolve(String raw, Function<String, Optional<String>> lookup) {
+    if (raw.indexOf("${") < 0) {
+      return new Resolved(raw, List.of());
+    }
+    Matcher m = REF.matcher(raw);
+    StringBuilder out = new StringBuilder();
+    List<String> missing = new ArrayList<>();
+    while (m.find()) {
+      String replacement;
+      if (!m.group(1).isEmpty()) {
+        replacement = "${" + m.group(2) + "}";
+      } else {
+        Optional<String> v = lookup.apply(m.group(2)).filter(s -> !s.isEmpty());
+        if (v.isEmpty()) {
+          missing.add(m.group(2));
+          replacement = m.group();
+        } else {
+          replacement = v.get();
+        }
+      }
+      m.appendReplacement(out, Matcher.quoteReplacement(replacement));
+    }
+    m.appendTail(out);
+    return new Resolved(out.toString(), List.copyOf(missing));
+  }
+}

@@ -1,0 +1,42 @@
+package dev.clawauth.gateway;
+
+import dev.clawauth.AgentContext;
+import dev.clawauth.config.EnvRefs;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * Config values that may name environment variables, resolved against what OpenClaw's process
+ * would have: the environment, the {@code .env} files and the config's {@code env} block.
+ */
+final class ConfigRefs {
+  private ConfigRefs() {}
+
+  /** A key written as a variable's bare name, as the agent's models.json allows. */
+  private static final Pattern BARE_NAME = Pattern.compile("[A-Z_][A-Z0-9_]*");
+
+  static Function<String, Optional<String>> lookup(AgentContext ctx) {
+    return name -> ctx.env().get(name).map(v -> v.value().value());
+  }
+
+  /** {@code models.providers.<id>.apiKey}, resolved; empty when none is configured. */
+  static Optional<EnvRefs.Resolved> apiKey(AgentContext ctx, String provider) {
+    return ctx.config().providerApiKey(provider).map(raw ->
+        EnvRefs.resolve(BARE_NAME.matcher(raw).matches() ? "${" + raw + "}" : raw, lookup(ctx)));
+  }
+
+  /** {@code models.providers.<id>.baseUrl}, or the provider's real endpoint, resolved. */
+  static Optional<EnvRefs.Resolved> base(AgentContext ctx, String provider) {
+    return Upstreams.base(ctx.config(), provider).map(raw -> EnvRefs.resolve(raw, lookup(ctx)));
+  }
+
+  /** "refers to ${A}, which is not set …", for a value that could not be resolved. */
+  static String unset(List<String> missing) {
+    return "refers to " + missing.stream().map(n -> "${" + n + "}").collect(Collectors.joining(", "))
+        + (missing.size() == 1 ? ", which is" : ", which are") + " not set (environment, <state>/.env or the"
+        + " config's env block)";
+  }
+}
