@@ -53,6 +53,10 @@ final class StatusText {
         b.append(" | env=").append(p.path("env").path("value").asText())
             .append(" | source=").append(p.path("env").path("source").asText());
       }
+      if (p.has("modelsJson")) {
+        b.append(" | models.json=").append(p.path("modelsJson").path("value").asText())
+            .append(" | source=").append(p.path("modelsJson").path("source").asText());
+      }
       b.append('\n');
     }
 

@@ -62,6 +62,28 @@ final class StatusCommandTest {
   }
 
   @Test
+  void aProvidersKeyInTheConfigCountsAsItsAuthAndOneNamingAnUnsetVariableDoesNot() throws Exception {
+    String key = TestSecrets.get("MINIMAX_CONFIG_KEY");
+    s.writeConfig("openclaw.json", """
+        {agents: {defaults: {model: {primary: 'minimax/MiniMax-M2'}}},
+         models: {providers: {minimax: {baseUrl: 'https://api.minimax.io/anthropic', api: 'anthropic-messages',
+           apiKey: '${MM_CONFIG_KEY}', models: []}}}}
+        """);
+    var unset = s.run("models", "status", "--check");
+    assertThat(unset.exitCode()).as(unset.toString()).isEqualTo(1);
+    assertThat(unset.stdout()).contains("Missing auth").contains("- minimax");
+
+    s.clawauth.env("MM_CONFIG_KEY", key);
+    var r = s.run("models", "status", "--check");
+    assertThat(r.exitCode()).as(r.toString()).isZero();
+    assertThat(r.stdout()).contains("- minimax effective=models.json:" + key.substring(0, 8))
+        .contains("source=models.providers.minimax.apiKey in " + s.state.resolve("openclaw.json"))
+        .doesNotContain(key);
+    var json = s.run("models", "status", "--json");
+    assertThat(json.stdout()).contains("\"kind\": \"models.json\"").doesNotContain(key);
+  }
+
+  @Test
   void checkIsTwoForATokenExpiringWithin24Hours() throws Exception {
     tokenStore("anthropic:tok", String.valueOf(System.currentTimeMillis() + 10 * 60_000));
     var r = s.run("models", "status", "--check");

@@ -241,6 +241,13 @@ public final class ClawConfig {
     return Optional.of(api.isTextual() ? api.asText().trim() : api.toString());
   }
 
+  /** The provider ids of {@code models.providers}, normalised. */
+  public List<String> configuredProviders() {
+    List<String> ids = new ArrayList<>();
+    root.path("models").path("providers").fieldNames().forEachRemaining(n -> ids.add(Providers.normalize(n)));
+    return ids;
+  }
+
   /**
    * {@code models.providers.<id>.apiKey}, the key OpenClaw uses for a provider after its profiles
    * and environment variables, as written: a string (possibly with {@code ${VAR}} references), or

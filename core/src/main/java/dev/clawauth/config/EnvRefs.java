@@ -55,4 +55,17 @@ public final class EnvRefs {
     m.appendTail(out);
     return new Resolved(out.toString(), List.copyOf(missing));
   }
+
+  /** A key written as a variable's bare name, as the agent's models.json allows. */
+  private static final Pattern BARE_NAME = Pattern.compile("[A-Z_][A-Z0-9_]*");
+
+  /**
+   * {@code models.providers.<id>.apiKey} resolved: its references, or a bare variable name, looked
+   * up; empty when none is configured.
+   */
+  public static Optional<Resolved> providerApiKey(ClawConfig config, String provider,
+      Function<String, Optional<String>> lookup) {
+    return config.providerApiKey(provider).map(raw ->
+        resolve(BARE_NAME.matcher(raw).matches() ? "${" + raw + "}" : raw, lookup));
+  }
 }

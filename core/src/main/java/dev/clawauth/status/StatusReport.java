@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.clawauth.AgentContext;
 import dev.clawauth.config.ClawConfig;
+import dev.clawauth.config.EnvRefs;
 import dev.clawauth.env.EnvSources;
 import dev.clawauth.env.EnvValue;
 import dev.clawauth.json.Json;
@@ -11,6 +12,7 @@ import dev.clawauth.json.JsonFileException;
 import dev.clawauth.select.Candidates;
 import dev.clawauth.store.Credential;
 import dev.clawauth.store.Providers;
+import dev.clawauth.store.Secret;
 import dev.clawauth.store.StoreDocument;
 import dev.clawauth.store.UsageStats;
 import java.io.IOException;
@@ -81,6 +83,13 @@ public final class StatusReport {
         listed.add(p);
       }
     }
+    // A provider's own key in the config is used last, as OpenClaw lists it ("models.json").
+    Map<String, String> configKeys = new LinkedHashMap<>();
+    for (String p : config.configuredProviders()) {
+      EnvRefs.providerApiKey(config, p, name -> env.get(name).map(v -> v.value().value()))
+          .flatMap(EnvRefs.Resolved::asOptional).ifPresent(k -> configKeys.put(p, new Secret(k).masked()));
+    }
+    listed.addAll(configKeys.keySet());
 
     ArrayNode withOAuth = auth.putArray("providersWithOAuth");
     for (String p : new TreeSet<>(byProvider.keySet())) {
@@ -91,7 +100,7 @@ public final class StatusReport {
     }
     ArrayNode missing = auth.putArray("missingProvidersInUse");
     for (String p : inUse) {
-      if (!byProvider.containsKey(p) && env.forProvider(p).isEmpty()) {
+      if (!byProvider.containsKey(p) && env.forProvider(p).isEmpty() && !configKeys.containsKey(p)) {
         missing.add(p);
       }
     }
@@ -106,9 +115,12 @@ public final class StatusReport {
       if (!ids.isEmpty()) {
         eff.put("kind", "profiles");
         eff.put("detail", storePath);
-      } else {
+      } else if (ev.isPresent() || !configKeys.containsKey(p)) {
         eff.put("kind", "env");
         eff.put("detail", ev.map(v -> v.value().masked()).orElse("missing"));
+      } else {
+        eff.put("kind", "models.json");
+        eff.put("detail", configKeys.get(p));
       }
       ObjectNode counts = pn.putObject("profiles");
       counts.put("count", ids.size());
@@ -124,6 +136,11 @@ public final class StatusReport {
         en.put("value", v.value().masked());
         en.put("source", v.source());
       });
+      if (configKeys.containsKey(p)) {
+        ObjectNode mj = pn.putObject("modelsJson");
+        mj.put("value", configKeys.get(p));
+        mj.put("source", "models.providers." + p + ".apiKey in " + config.path());
+      }
     }
 
     ArrayNode unusable = auth.putArray("unusableProfiles");
@@ -270,7 +287,9 @@ public final class StatusReport {
     Map<String, Credential> profiles = doc.profiles();
     for (String p : inUse) {
       Candidates.Result cands = Candidates.forProvider(p, doc, agent.config(), now, null);
-      boolean usable = !cands.ids().isEmpty() || env.forProvider(p).isPresent();
+      boolean usable = !cands.ids().isEmpty() || env.forProvider(p).isPresent()
+          || EnvRefs.providerApiKey(agent.config(), p, name -> env.get(name).map(v -> v.value().value()))
+              .map(EnvRefs.Resolved::ok).orElse(false);
       if (!usable) {
         code = 1;
         ObjectNode pr = problems.addObject();

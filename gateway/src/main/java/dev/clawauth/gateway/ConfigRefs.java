@@ -5,7 +5,6 @@ import dev.clawauth.config.EnvRefs;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -15,17 +14,13 @@ import java.util.stream.Collectors;
 final class ConfigRefs {
   private ConfigRefs() {}
 
-  /** A key written as a variable's bare name, as the agent's models.json allows. */
-  private static final Pattern BARE_NAME = Pattern.compile("[A-Z_][A-Z0-9_]*");
-
   static Function<String, Optional<String>> lookup(AgentContext ctx) {
     return name -> ctx.env().get(name).map(v -> v.value().value());
   }
 
   /** {@code models.providers.<id>.apiKey}, resolved; empty when none is configured. */
   static Optional<EnvRefs.Resolved> apiKey(AgentContext ctx, String provider) {
-    return ctx.config().providerApiKey(provider).map(raw ->
-        EnvRefs.resolve(BARE_NAME.matcher(raw).matches() ? "${" + raw + "}" : raw, lookup(ctx)));
+    return EnvRefs.providerApiKey(ctx.config(), provider, lookup(ctx));
   }
 
   /** {@code models.providers.<id>.baseUrl}, or the provider's real endpoint, resolved. */
