@@ -6,6 +6,7 @@
 # Harness options: -Dbench.instrument=lean (a load generator and provider that cost next to nothing),
 # -Dbench.rate=N (open loop, N requests/s), -Dbench.rounds=N, -Dbench.detail=true (more percentiles),
 # -Dbench.trace=PREFIX (each request's start and latency, a TSV file per run).
+# BENCH_LAUNCHER=gateway/bench/floor-launcher.sh puts FloorProxy (a bare byte relay) where the gateway runs.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 . bin/lib/jdk.sh
@@ -22,6 +23,6 @@ if ! mvn -B -q -pl cli -am package -DskipTests >"$log" 2>&1 \
 fi
 rm -f "$log"
 # A young generation big enough for the longest run, so that the harness collects only between runs.
-exec "$JAVA_HOME/bin/java" -XX:+UseParallelGC -Xmx3g -Xmn2g ${BENCH_JAVA_OPTS:-} -Dbench.launcher="$PWD/bin/clawauth" \
+exec "$JAVA_HOME/bin/java" -XX:+UseParallelGC -Xmx3g -Xmn2g ${BENCH_JAVA_OPTS:-} -Dbench.launcher="${BENCH_LAUNCHER:-$PWD/bin/clawauth}" \
   -cp "gateway/target/test-classes:gateway/target/classes:$(cat gateway/target/bench.classpath)" \
   dev.clawauth.gateway.bench.GatewayLoad "${1:-5}" ${2:+"$2"} ${3:+"$3"}
