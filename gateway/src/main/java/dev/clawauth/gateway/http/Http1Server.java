@@ -8,7 +8,11 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -29,7 +33,12 @@ public final class Http1Server implements AutoCloseable {
   private final ServerSocket listener;
   private final Limits limits;
   private final Handler handler;
-  private final ThreadFactory threads;
+  /**
+   * A thread per connection, kept for the next connection once its own closes: a new thread for
+   * every connection cost its creation, and (its thread-local buffers empty, its paths not yet
+   * seen by the JIT) a burst of deoptimisation and recompilation whenever clients reconnected.
+   */
+  private final ExecutorService threads;
   private final Set<Wire> open = ConcurrentHashMap.newKeySet();
   private final AtomicInteger connections = new AtomicInteger();
   private final Thread acceptor;
@@ -41,6 +50,8 @@ public final class Http1Server implements AutoCloseable {
    */
   static final long LINGER_MS = 1_000;
   static final int LINGER_BYTES = 1 << 20;
+  /** How long a connection thread waits for the next connection before it ends. */
+  static final long IDLE_THREAD_SECONDS = 60;
   private final Watchdog watchdog;
   private volatile boolean closed;
 
@@ -48,7 +59,8 @@ public final class Http1Server implements AutoCloseable {
     this.listener = listener;
     this.limits = limits;
     this.handler = handler;
-    this.threads = threads;
+    this.threads = new ThreadPoolExecutor(0, Integer.MAX_VALUE, IDLE_THREAD_SECONDS, TimeUnit.SECONDS,
+        new SynchronousQueue<>(), threads);
     this.acceptor = new Thread(this::acceptLoop, "clawauth-http-accept");
     acceptor.setDaemon(true);
     // Deadlines are noticed at most a quarter of the shortest one late.
@@ -56,7 +68,7 @@ public final class Http1Server implements AutoCloseable {
         Math.max(5, Math.min(100, Math.min(limits.readTimeoutMs(), limits.idleTimeoutMs()) / 4)));
   }
 
-  /** Binds and starts accepting; {@code threads} makes one thread per connection. */
+  /** Binds and starts accepting; {@code threads} makes the connection threads, one per open connection. */
   public static Http1Server start(InetAddress bind, int port, int backlog, Limits limits, Handler handler,
       ThreadFactory threads) throws IOException {
     ServerSocket ss = new ServerSocket();
@@ -100,7 +112,7 @@ public final class Http1Server implements AutoCloseable {
       }
       boolean over = connections.incrementAndGet() > limits.maxConnections();
       try {
-        threads.newThread(() -> serve(s, over)).start();
+        threads.execute(() -> serve(s, over));
       } catch (RuntimeException | OutOfMemoryError e) {
         connections.decrementAndGet();
         closeQuietly(s);
@@ -227,6 +239,7 @@ public final class Http1Server implements AutoCloseable {
       w.close();
     }
     watchdog.close();
+    threads.shutdown();
     try {
       acceptor.join(5_000);
     } catch (InterruptedException e) {
