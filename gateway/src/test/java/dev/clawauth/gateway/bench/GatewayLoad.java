@@ -133,11 +133,24 @@ public final class GatewayLoad {
       if (RATE > 0) {
         System.out.printf("Open loop: %.0f requests/s offered on each side, latency from each request's scheduled start.%n%n", RATE);
       }
-      // Both JVMs compile their hot paths first; a cold JIT would charge its work to the first rows.
-      for (boolean stream : new boolean[] {false, true}) {
-        run(base, "", stream, 16, Math.max(3, seconds), 0);
-        run(gw, token, stream, 16, Math.max(3, seconds), gwPid);
+      // Both JVMs compile their hot paths first; a cold JIT would charge its work to the rows. Under
+      // this load the gateway's compilers settle after 30-40 s (10 % of its CPU in the first 20 s,
+      // 0.3 % after 40 s), so the warm-up goes on until both JVMs' compiler threads are quiet.
+      long warmStart = System.nanoTime();
+      int chunks = 0;
+      for (boolean quiet = false; !quiet && chunks < WARM_MAX_CHUNKS; chunks++) {
+        long[] self0 = jitAndAll(ProcessHandle.current().pid());
+        long[] gw0 = jitAndAll(gwPid);
+        for (boolean stream : new boolean[] {false, true}) {
+          run(base, "", stream, 16, WARM_CHUNK_SECONDS, 0);
+          run(gw, token, stream, 16, WARM_CHUNK_SECONDS, gwPid);
+        }
+        long[] self1 = jitAndAll(ProcessHandle.current().pid());
+        long[] gw1 = jitAndAll(gwPid);
+        quiet = chunks + 1 >= WARM_MIN_CHUNKS && share(self0, self1) < 0.02 && share(gw0, gw1) < 0.02;
       }
+      System.out.printf("Warm-up: %.0f s, until the compiler threads of both JVMs used under 2 %% of their CPU.%n%n",
+          (System.nanoTime() - warmStart) / 1e9);
       System.out.println("| mode | concurrency | direct req/s | gateway req/s | ratio | direct p50/p99 (µs) | gateway p50/p99 (µs) | added p50/p99 (µs) | gateway process CPU µs/req |");
       System.out.println("|---|---|---|---|---|---|---|---|---|");
       for (boolean stream : new boolean[] {false, true}) {
@@ -203,6 +216,40 @@ public final class GatewayLoad {
   private static long gatewayChild(Process p) {
     return p.descendants().filter(h -> h.info().command().map(c -> c.endsWith("/java")).orElse(false))
         .map(ProcessHandle::pid).findFirst().orElse(p.pid());
+  }
+
+  private static final double WARM_CHUNK_SECONDS = 3;
+  private static final int WARM_MIN_CHUNKS = 2;
+  private static final int WARM_MAX_CHUNKS = Integer.getInteger("bench.warmMaxChunks", 12);
+
+  /** CPU ticks of a process's JIT compiler threads and of all its threads (Linux /proc), or zeros. */
+  private static long[] jitAndAll(long pid) {
+    long jit = 0;
+    long all = 0;
+    try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+      for (Path t : (Iterable<Path>) tasks::iterator) {
+        try {
+          String stat = Files.readString(t.resolve("stat"));
+          String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+          long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
+          all += ticks;
+          String comm = Files.readString(t.resolve("comm"));
+          if (comm.startsWith("C1 Compiler") || comm.startsWith("C2 Compiler")) {
+            jit += ticks;
+          }
+        } catch (IOException | RuntimeException threadGone) {
+          // the thread ended while we looked
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      return new long[2];
+    }
+    return new long[] {jit, all};
+  }
+
+  private static double share(long[] before, long[] after) {
+    long all = after[1] - before[1];
+    return all <= 0 ? 0 : (double) (after[0] - before[0]) / all;
   }
 
   /** A process's user + system CPU time in nanoseconds (Linux /proc), or 0. */
