@@ -245,15 +245,11 @@ final class Proxy {
     var envCred = agent.ctx().env().forProvider(provider);
     if (envCred.isPresent()) {
       UpstreamAuth auth = envAuth(provider, envCred.get(), anthropicWire);
-      if (triedBefore) {
-        metrics.inc("clawauth_gateway_failovers_total", "provider", provider, "profile", "env");
-      }
-      triedBefore = true;
-      Attempt a = attempt(call, api, agent, sticky ? session : null, model, uri, body, auth);
-      if (a.outcome() == Outcome.DONE) {
+      if (answered(call, api, agent, sticky ? session : null, model, uri, body, auth, triedBefore, misses,
+          auth.label())) {
         return;
       }
-      misses.add(new Miss(auth.label(), a.detail()));
+      triedBefore = true;
     }
     // Last, as OpenClaw takes it: the key in the provider's config entry.
     var configured = ConfigRefs.apiKey(agent.ctx(), provider);
@@ -261,18 +257,10 @@ final class Proxy {
       String key = "models.providers." + provider + ".apiKey";
       if (!configured.get().ok()) {
         misses.add(new Miss(key, ConfigRefs.unset(configured.get().missing())));
-      } else {
-        UpstreamAuth auth = envAuth(provider, new EnvValue(key, new Secret(configured.get().value()),
-            key + " in " + config.path()), anthropicWire);
-        if (triedBefore) {
-          metrics.inc("clawauth_gateway_failovers_total", "provider", provider, "profile", "config");
-        }
-        triedBefore = true;
-        Attempt a = attempt(call, api, agent, sticky ? session : null, model, uri, body, auth);
-        if (a.outcome() == Outcome.DONE) {
-          return;
-        }
-        misses.add(new Miss(key, a.detail()));
+      } else if (answered(call, api, agent, sticky ? session : null, model, uri, body,
+          envAuth(provider, new EnvValue(key, new Secret(configured.get().value()), key + " in " + config.path()),
+              anthropicWire), triedBefore, misses, key)) {
+        return;
       }
     }
     // Profiles dropped because their refresh token was refused still deserve the command that fixes them.
@@ -294,6 +282,29 @@ final class Proxy {
       msg.append('.');
     }
     call.error(api, 503, msg.toString());
+  }
+
+  /**
+   * One attempt with a credential from outside the store (the environment, the config); true when
+   * the request has been answered, else its failure is added to {@code misses}.
+   */
+  private boolean answered(Call call, Api api, AgentState agent, Sessions.Session session, ModelRef model,
+      URI uri, RequestBody body, UpstreamAuth auth, boolean failover, List<Miss> misses, String missLabel)
+      throws Exception {
+    if (failover) {
+      metrics.inc("clawauth_gateway_failovers_total", "provider", model.provider(), "profile", metricsLabel(auth));
+    }
+    Attempt a = attempt(call, api, agent, session, model, uri, body, auth);
+    if (a.outcome() == Outcome.DONE) {
+      return true;
+    }
+    misses.add(new Miss(missLabel, a.detail()));
+    return false;
+  }
+
+  /** The profile label of metrics and logs: the profile id, else where the credential came from. */
+  private static String metricsLabel(UpstreamAuth auth) {
+    return auth.fromStore() ? auth.profileId() : auth.label().startsWith("models.providers.") ? "config" : "env";
   }
 
   private UpstreamAuth authFor(AgentState agent, String id, Credential c, boolean anthropicWire)
@@ -370,8 +381,7 @@ final class Proxy {
   private Attempt attempt(Call call, Api api, AgentState agent, Sessions.Session session, ModelRef model,
       URI uri, RequestBody body, UpstreamAuth auth) throws Exception {
     String provider = model.provider();
-    String profileLabel = auth.fromStore() ? auth.profileId()
-        : auth.label().startsWith("models.providers.") ? "config" : "env";
+    String profileLabel = metricsLabel(auth);
     Injection.Prepared prepared = Injection.prepare(auth, call.ex.requestHeaders().asMap(), body, model,
         agent.ctx().config());
     java.util.Map<String, String> headers = prepared.headers();

@@ -13,8 +13,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The config file edited while the gateway runs: used within a second, a broken edit never used. */
 class ConfigReloadGatewayTest {
-  static final String KEY_A = "sk-ant-api03-" + "a".repeat(40) + "AAAA";
-  static final String KEY_B = "sk-ant-api03-" + "b".repeat(40) + "BBBB";
+  static final String KEY_A = SessionsGatewayTest.KEY_A;
+  static final String KEY_B = SessionsGatewayTest.KEY_B;
 
   @TempDir
   Path tmp;
