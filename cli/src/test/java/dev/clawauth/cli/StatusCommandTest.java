@@ -71,7 +71,8 @@ final class StatusCommandTest {
         """);
     var unset = s.run("models", "status", "--check");
     assertThat(unset.exitCode()).as(unset.toString()).isEqualTo(1);
-    assertThat(unset.stdout()).contains("Missing auth").contains("- minimax");
+    assertThat(unset.stdout()).contains("Missing auth").contains("- minimax")
+        .contains("no credential: models.providers.minimax.apiKey refers to ${MM_CONFIG_KEY}, which is not set");
 
     s.clawauth.env("MM_CONFIG_KEY", key);
     var r = s.run("models", "status", "--check");

@@ -28,6 +28,13 @@ public final class EnvRefs {
     public Optional<String> asOptional() {
       return ok() ? Optional.of(value) : Optional.empty();
     }
+
+    /** "refers to ${A}, which is not set …", for a value that could not be resolved. */
+    public String unset() {
+      return "refers to " + String.join(", ", missing.stream().map(n -> "${" + n + "}").toList())
+          + (missing.size() == 1 ? ", which is" : ", which are") + " not set (environment, <state>/.env or the"
+          + " config's env block)";
+    }
   }
 
   public static Resolved resolve(String raw, Function<String, Optional<String>> lookup) {

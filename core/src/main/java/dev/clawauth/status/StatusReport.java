@@ -287,9 +287,10 @@ public final class StatusReport {
     Map<String, Credential> profiles = doc.profiles();
     for (String p : inUse) {
       Candidates.Result cands = Candidates.forProvider(p, doc, agent.config(), now, null);
+      Optional<EnvRefs.Resolved> configKey =
+          EnvRefs.providerApiKey(agent.config(), p, name -> env.get(name).map(v -> v.value().value()));
       boolean usable = !cands.ids().isEmpty() || env.forProvider(p).isPresent()
-          || EnvRefs.providerApiKey(agent.config(), p, name -> env.get(name).map(v -> v.value().value()))
-              .map(EnvRefs.Resolved::ok).orElse(false);
+          || configKey.map(EnvRefs.Resolved::ok).orElse(false);
       if (!usable) {
         code = 1;
         ObjectNode pr = problems.addObject();
@@ -297,6 +298,7 @@ public final class StatusReport {
         pr.put("severity", "missing");
         pr.put("message", profiles.values().stream().anyMatch(c -> Providers.same(c.provider(), p))
             ? "no usable credential (every profile is expired or needs a new login)"
+            : configKey.isPresent() ? "no credential: models.providers." + p + ".apiKey " + configKey.get().unset()
             : "no credential");
         pr.put("fix", FixCommands.forMissing(p, agent.agentId()));
         continue;

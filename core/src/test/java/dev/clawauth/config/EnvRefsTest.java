@@ -24,6 +24,7 @@ class EnvRefsTest {
     assertThat(r.ok()).isFalse();
     assertThat(r.missing()).containsExactly("NOPE", "EMPTY");
     assertThat(r.asOptional()).isEmpty();
+    assertThat(r.unset()).startsWith("refers to ${NOPE}, ${EMPTY}, which are not set");
   }
 
   @Test

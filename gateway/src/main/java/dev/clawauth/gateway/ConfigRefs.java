@@ -2,10 +2,8 @@ package dev.clawauth.gateway;
 
 import dev.clawauth.AgentContext;
 import dev.clawauth.config.EnvRefs;
-import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
-import java.util.stream.Collectors;
 
 /**
  * Config values that may name environment variables, resolved against what OpenClaw's process
@@ -26,12 +24,5 @@ final class ConfigRefs {
   /** {@code models.providers.<id>.baseUrl}, or the provider's real endpoint, resolved. */
   static Optional<EnvRefs.Resolved> base(AgentContext ctx, String provider) {
     return Upstreams.base(ctx.config(), provider).map(raw -> EnvRefs.resolve(raw, lookup(ctx)));
-  }
-
-  /** "refers to ${A}, which is not set …", for a value that could not be resolved. */
-  static String unset(List<String> missing) {
-    return "refers to " + missing.stream().map(n -> "${" + n + "}").collect(Collectors.joining(", "))
-        + (missing.size() == 1 ? ", which is" : ", which are") + " not set (environment, <state>/.env or the"
-        + " config's env block)";
   }
 }

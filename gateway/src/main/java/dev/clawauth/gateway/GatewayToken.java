@@ -43,7 +43,7 @@ public final class GatewayToken {
       return "file " + file(paths);
     }
     return configured.ok() ? "gateway.auth.token in " + config.path()
-        : "file " + file(paths) + "; gateway.auth.token " + ConfigRefs.unset(configured.missing());
+        : "file " + file(paths) + "; gateway.auth.token " + configured.unset();
   }
 
   private static String fromEnv(StatePaths paths) {

@@ -115,7 +115,7 @@ final class Proxy {
     var base = ConfigRefs.base(agent.ctx(), model.provider());
     if (base.isPresent() && !base.get().ok()) {
       call.error(api, 502, "models.providers." + model.provider() + ".baseUrl in " + config.path() + " "
-          + ConfigRefs.unset(base.get().missing()) + ".");
+          + base.get().unset() + ".");
       return;
     }
     List<String> allowed = config.allowedModels();
@@ -256,7 +256,7 @@ final class Proxy {
     if (configured.isPresent()) {
       String key = "models.providers." + provider + ".apiKey";
       if (!configured.get().ok()) {
-        misses.add(new Miss(key, ConfigRefs.unset(configured.get().missing())));
+        misses.add(new Miss(key, configured.get().unset()));
       } else if (answered(call, api, agent, sticky ? session : null, model, uri, body,
           envAuth(provider, new EnvValue(key, new Secret(configured.get().value()), key + " in " + config.path()),
               anthropicWire), triedBefore, misses, key)) {
