@@ -137,7 +137,14 @@ public final class StoreLock implements AutoCloseable {
           Files.createDirectories(lockDir.getParent());
         }
       }
-      StoreLock lock = new StoreLock(lockDir, local, Files.readAttributes(lockDir, BasicFileAttributes.class));
+      BasicFileAttributes made;
+      try {
+        made = Files.readAttributes(lockDir, BasicFileAttributes.class);
+      } catch (IOException | RuntimeException e) {
+        Files.deleteIfExists(lockDir);
+        throw e;
+      }
+      StoreLock lock = new StoreLock(lockDir, local, made);
       long period = Math.max(1, stale.toMillis() / 2);
       lock.touching = TOUCHER.scheduleAtFixedRate(lock::touch, period, period, TimeUnit.MILLISECONDS);
       return lock;

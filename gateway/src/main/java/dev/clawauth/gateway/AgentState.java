@@ -76,6 +76,9 @@ final class AgentState {
    * restart.
    */
   synchronized boolean useConfig(ClawConfig config) {
+    if (config == offered) {
+      return ctx.config() == config;
+    }
     offered = config;
     AgentContext fresh = AgentContext.open(ctx.paths(), config, ctx.agentId(), ctx.clock());
     if (!fresh.store().path().equals(ctx.store().path())) {

@@ -117,7 +117,20 @@ public final class Gateway implements AutoCloseable {
 
   private void checkConfigQuietly() {
     try {
-      configs.checkNow();
+      ClawConfig config = configs.checkNow();
+      // Switched here rather than by the next request, which would otherwise also pay for reading
+      // the environment again (with env.shellEnv, a login shell).
+      for (var e : agents.entrySet()) {
+        AgentState a = e.getValue();
+        if (a.offered() != config) {
+          if (a.useConfig(config)) {
+            a.ctx().env();
+          } else {
+            log.println("gateway: the edited config moves agent " + e.getKey() + "'s directory; restart the gateway"
+                + " to use it (until then the agent keeps " + a.ctx().agentDir() + ")");
+          }
+        }
+      }
     } catch (RuntimeException e) {
       // A failed look must not cancel the timer that looks again.
       log.println("gateway: could not re-read " + paths.configPath() + ": " + e);
@@ -297,9 +310,9 @@ public final class Gateway implements AutoCloseable {
     ClawConfig config = configs.current();
     AgentState known = agents.get(id);
     if (known != null) {
-      if (known.offered() != config && !known.useConfig(config)) {
-        log.println("gateway: the edited config moves agent " + id + "'s directory; restart the gateway to use it"
-            + " (until then the agent keeps " + known.ctx().agentDir() + ")");
+      if (known.offered() != config) {
+        // The timer switches agents as soon as it sees the change; this covers a request in between.
+        known.useConfig(config);
       }
       return known;
     }
