@@ -302,6 +302,29 @@ final class DoctorCommandTest {
   }
 
   @Test
+  void configValuesNamingUnsetVariablesAreFlaggedAndGoQuietOnceSet() throws Exception {
+    workingAnthropicKey();
+    Path config = secret(state.resolve("openclaw.json"), """
+        { models: { providers: { minimax: { baseUrl: "${MM_BASE}/anthropic", api: "anthropic-messages",
+            apiKey: "${MINIMAX_API_KEY}", models: [] } } },
+          gateway: { auth: { token: "${MY_GATEWAY_TOKEN}" } } }
+        """);
+    byte[] before = Files.readAllBytes(config);
+    var r = doctor("--fix", "--json");
+    assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
+    JsonNode f = find(json(r), "config-unset-variable");
+    assertThat(f.path("what").asText()).contains("models.providers.minimax.apiKey (${MINIMAX_API_KEY})")
+        .contains("models.providers.minimax.baseUrl (${MM_BASE})").contains("gateway.auth.token (${MY_GATEWAY_TOKEN})");
+    assertThat(f.path("fix").asText()).contains("set MINIMAX_API_KEY, MM_BASE, MY_GATEWAY_TOKEN in ")
+        .contains(state.resolve(".env").toString());
+    assertThat(Files.readAllBytes(config)).isEqualTo(before);
+
+    secret(state.resolve(".env"), "MM_BASE=https://api.minimax.io\nMINIMAX_API_KEY=mm-env-key-1234567890\n"
+        + "MY_GATEWAY_TOKEN=gw-token-from-dotenv-1234\n");
+    assertThat(json(doctor("--json")).toString()).doesNotContain("config-unset-variable");
+  }
+
+  @Test
   void clawauthOnlyKeysInOpenClawsConfigAreFlaggedWithWhereTheyBelong() throws Exception {
     workingAnthropicKey();
     Path config = secret(state.resolve("openclaw.json"), """

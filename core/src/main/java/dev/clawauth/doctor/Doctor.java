@@ -111,6 +111,9 @@ public final class Doctor {
     parseCheck(oauthJson, null, "legacy OAuth file", out, unparsable);
     LockCheck.check(configPath, null, now, out);
     ConfigKeysCheck.check(paths, config, out);
+    ClawConfig loaded = config;
+    ConfigRefsCheck.check(paths, loaded,
+        EnvSources.load(paths.env(), paths.dotEnvFile(), loaded, (e, timeout) -> loginShell(loaded)), out);
 
     List<AgentContext> agents = new ArrayList<>();
     for (String id : agentIds(paths, config, out)) {
