@@ -122,6 +122,11 @@ public final class GatewayLoad {
     pb.environment().put("HOME", tmp.toString());
     pb.environment().remove("CLAWDBOT_STATE_DIR");
     Process gatewayProcess = pb.start();
+    // A harness stopped with Ctrl-C or kill must not leave its gateway running.
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      gatewayProcess.descendants().forEach(ProcessHandle::destroy);
+      gatewayProcess.destroy();
+    }));
     try {
       String gw = listening(gatewayProcess);
       String token = Files.readString(state.resolve("clawauth-gateway.token")).trim();
