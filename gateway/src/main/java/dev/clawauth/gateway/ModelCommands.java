@@ -103,6 +103,8 @@ final class ModelCommands {
       return sb.toString();
     }
     sb.append("Endpoint: ").append(Upstreams.base(config, current.provider()).orElse("(none configured)"))
+        .append(Upstreams.wire(config, current.provider()).map(w -> " (serves " + w.endpoint() + ")")
+            .orElse(" (api " + config.providerApi(current.provider()).orElse("") + ": not proxied)"))
         .append('\n');
     String preferred = s.pinnedProfile != null ? s.pinnedProfile : s.sticky.get(current.provider());
     Candidates.Result r = Candidates.forProvider(current.provider(), doc, config, now, preferred);
@@ -127,6 +129,15 @@ final class ModelCommands {
       sb.append("  env: ").append(agent.ctx().env().forProvider(current.provider()).get().source()).append('\n');
       if (next == null) {
         next = "env";
+      }
+    }
+    var configured = ConfigRefs.apiKey(agent.ctx(), current.provider());
+    if (configured.isPresent()) {
+      String key = "models.providers." + current.provider() + ".apiKey";
+      sb.append("  config: ").append(key).append(configured.get().ok() ? "" : " " + configured.get().unset())
+          .append('\n');
+      if (next == null && configured.get().ok()) {
+        next = "config (" + key + ")";
       }
     }
     sb.append("Next: ").append(next == null ? "(none usable)" : next);

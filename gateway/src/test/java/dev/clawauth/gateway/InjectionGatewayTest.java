@@ -279,6 +279,12 @@ class InjectionGatewayTest {
     assertThat(f.provider.seen).hasSize(before);
 
     assertThat(get("/metrics")).contains("clawauth_gateway_failovers_total{provider=\"minimax\",profile=\"config\"} 1");
+    // /model status names the config key among the candidates, and says when it cannot be used.
+    assertThat(f.anthropic().messages().create(MessageCreateParams.builder().model("ghost/m").maxTokens(8)
+        .addUserMessage("/model status").build()).content().get(0).asText().text())
+        .contains("(serves /v1/chat/completions)")
+        .contains("config: models.providers.ghost.apiKey refers to ${GHOST_KEY}, which is not set")
+        .contains("Next: (none usable)");
     assertThat(f.log()).doesNotContain("mm-config-key").doesNotContain("local-config-key")
         .doesNotContain("relay-env-key").doesNotContain("plain-literal-key");
   }

@@ -65,7 +65,7 @@ class SessionsGatewayTest {
 
     String status = say("s1", "/model status");
     assertThat(status).contains("anthropic:b (api_key) [pinned]").contains("Next: anthropic:b")
-        .contains("Endpoint: " + f.provider.baseUrl());
+        .contains("Endpoint: " + f.provider.baseUrl() + " (serves /v1/messages)");
 
     assertThat(say("s1", "/model default")).contains("default");
     say("s1", "hello");
