@@ -55,7 +55,7 @@ public final class ChatCommand implements Callable<Integer> {
         : "http://127.0.0.1:" + GatewaySettings.load(ctx.paths(), config).port();
     String from = url != null ? "" : recorded.isPresent() ? ", recorded in " + GatewayAddress.file(ctx.paths())
         : ", the config's gateway.port";
-    String token = GatewayToken.loadOrCreate(ctx.paths(), config).value();
+    String token = GatewayToken.loadOrCreate(ctx).value();
     String chosen = model != null ? model : config.defaultModel(ctx.agentId());
     boolean anthropic = ClawConfig.providerOf(config.resolveModel(chosen)).equals("anthropic");
     URI endpoint = URI.create(base + "/agents/" + ctx.agentId()

@@ -82,7 +82,7 @@ public final class GatewayCommand implements Callable<Integer> {
     }, "clawauth-gateway-shutdown"));
     PrintWriter out = spec.commandLine().getOut();
     out.println("Clawauth gateway listening on " + url + " (token: `clawauth gateway token`, "
-        + GatewayToken.source(main.paths(), main.config()) + ")");
+        + GatewayToken.source(main) + ")");
     out.flush();
     stopped.await();
     return 0;
@@ -97,7 +97,7 @@ public final class GatewayCommand implements Callable<Integer> {
     public Integer call() throws Exception {
       AgentContext main = AgentContext.open(Environment.system(), null, Clock.systemUTC());
       PrintWriter out = spec.commandLine().getOut();
-      out.println(GatewayToken.loadOrCreate(main.paths(), main.config()).value());
+      out.println(GatewayToken.loadOrCreate(main).value());
       out.flush();
       return 0;
     }

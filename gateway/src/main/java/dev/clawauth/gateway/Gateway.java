@@ -78,7 +78,7 @@ public final class Gateway implements AutoCloseable {
     this.defaultAgent = main.agentId();
     agents.put(main.agentId(), new AgentState(main));
     this.configs = new ConfigWatch(main.config(), log);
-    this.token = GatewayToken.loadOrCreate(paths, main.config());
+    this.token = GatewayToken.loadOrCreate(main);
     this.inFlight = new Semaphore(Math.max(1, settings.maxConcurrentRequests()));
     this.timers = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "clawauth-gateway-timers");

@@ -1,8 +1,8 @@
 package dev.clawauth.gateway;
 
+import dev.clawauth.AgentContext;
 import dev.clawauth.config.ClawConfig;
 import dev.clawauth.config.EnvRefs;
-import dev.clawauth.env.EnvSources;
 import dev.clawauth.state.StatePaths;
 import dev.clawauth.store.AtomicFiles;
 import dev.clawauth.store.Secret;
@@ -33,12 +33,14 @@ public final class GatewayToken {
   static final List<String> ENV = List.of("OPENCLAW_GATEWAY_TOKEN", "CLAWDBOT_GATEWAY_TOKEN");
 
   /** Where the token in use comes from, for the operator: a variable, the config key, else the file. */
-  public static String source(StatePaths paths, ClawConfig config) {
+  public static String source(AgentContext ctx) {
+    StatePaths paths = ctx.paths();
+    ClawConfig config = ctx.config();
     String var = fromEnv(paths);
     if (var != null) {
       return "$" + var;
     }
-    EnvRefs.Resolved configured = configured(paths, config);
+    EnvRefs.Resolved configured = configured(ctx);
     if (configured == null) {
       return "file " + file(paths);
     }
@@ -59,26 +61,23 @@ public final class GatewayToken {
    * {@code gateway.auth.token} with its {@code ${VAR}} references resolved, or null when unset. An
    * unresolved one is not used: taken literally it would be a token anyone could guess.
    */
-  private static EnvRefs.Resolved configured(StatePaths paths, ClawConfig config) {
-    var configured = config.tree().path("gateway").path("auth").path("token");
+  private static EnvRefs.Resolved configured(AgentContext ctx) {
+    var configured = ctx.config().tree().path("gateway").path("auth").path("token");
     if (!configured.isTextual() || configured.asText().isBlank()) {
       return null;
     }
-    String raw = configured.asText().trim();
-    if (!raw.contains("${")) {
-      return new EnvRefs.Resolved(raw, List.of());
-    }
-    EnvSources env = EnvSources.load(paths.env(), paths.dotEnvFile(), config);
-    return EnvRefs.resolve(raw, name -> env.get(name).map(v -> v.value().value()));
+    // The context reads its environment once, and only if the token holds a reference.
+    return EnvRefs.resolve(configured.asText().trim(), name -> ctx.env().value(name));
   }
 
   /** Reads the token, creating the file when there is none. */
-  public static Secret loadOrCreate(StatePaths paths, ClawConfig config) throws IOException {
+  public static Secret loadOrCreate(AgentContext ctx) throws IOException {
+    StatePaths paths = ctx.paths();
     String var = fromEnv(paths);
     if (var != null) {
       return new Secret(paths.env().get(var).orElseThrow().trim());
     }
-    EnvRefs.Resolved configured = configured(paths, config);
+    EnvRefs.Resolved configured = configured(ctx);
     if (configured != null && configured.ok()) {
       return new Secret(configured.value());
     }
