@@ -157,7 +157,8 @@ final class Proxy {
       request.renameModel(model.model());
     }
     // Requests without a session id share the agent's /model choice but keep no sticky profile.
-    forward(call, api, agent, session, sessionId != null, model, uri, request);
+    forward(call, api, agent, session, sessionId != null, model, uri, wire.get() == Upstreams.Wire.ANTHROPIC,
+        request);
   }
 
   private static String sessionId(Call call, ObjectNode body) {
@@ -173,10 +174,9 @@ final class Proxy {
   }
 
   private void forward(Call call, Api api, AgentState agent, Sessions.Session session, boolean sticky,
-      ModelRef model, URI uri, RequestBody body) throws Exception {
+      ModelRef model, URI uri, boolean anthropicWire, RequestBody body) throws Exception {
     String provider = model.provider();
     ClawConfig config = agent.ctx().config();
-    boolean anthropicWire = Upstreams.anthropicWire(config, provider);
     AgentState.Snapshot snap = agent.snapshot();
     StoreDocument doc = snap.doc();
     long now = agent.ctx().clock().millis();

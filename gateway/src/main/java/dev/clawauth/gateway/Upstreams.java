@@ -85,11 +85,6 @@ public final class Upstreams {
     });
   }
 
-  /** Whether the provider speaks the Anthropic Messages API (else an OpenAI one, or none known). */
-  public static boolean anthropicWire(ClawConfig config, String provider) {
-    return wire(config, provider).orElse(null) == Wire.ANTHROPIC;
-  }
-
   /** Parsed once per endpoint: a URI parse was a percent of the gateway's CPU per request. */
   private static final Map<String, Optional<URI>> URIS = new ConcurrentHashMap<>();
 

@@ -27,8 +27,8 @@ class UpstreamsTest {
     assertThat(Upstreams.wire(c, "openai-codex")).contains(Wire.CODEX);
     assertThat(Upstreams.wire(c, "openai")).contains(Wire.OPENAI);
     assertThat(Upstreams.wire(c, "minimax")).contains(Wire.OPENAI);
-    assertThat(Upstreams.anthropicWire(c, "anthropic")).isTrue();
-    assertThat(Upstreams.anthropicWire(c, "minimax")).isFalse();
+    assertThat(Upstreams.wire(c, "anthropic").orElse(null) == Wire.ANTHROPIC).isTrue();
+    assertThat(Upstreams.wire(c, "minimax").orElse(null) == Wire.ANTHROPIC).isFalse();
   }
 
   @Test
@@ -47,8 +47,8 @@ class UpstreamsTest {
     assertThat(Upstreams.wire(c, "gemini")).isEmpty();
     assertThat(Upstreams.wire(c, "typo")).isEmpty();
     assertThat(Upstreams.wire(c, "odd")).isEmpty();
-    assertThat(Upstreams.anthropicWire(c, "minimax")).isTrue();
-    assertThat(Upstreams.anthropicWire(c, "typo")).isFalse();
+    assertThat(Upstreams.wire(c, "minimax").orElse(null) == Wire.ANTHROPIC).isTrue();
+    assertThat(Upstreams.wire(c, "typo").orElse(null) == Wire.ANTHROPIC).isFalse();
   }
 
   @Test
