@@ -223,9 +223,14 @@ public final class ClawConfig {
     return root.path("auth").path("cooldowns");
   }
 
+  /** The provider's entry {@code models.providers.<id>} (a missing node when there is none). */
+  public JsonNode providerEntry(String provider) {
+    return root.path("models").path("providers").path(Providers.normalize(provider));
+  }
+
   /** {@code models.providers.<id>.baseUrl}, the provider's API base URL override. */
   public Optional<String> providerBaseUrl(String provider) {
-    return text(root.path("models").path("providers").path(Providers.normalize(provider)).path("baseUrl"));
+    return text(providerEntry(provider).path("baseUrl"));
   }
 
   /**
@@ -234,7 +239,7 @@ public final class ClawConfig {
    * text, so a wrong value can be named rather than read as absent.
    */
   public Optional<String> providerApi(String provider) {
-    JsonNode api = root.path("models").path("providers").path(Providers.normalize(provider)).path("api");
+    JsonNode api = providerEntry(provider).path("api");
     if (api.isMissingNode() || api.isNull()) {
       return Optional.empty();
     }
@@ -255,7 +260,7 @@ public final class ClawConfig {
    * reference sources (file, exec) are not read: empty.
    */
   public Optional<String> providerApiKey(String provider) {
-    JsonNode key = root.path("models").path("providers").path(Providers.normalize(provider)).path("apiKey");
+    JsonNode key = providerEntry(provider).path("apiKey");
     if (key.isTextual()) {
       return key.asText().isBlank() ? Optional.empty() : Optional.of(key.asText().trim());
     }

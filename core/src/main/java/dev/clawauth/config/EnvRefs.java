@@ -29,9 +29,14 @@ public final class EnvRefs {
       return ok() ? Optional.of(value) : Optional.empty();
     }
 
+    /** The missing references as written: "${A}, ${B}". */
+    public String references() {
+      return String.join(", ", missing.stream().map(n -> "${" + n + "}").toList());
+    }
+
     /** "refers to ${A}, which is not set …", for a value that could not be resolved. */
     public String unset() {
-      return "refers to " + String.join(", ", missing.stream().map(n -> "${" + n + "}").toList())
+      return "refers to " + references()
           + (missing.size() == 1 ? ", which is" : ", which are") + " not set (environment, <state>/.env or the"
           + " config's env block)";
     }

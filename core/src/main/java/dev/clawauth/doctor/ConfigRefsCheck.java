@@ -20,7 +20,7 @@ final class ConfigRefsCheck {
   private ConfigRefsCheck() {}
 
   static void check(StatePaths paths, ClawConfig config, EnvSources env, List<Finding> out) {
-    Function<String, Optional<String>> lookup = name -> env.get(name).map(v -> v.value().value());
+    Function<String, Optional<String>> lookup = env::value;
     List<String> where = new ArrayList<>();
     Set<String> names = new LinkedHashSet<>();
     for (String p : config.configuredProviders()) {
@@ -45,7 +45,7 @@ final class ConfigRefsCheck {
 
   private static void note(String key, Optional<EnvRefs.Resolved> value, List<String> where, Set<String> names) {
     if (value.isPresent() && !value.get().ok()) {
-      where.add(key + " (" + String.join(", ", value.get().missing().stream().map(n -> "${" + n + "}").toList()) + ")");
+      where.add(key + " (" + value.get().references() + ")");
       names.addAll(value.get().missing());
     }
   }

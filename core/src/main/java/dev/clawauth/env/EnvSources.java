@@ -104,6 +104,11 @@ public final class EnvSources {
     return Optional.ofNullable(values.get(name));
   }
 
+  /** The variable's value, for resolving {@code ${VAR}} references in the config. */
+  public Optional<String> value(String name) {
+    return get(name).map(v -> v.value().value());
+  }
+
   /** The provider's credential from the environment, first variable set wins. */
   public Optional<EnvValue> forProvider(String provider) {
     for (String var : ProviderEnvVars.forProvider(provider)) {

@@ -86,7 +86,7 @@ public final class StatusReport {
     // A provider's own key in the config is used last, as OpenClaw lists it ("models.json").
     Map<String, String> configKeys = new LinkedHashMap<>();
     for (String p : config.configuredProviders()) {
-      EnvRefs.providerApiKey(config, p, name -> env.get(name).map(v -> v.value().value()))
+      EnvRefs.providerApiKey(config, p, env::value)
           .flatMap(EnvRefs.Resolved::asOptional).ifPresent(k -> configKeys.put(p, new Secret(k).masked()));
     }
     listed.addAll(configKeys.keySet());
@@ -288,7 +288,7 @@ public final class StatusReport {
     for (String p : inUse) {
       Candidates.Result cands = Candidates.forProvider(p, doc, agent.config(), now, null);
       Optional<EnvRefs.Resolved> configKey =
-          EnvRefs.providerApiKey(agent.config(), p, name -> env.get(name).map(v -> v.value().value()));
+          EnvRefs.providerApiKey(agent.config(), p, env::value);
       boolean usable = !cands.ids().isEmpty() || env.forProvider(p).isPresent()
           || configKey.map(EnvRefs.Resolved::ok).orElse(false);
       if (!usable) {

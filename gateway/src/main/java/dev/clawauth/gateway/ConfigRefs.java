@@ -13,7 +13,8 @@ final class ConfigRefs {
   private ConfigRefs() {}
 
   static Function<String, Optional<String>> lookup(AgentContext ctx) {
-    return name -> ctx.env().get(name).map(v -> v.value().value());
+    // Lazy: the environment is read only when a value holds a reference.
+    return name -> ctx.env().value(name);
   }
 
   /** {@code models.providers.<id>.apiKey}, resolved; empty when none is configured. */

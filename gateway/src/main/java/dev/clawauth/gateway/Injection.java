@@ -44,7 +44,7 @@ final class Injection {
         h.put(n, String.join(",", values));
       }
     });
-    JsonNode providerEntry = config.tree().path("models").path("providers").path(auth.provider());
+    JsonNode providerEntry = config.providerEntry(auth.provider());
     JsonNode configured = providerEntry.path("headers");
     List<String> betas = new ArrayList<>();
     configured.fields().forEachRemaining(e -> {
