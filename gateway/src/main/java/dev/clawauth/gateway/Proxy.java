@@ -141,8 +141,11 @@ final class Proxy {
     try {
       uri = Upstreams.uri(base.get().value(), wire.get(), api);
     } catch (IllegalArgumentException notAUrl) {
+      // The URL itself is not repeated: a base URL can carry a key.
       call.error(api, 502, "models.providers." + model.provider() + ".baseUrl in " + config.path()
-          + " is not a URL (" + firstLine(notAUrl.getMessage()) + "); fix it, or remove it to use the provider's own"
+          + " is not a URL (" + (notAUrl.getCause() instanceof java.net.URISyntaxException bad
+              ? bad.getReason() + " at index " + bad.getIndex() : "malformed")
+          + "); fix it, or remove it to use the provider's own"
           + " endpoint.");
       return;
     }
