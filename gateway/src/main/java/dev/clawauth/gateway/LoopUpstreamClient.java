@@ -1,6 +1,5 @@
 package dev.clawauth.gateway;
 
-import dev.clawauth.gateway.UpstreamClient.UnreachableException;
 import dev.clawauth.gateway.http.EventLoop;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -40,7 +39,11 @@ import javax.net.ssl.SSLContext;
  * loop's timer queue does not fill with cancelled ones.
  */
 final class LoopUpstreamClient implements AutoCloseable {
-  /** As {@link UpstreamClient#IDLE_MS}: below the 60 s of common load balancers. */
+  /**
+   * How long an idle connection is kept for an endpoint that has not said or shown otherwise: below
+   * the 60 s of common load balancers, and long enough for an agent that thinks between calls to
+   * skip a new TCP and TLS handshake.
+   */
   static final long IDLE_MS = 30_000;
   /** The shortest idle limit learned from an endpoint. */
   static final long MIN_IDLE_MS = 1_000;
@@ -80,6 +83,17 @@ final class LoopUpstreamClient implements AutoCloseable {
 
     /** Drops the request and closes its connection; the listener hears nothing more. */
     void cancel();
+  }
+
+  /**
+   * The endpoint could not be reached at all (refused, unknown host, no route, connect timeout, TLS
+   * not established). That is the endpoint's fault, not the credential's: every profile would meet
+   * the same. The message is {@code host:port: reason}, shown after {@code scheme://}.
+   */
+  static final class UnreachableException extends IOException {
+    UnreachableException(String message, Throwable cause) {
+      super(message, cause);
+    }
   }
 
   private record Learned(long limit, long at) {}

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
-import dev.clawauth.gateway.UpstreamClient.UnreachableException;
+import dev.clawauth.gateway.LoopUpstreamClient.UnreachableException;
 import dev.clawauth.gateway.http.EventLoop;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -909,6 +909,30 @@ class LoopUpstreamClientTest {
     Recorder r = send(client, URI.create("https://127.0.0.1:" + s.getAddress().getPort() + "/len"), Map.of(),
         new byte[0], TIMEOUT);
     assertThatThrownBy(r::text).isInstanceOf(UnreachableException.class);
+  }
+
+  @Test
+  void aTlsHandshakeThatNeverEndsIsAConnectTimeout() throws Exception {
+    try (ServerSocket silent = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
+      List<Socket> held = new CopyOnWriteArrayList<>();
+      Thread.ofVirtual().start(() -> {
+        try {
+          held.add(silent.accept());
+        } catch (IOException ignored) {
+          // closed by the test
+        }
+      });
+      LoopUpstreamClient c = new LoopUpstreamClient(Duration.ofMillis(300), System::currentTimeMillis,
+          SSLContext.getDefault(), resolver);
+      closeLast.add(c);
+      int port = silent.getLocalPort();
+      Recorder r = send(c, URI.create("https://127.0.0.1:" + port + "/v1"), Map.of(), new byte[0], TIMEOUT);
+      assertThatThrownBy(r::text).isInstanceOf(UnreachableException.class)
+          .hasMessage("127.0.0.1:" + port + ": connect timed out after 300 ms");
+      for (Socket s : held) {
+        s.close();
+      }
+    }
   }
 
   @Test
