@@ -217,7 +217,10 @@ public final class LoopExchange {
     return conn.queued();
   }
 
-  /** Runs {@code r} once on the loop when the output queue is next empty; at once if it is now. */
+  /**
+   * Runs {@code r} once on the loop when the output queue is next empty; at once if it is now.
+   * Never once the connection is gone: {@link #onClosed} says so instead.
+   */
   public void onDrained(Runnable r) {
     if (conn.queued() == 0 || conn.closed()) {
       if (!conn.closed()) {

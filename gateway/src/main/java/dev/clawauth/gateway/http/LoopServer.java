@@ -196,7 +196,7 @@ public final class LoopServer implements AutoCloseable {
   final class Shard {
     private static final int SPARE_QUEUES = 32;
     final EventLoop loop;
-    private final List<LoopConnection> open = new ArrayList<>();
+    private final List<LoopConnection> live = new ArrayList<>();
     /** Output queues of closed connections, kept for new ones: their direct buffers are costly to make. */
     private final ArrayDeque<OutQueue> spare = new ArrayDeque<>();
     private final Runnable sweep = this::sweep;
@@ -215,8 +215,8 @@ public final class LoopServer implements AutoCloseable {
         sc.configureBlocking(false);
         sc.setOption(StandardSocketOptions.TCP_NODELAY, true);
         LoopConnection c = new LoopConnection(LoopServer.this, this, sc, over);
-        c.slot = open.size();
-        open.add(c);
+        c.slot = live.size();
+        live.add(c);
       } catch (IOException | RuntimeException e) {
         closeQuietly(sc);
         connections.decrementAndGet();
@@ -230,9 +230,9 @@ public final class LoopServer implements AutoCloseable {
 
     /** A connection closed: forget it and keep its output queue for the next. */
     void closed(LoopConnection c, OutQueue q) {
-      LoopConnection last = open.remove(open.size() - 1);
+      LoopConnection last = live.remove(live.size() - 1);
       if (last != c) {
-        open.set(c.slot, last);
+        live.set(c.slot, last);
         last.slot = c.slot;
       }
       connections.decrementAndGet();
@@ -249,18 +249,18 @@ public final class LoopServer implements AutoCloseable {
       }
       long now = System.nanoTime();
       // Backwards: a connection that closes moves the last one into its slot, already checked.
-      for (int i = open.size() - 1; i >= 0; i--) {
-        if (i < open.size()) {
-          open.get(i).tick(now);
+      for (int i = live.size() - 1; i >= 0; i--) {
+        if (i < live.size()) {
+          live.get(i).tick(now);
         }
       }
       loop.schedule(tickMs, sweep);
     }
 
     private void closeAll() {
-      for (int i = open.size() - 1; i >= 0; i--) {
-        if (i < open.size()) {
-          open.get(i).close();
+      for (int i = live.size() - 1; i >= 0; i--) {
+        if (i < live.size()) {
+          live.get(i).close();
         }
       }
       spare.clear();

@@ -66,7 +66,8 @@ final class RequestReader {
 
   RequestReader(int maxHead, long maxBody) {
     this.maxHead = maxHead;
-    this.maxBody = maxBody;
+    // A body is held in one array.
+    this.maxBody = Math.min(maxBody, Integer.MAX_VALUE - 8);
   }
 
   int buffered() {

@@ -292,6 +292,40 @@ class LoopServerTest {
     assertThat(closedEarly).isNotDone();
   }
 
+  @Test
+  void whileARequestIsAnsweredLittleOfWhatFollowsIsRead() throws Exception {
+    int size = 16 << 20;
+    CompletableFuture<LoopExchange> held = new CompletableFuture<>();
+    start(new LoopServer.Limits(16, 10_000, 10_000, 8_192, size), ex -> {
+      if (ex.path().equals("/hold")) {
+        held.complete(ex);
+      } else {
+        send(ex, 200, Integer.toString(ex.requestBody().length));
+      }
+    });
+    RawClient c = connect();
+    c.send(get("/hold"));
+    LoopExchange ex = held.get(5, TimeUnit.SECONDS);
+    // A pipelined body far larger than the kernel buffers take: the writer blocks once the server stops reading.
+    CompletableFuture<Void> flooded = CompletableFuture.runAsync(() -> {
+      try {
+        c.send("POST /count HTTP/1.1\r\nHost: t\r\nContent-Length: " + size + "\r\n\r\n");
+        byte[] piece = new byte[1 << 20];
+        for (int i = 0; i < size / piece.length; i++) {
+          c.send(piece);
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    });
+    Thread.sleep(300);
+    assertThat(flooded).as("the server stopped reading").isNotDone();
+    onLoop(ex, () -> send(ex, 200, "held"));
+    assertThat(c.response().text()).isEqualTo("held");
+    flooded.get(10, TimeUnit.SECONDS);
+    assertThat(c.response().text()).isEqualTo(Integer.toString(size));
+  }
+
   // 3. chunked request bodies
 
   @Test
