@@ -47,8 +47,16 @@ final class RawClient implements AutoCloseable {
   private final OutputStream out;
 
   RawClient(InetSocketAddress server) throws IOException {
+    this(server, 0);
+  }
+
+  /** {@code receiveBuffer}: the socket's receive buffer in bytes, fixed before connecting; 0 for the default. */
+  RawClient(InetSocketAddress server, int receiveBuffer) throws IOException {
     socket = new Socket();
     try {
+      if (receiveBuffer > 0) {
+        socket.setReceiveBufferSize(receiveBuffer);
+      }
       socket.connect(server, TIMEOUT_MS);
       socket.setSoTimeout(TIMEOUT_MS);
       socket.setTcpNoDelay(true);

@@ -1,0 +1,338 @@
+package dev.clawauth.gateway.http;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A non-blocking HTTP/1.1 server on event loops that the caller owns: keep-alive and
+ * pipelining, chunked bodies both ways, {@code Expect: 100-continue}. The first loop accepts;
+ * connections are dealt to the loops in turn and stay on theirs. The server owns no thread.
+ *
+ * <p>Limits: a request's head and body must arrive within {@code readTimeoutMs} of its first
+ * byte (408 otherwise), a head is at most {@code maxHeadBytes} (431), a body at most
+ * {@code maxBodyBytes} (413), an idle keep-alive connection is closed after
+ * {@code idleTimeoutMs}, and connections beyond {@code maxConnections} get a 503 and are closed.
+ */
+public final class LoopServer implements AutoCloseable {
+  /** What the server tolerates. */
+  public record Limits(int maxConnections, long readTimeoutMs, long idleTimeoutMs, int maxHeadBytes,
+      long maxBodyBytes) {}
+
+  /**
+   * After an answer on a connection the client may still be writing to (a 413, 431, 408), the
+   * server stops writing and reads what comes for this long, at most this much, before closing.
+   */
+  static final long LINGER_MS = 1_000;
+  static final int LINGER_BYTES = 1 << 20;
+  /** A connection over the limit waits at most this long for the request it is refused. */
+  static final long OVER_LIMIT_MS = 2_000;
+  /** Connections accepted in one turn of the loop, so that a burst does not starve the others. */
+  private static final int ACCEPT_BATCH = 64;
+  private static final long ACCEPT_BACKOFF_MS = 50;
+  private static final long CLOSE_WAIT_MS = 2_000;
+
+  private final ServerSocketChannel listener;
+  private final InetSocketAddress address;
+  private final Limits limits;
+  private final LoopHandler handler;
+  private final PrintStream log;
+  private final List<Shard> shards = new ArrayList<>();
+  private final AtomicInteger connections = new AtomicInteger();
+  /** Deadlines are noticed at most a quarter of the shortest one late. */
+  private final long tickMs;
+  private SelectionKey acceptKey;
+  /** The shard the next connection goes to; accepting loop only. */
+  private int nextShard;
+  private volatile boolean closed;
+
+  private LoopServer(ServerSocketChannel listener, Limits limits, LoopHandler handler, List<EventLoop> loops,
+      PrintStream log) throws IOException {
+    this.listener = listener;
+    this.address = (InetSocketAddress) listener.getLocalAddress();
+    this.limits = limits;
+    this.handler = handler;
+    this.log = log;
+    this.tickMs = Math.max(5, Math.min(100, Math.min(limits.readTimeoutMs(), limits.idleTimeoutMs()) / 4));
+    for (EventLoop loop : loops) {
+      shards.add(new Shard(loop));
+    }
+  }
+
+  /** Binds and starts accepting on the first of {@code loops}; connections run on all of them. */
+  public static LoopServer start(InetAddress bind, int port, int backlog, Limits limits, LoopHandler handler,
+      List<EventLoop> loops, PrintStream log) throws IOException {
+    if (loops.isEmpty()) {
+      throw new IllegalArgumentException("the server needs at least one event loop");
+    }
+    ServerSocketChannel ch = ServerSocketChannel.open();
+    LoopServer s;
+    try {
+      ch.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+      ch.bind(new InetSocketAddress(bind, port), backlog);
+      ch.configureBlocking(false);
+      s = new LoopServer(ch, limits, handler, loops, log);
+      s.listen();
+    } catch (IOException | RuntimeException e) {
+      ch.close();
+      throw e;
+    }
+    for (Shard shard : s.shards) {
+      shard.loop.execute(shard::sweep);
+    }
+    return s;
+  }
+
+  /** Registers the listener with the first loop and waits until it is. */
+  private void listen() throws IOException {
+    EventLoop first = shards.get(0).loop;
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    Runnable register = () -> {
+      try {
+        acceptKey = first.register(listener, SelectionKey.OP_ACCEPT, new Acceptor());
+        done.complete(null);
+      } catch (IOException | RuntimeException e) {
+        done.completeExceptionally(e);
+      }
+    };
+    if (first.inLoop()) {
+      register.run();
+    } else {
+      first.execute(register);
+    }
+    try {
+      done.get(CLOSE_WAIT_MS, TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      throw new IOException("could not listen on " + address + ": " + e.getCause(), e.getCause());
+    } catch (TimeoutException e) {
+      throw new IOException("could not listen on " + address + ": its event loop does not run");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while starting to listen on " + address);
+    }
+  }
+
+  public InetSocketAddress address() {
+    return address;
+  }
+
+  /** Connections open now, for tests and metrics. */
+  public int connections() {
+    return connections.get();
+  }
+
+  Limits limits() {
+    return limits;
+  }
+
+  LoopHandler handler() {
+    return handler;
+  }
+
+  PrintStream log() {
+    return log;
+  }
+
+  /** Accepts connections on the first loop and deals them to the loops in turn. */
+  private final class Acceptor implements EventLoop.Io {
+    @Override
+    public void ready(SelectionKey key) {
+      for (int i = 0; i < ACCEPT_BATCH && !closed; i++) {
+        SocketChannel sc;
+        try {
+          sc = listener.accept();
+        } catch (IOException e) {
+          backOff();
+          return;
+        }
+        if (sc == null) {
+          return;
+        }
+        boolean over = connections.incrementAndGet() > limits.maxConnections();
+        Shard shard = shards.get(nextShard);
+        nextShard = (nextShard + 1) % shards.size();
+        if (shard.loop.inLoop()) {
+          shard.open(sc, over);
+        } else {
+          shard.loop.execute(() -> shard.open(sc, over));
+        }
+      }
+    }
+
+    /** Out of file descriptors and the like: pause accepting instead of spinning. */
+    private void backOff() {
+      if (closed || !acceptKey.isValid()) {
+        return;
+      }
+      acceptKey.interestOps(0);
+      shards.get(0).loop.schedule(ACCEPT_BACKOFF_MS, () -> {
+        if (!closed && acceptKey.isValid()) {
+          acceptKey.interestOps(SelectionKey.OP_ACCEPT);
+        }
+      });
+    }
+
+    @Override
+    public void failed(Throwable t) {
+      log.println("gateway: accepting on " + address + " failed: " + t);
+    }
+  }
+
+  /** The server's part of one loop: its connections, their deadlines, spare output buffers. */
+  final class Shard {
+    private static final int SPARE_QUEUES = 32;
+    final EventLoop loop;
+    private final List<LoopConnection> live = new ArrayList<>();
+    /** Output queues of closed connections, kept for new ones: their direct buffers are costly to make. */
+    private final ArrayDeque<OutQueue> spare = new ArrayDeque<>();
+    private final Runnable sweep = this::sweep;
+
+    Shard(EventLoop loop) {
+      this.loop = loop;
+    }
+
+    void open(SocketChannel sc, boolean over) {
+      if (closed) {
+        closeQuietly(sc);
+        connections.decrementAndGet();
+        return;
+      }
+      try {
+        sc.configureBlocking(false);
+        sc.setOption(StandardSocketOptions.TCP_NODELAY, true);
+        LoopConnection c = new LoopConnection(LoopServer.this, this, sc, over);
+        c.slot = live.size();
+        live.add(c);
+      } catch (IOException | RuntimeException e) {
+        closeQuietly(sc);
+        connections.decrementAndGet();
+      }
+    }
+
+    OutQueue takeQueue() {
+      OutQueue q = spare.poll();
+      return q != null ? q : new OutQueue();
+    }
+
+    /** A connection closed: forget it and keep its output queue for the next. */
+    void closed(LoopConnection c, OutQueue q) {
+      LoopConnection last = live.remove(live.size() - 1);
+      if (last != c) {
+        live.set(c.slot, last);
+        last.slot = c.slot;
+      }
+      connections.decrementAndGet();
+      q.clear();
+      if (spare.size() < SPARE_QUEUES) {
+        spare.add(q);
+      }
+    }
+
+    /** Checks every connection's deadline; one timer per loop instead of one per request. */
+    private void sweep() {
+      if (closed) {
+        return;
+      }
+      long now = System.nanoTime();
+      // Backwards: a connection that closes moves the last one into its slot, already checked.
+      for (int i = live.size() - 1; i >= 0; i--) {
+        if (i < live.size()) {
+          live.get(i).tick(now);
+        }
+      }
+      loop.schedule(tickMs, sweep);
+    }
+
+    private void closeAll() {
+      for (int i = live.size() - 1; i >= 0; i--) {
+        if (i < live.size()) {
+          live.get(i).close();
+        }
+      }
+      spare.clear();
+    }
+  }
+
+  private static void closeQuietly(SocketChannel sc) {
+    try {
+      sc.close();
+    } catch (IOException ignored) {
+      // already closed
+    }
+  }
+
+  /**
+   * Stops accepting and closes every connection (answers in progress learn of it through their
+   * onClosed callbacks). The loops keep running. From outside the loops, waits until the port
+   * is released.
+   */
+  @Override
+  public void close() {
+    closed = true;
+    boolean outside = true;
+    for (Shard s : shards) {
+      outside &= !s.loop.inLoop();
+    }
+    CountDownLatch done = new CountDownLatch(shards.size());
+    for (Shard s : shards) {
+      Runnable closeShard = () -> {
+        try {
+          if (s == shards.get(0)) {
+            closeListener();
+          }
+          s.closeAll();
+        } finally {
+          done.countDown();
+        }
+      };
+      if (s.loop.inLoop()) {
+        closeShard.run();
+      } else {
+        s.loop.execute(closeShard);
+      }
+    }
+    if (!outside) {
+      return;
+    }
+    if (!await(done)) {
+      closeListener();
+      return;
+    }
+    // A channel closed while registered keeps its descriptor (and the port) until the loop's next
+    // select deregisters it: one more turn of the loop makes sure that has happened.
+    CountDownLatch turned = new CountDownLatch(1);
+    shards.get(0).loop.execute(turned::countDown);
+    await(turned);
+  }
+
+  private void closeListener() {
+    try {
+      listener.close();
+    } catch (IOException ignored) {
+      // already closed
+    }
+  }
+
+  private static boolean await(CountDownLatch latch) {
+    try {
+      return latch.await(CLOSE_WAIT_MS, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+}
