@@ -1,38 +1,73 @@
 package dev.clawauth.gateway;
 
-import dev.clawauth.gateway.http.Exchange;
+import dev.clawauth.gateway.http.LoopExchange;
 import java.io.IOException;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * One client exchange. Only one party may answer it, so answering first claims it: a failover
- * loop must not answer twice.
+ * One client exchange, on its connection's event loop. Only one party may answer it, so answering
+ * first claims it: a failover walk must not answer twice. It ends once, however it ends (answered,
+ * streamed to the end, or the client gone), and ending it frees its place among the concurrent
+ * requests.
  */
 final class Call {
-  final Exchange ex;
+  final LoopExchange ex;
   final String path;
   final String agentId;
-  private final AtomicBoolean answered = new AtomicBoolean();
+  private final Runnable onEnd;
+  private boolean answered;
+  private boolean ended;
+  private boolean detached;
 
-  Call(Exchange ex, String path, String agentId) {
+  Call(LoopExchange ex, String path, String agentId, Runnable onEnd) {
     this.ex = ex;
     this.path = path;
     this.agentId = agentId;
+    this.onEnd = onEnd;
   }
 
   boolean claim() {
-    return answered.compareAndSet(false, true);
+    if (answered) {
+      return false;
+    }
+    answered = true;
+    return true;
   }
 
   boolean answered() {
-    return answered.get();
+    return answered;
+  }
+
+  /** The answer comes later, from a callback on the loop: returning from the handler does not end it. */
+  void detach() {
+    detached = true;
+  }
+
+  boolean detached() {
+    return detached;
+  }
+
+  boolean ended() {
+    return ended;
+  }
+
+  /** Completes the exchange (a bare 500 if nothing was sent) and frees its place; once. */
+  void end() {
+    if (ended) {
+      return;
+    }
+    ended = true;
+    try {
+      ex.end();
+    } finally {
+      onEnd.run();
+    }
   }
 
   String header(String name) {
     return ex.requestHeaders().first(name);
   }
 
-  /** Sends a complete body, unless someone answered already. */
+  /** Sends a complete body and ends the exchange, unless someone answered already. */
   void send(int status, String contentType, byte[] body) throws IOException {
     if (!claim()) {
       return;
@@ -49,6 +84,7 @@ final class Call {
     if (body.length > 0) {
       ex.responseBody().write(body);
     }
+    end();
   }
 
   void error(Api dialect, int status, String message) throws IOException {

@@ -4,10 +4,10 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.clawauth.AgentContext;
 import dev.clawauth.config.ClawConfig;
-import dev.clawauth.gateway.http.BadRequest;
-import dev.clawauth.gateway.http.Exchange;
-import dev.clawauth.gateway.http.Handler;
-import dev.clawauth.gateway.http.Http1Server;
+import dev.clawauth.gateway.http.EventLoop;
+import dev.clawauth.gateway.http.LoopExchange;
+import dev.clawauth.gateway.http.LoopHandler;
+import dev.clawauth.gateway.http.LoopServer;
 import dev.clawauth.json.Json;
 import dev.clawauth.json.JsonFileException;
 import dev.clawauth.json.JsonText;
@@ -16,19 +16,19 @@ import dev.clawauth.state.Environment;
 import dev.clawauth.state.StatePaths;
 import dev.clawauth.status.StatusReport;
 import dev.clawauth.store.Secret;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
-import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
@@ -53,9 +53,13 @@ public final class Gateway implements AutoCloseable {
   private final PrintStream log;
   private final StatePaths paths;
   private final Secret token;
-  private final Http1Server server;
+  private final LoopServer server;
+  /** The threads that do all socket work: each connection, and its upstream calls, stay on one. */
+  private final List<EventLoop> loops;
+  /** Work that may block (an OAuth refresh, a DNS lookup), kept off the loops. */
+  private final ExecutorService blocking;
   private final ScheduledExecutorService timers;
-  private final UpstreamClient http;
+  private final LoopUpstreamClient http;
   private final Map<String, AgentState> agents = new ConcurrentHashMap<>();
   private final Sessions sessions = new Sessions();
   private final Metrics metrics = new Metrics();
@@ -85,27 +89,39 @@ public final class Gateway implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
-    this.http = new UpstreamClient(Duration.ofSeconds(10));
-    this.proxy = new Proxy(http, refresher, sessions, metrics, settings, log);
-    Http1Server started;
+    this.blocking = Executors.newCachedThreadPool(r -> {
+      Thread t = new Thread(r, "clawauth-gateway-blocking");
+      t.setDaemon(true);
+      return t;
+    });
+    this.loops = new ArrayList<>();
+    LoopServer started;
     try {
-      started = Http1Server.start(settings.bindAddress(), settings.port(), 1024,
-          new Http1Server.Limits(settings.maxConnections(), settings.readTimeout().toMillis(), IDLE_MS, MAX_HEAD_BYTES),
-          new Handler() {
+      this.http = new LoopUpstreamClient(Duration.ofSeconds(10), System::currentTimeMillis,
+          defaultTls(), blocking);
+      this.proxy = new Proxy(http, blocking, refresher, sessions, metrics, settings, log);
+      for (int i = 0; i < loopCount(); i++) {
+        loops.add(EventLoop.start("clawauth-loop-" + i, log));
+      }
+      started = LoopServer.start(settings.bindAddress(), settings.port(), 1024,
+          new LoopServer.Limits(settings.maxConnections(), settings.readTimeout().toMillis(), IDLE_MS, MAX_HEAD_BYTES,
+              settings.maxBodyBytes()),
+          new LoopHandler() {
             @Override
-            public void handle(Exchange ex) {
+            public void handle(LoopExchange ex) {
               Gateway.this.handle(ex);
             }
 
             @Override
-            public void refuse(Exchange ex, int status, String message) throws IOException {
+            public void refuse(LoopExchange ex, int status, String message) throws IOException {
               Gateway.this.refuse(ex, status, message);
             }
-          }, connectionThreads());
+          }, loops, log);
     } catch (IOException | RuntimeException e) {
-      // A port in use must not leave the timer and upstream threads of a gateway that never ran.
+      // A port in use must not leave the threads of a gateway that never ran.
       timers.shutdownNow();
-      http.close();
+      loops.forEach(EventLoop::close);
+      blocking.shutdownNow();
       throw e;
     }
     this.server = started;
@@ -177,14 +193,38 @@ public final class Gateway implements AutoCloseable {
   @Override
   public void close() {
     server.close();
-    timers.shutdownNow();
-    flush();
     http.close();
+    loops.forEach(EventLoop::close);
+    timers.shutdownNow();
+    blocking.shutdownNow();
+    flush();
+  }
+
+  private static javax.net.ssl.SSLContext defaultTls() {
+    try {
+      return javax.net.ssl.SSLContext.getDefault();
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("this JDK has no default TLS context", e);
+    }
+  }
+
+  /**
+   * One loop by default: on a small machine a second would only contend with the providers and
+   * clients for the same cores; {@code -Dclawauth.gateway.loops} raises it on a big host.
+   */
+  private static int loopCount() {
+    String n = System.getProperty("clawauth.gateway.loops");
+    int cores = Runtime.getRuntime().availableProcessors();
+    try {
+      return n == null ? Math.max(1, Math.min(4, cores / 4)) : Math.max(1, Integer.parseInt(n.trim()));
+    } catch (NumberFormatException bad) {
+      return 1;
+    }
   }
 
   // ---- request handling
 
-  private void handle(Exchange ex) {
+  private void handle(LoopExchange ex) {
     String rawPath = ex.path();
     String agentId = ex.requestHeaders().first(AGENT_HEADER);
     String path = apiPath(rawPath);
@@ -192,44 +232,47 @@ public final class Gateway implements AutoCloseable {
       int end = rawPath.indexOf('/', AGENTS_PREFIX.length());
       agentId = rawPath.substring(AGENTS_PREFIX.length(), end < 0 ? rawPath.length() : end);
     }
-    Call call = new Call(ex, path, agentId == null || agentId.isBlank() ? defaultAgent : agentId.trim());
+    String agent = agentId == null || agentId.isBlank() ? defaultAgent : agentId.trim();
     Api dialect = Api.errorDialect(path, ex.requestHeaders().has("anthropic-version"));
     String api = apiLabel(path);
     if (!inFlight.tryAcquire()) {
+      Call refused = new Call(ex, path, agent, () -> metrics.inc("clawauth_gateway_requests_total", "api", api,
+          "status", "503"));
       try {
         ex.responseHeaders().set("retry-after", "1");
-        call.error(dialect, 503, "The gateway is at its limit of " + settings.maxConcurrentRequests()
+        refused.error(dialect, 503, "The gateway is at its limit of " + settings.maxConcurrentRequests()
             + " concurrent requests; retry shortly.");
       } catch (IOException ignored) {
         // the client is gone
       } finally {
-        metrics.inc("clawauth_gateway_requests_total", "api", api, "status", "503");
+        refused.end();
       }
       return;
     }
+    Call call = new Call(ex, path, agent, () -> {
+      inFlight.release();
+      // 499: the client went away before an answer was sent, as nginx counts it.
+      metrics.inc("clawauth_gateway_requests_total", "api", api, "status",
+          ex.status() == 0 ? "499" : Integer.toString(ex.status()));
+    });
     try {
       route(call, dialect);
-    } catch (BadRequest bad) {
-      // The body's framing cannot be trusted, so neither can anything after it on this connection.
-      ex.closeAfter();
-      try {
-        call.error(dialect, 400, "Malformed HTTP request: " + bad.getMessage() + ".");
-      } catch (IOException ignored) {
-        // the client is gone
-      }
     } catch (Throwable t) {
       if (!call.answered()) {
         log.println("gateway: " + ex.method() + " " + rawPath + " failed: " + t);
         try {
           call.error(dialect, 500, "Internal gateway error: " + t.getClass().getSimpleName());
-        } catch (IOException ignored) {
+        } catch (IOException | RuntimeException ignored) {
           // the client is gone
         }
+      } else {
+        ex.closeAfter();
       }
+      call.end();
     } finally {
-      inFlight.release();
-      metrics.inc("clawauth_gateway_requests_total", "api", api, "status",
-          Integer.toString(ex.status()));
+      if (!call.detached()) {
+        call.end();
+      }
     }
   }
 
@@ -251,7 +294,7 @@ public final class Gateway implements AutoCloseable {
   }
 
   private void route(Call call, Api dialect) throws Exception {
-    Exchange ex = call.ex;
+    LoopExchange ex = call.ex;
     String method = ex.method();
     if (call.path.equals("/healthz")) {
       call.send(200, "application/json", "{\"status\":\"ok\"}".getBytes(StandardCharsets.UTF_8));
@@ -291,14 +334,10 @@ public final class Gateway implements AutoCloseable {
       call.error(dialect, 404, "Not found: " + method + " " + call.path);
       return;
     }
-    byte[] body = readBody(call, api);
-    if (body == null) {
-      return;
-    }
-    proxy.handle(call, api, agent, body);
+    proxy.handle(call, api, agent, ex.requestBody());
   }
 
-  private boolean authorized(Exchange ex) {
+  private boolean authorized(LoopExchange ex) {
     String key = ex.requestHeaders().first("x-api-key");
     String auth = ex.requestHeaders().first("authorization");
     String presented = key != null ? key.trim()
@@ -322,65 +361,20 @@ public final class Gateway implements AutoCloseable {
     return agents.computeIfAbsent(ctx.agentId(), k -> new AgentState(ctx));
   }
 
-  /**
-   * Reads the request body within the size limit and the read deadline (the server's reads fail
-   * once it has passed); answers 413 or 408 itself and returns null then.
-   */
-  private byte[] readBody(Call call, Api api) throws IOException {
-    long limit = settings.maxBodyBytes();
-    long declared = call.ex.contentLength();
-    if (declared > limit) {
-      tooLarge(call, api, limit);
-      return null;
-    }
-    try {
-      InputStream in = call.ex.requestBody();
-      if (declared >= 0) {
-        return in.readNBytes((int) declared);
-      }
-      ByteArrayOutputStream buf = new ByteArrayOutputStream(8192);
-      byte[] chunk = new byte[16384];
-      int r;
-      while ((r = in.read(chunk)) >= 0) {
-        buf.write(chunk, 0, r);
-        if (buf.size() > limit) {
-          tooLarge(call, api, limit);
-          return null;
-        }
-      }
-      return buf.toByteArray();
-    } catch (SocketTimeoutException slow) {
-      timeout(call, api);
-      return null;
-    }
-  }
-
-  private void tooLarge(Call call, Api api, long limit) throws IOException {
-    if (call.claim()) {
-      call.sendClaimed(413, "application/json", api.error(413,
-          "The request body is larger than the gateway's limit of " + limit
-              + " bytes (config gateway.maxBodyBytes)."), true);
-    }
-  }
-
-  private void timeout(Call call, Api api) throws IOException {
-    if (call.claim()) {
-      call.sendClaimed(408, "application/json", api.error(408, "The request body did not arrive within "
-          + settings.readTimeout().toMillis() + " ms (config gateway.readTimeoutMs)."), true);
-      log.println("gateway: 408 " + call.path + ": request body not received in time");
-    }
-  }
-
   /** Requests the HTTP layer turns away (malformed, too slow, too large a head, too many connections). */
-  private void refuse(Exchange ex, int status, String message) throws IOException {
+  private void refuse(LoopExchange ex, int status, String message) throws IOException {
     String path = ex.path();
     Api dialect = Api.errorDialect(apiPath(path), ex.requestHeaders().has("anthropic-version"));
     String api = apiLabel(apiPath(path));
     if (status == 503) {
       ex.responseHeaders().set("retry-after", "1");
     }
+    if (status == 413) {
+      message = "The request body is larger than the gateway's limit of " + settings.maxBodyBytes() + " bytes";
+    }
     String hint = switch (status) {
       case 408 -> " (config gateway.readTimeoutMs)";
+      case 413 -> " (config gateway.maxBodyBytes).";
       case 503 -> " (config gateway.maxConnections)";
       default -> "";
     };
@@ -393,14 +387,6 @@ public final class Gateway implements AutoCloseable {
       log.println("gateway: " + status + " " + (path.isEmpty() ? "(no request line)" : ex.method() + " " + path)
           + " from " + ex.remoteAddress().getAddress().getHostAddress() + ": " + message);
     }
-  }
-
-  /** One platform thread per connection by default: a blocked read is then one system call, with no poller hand-off. */
-  private static java.util.concurrent.ThreadFactory connectionThreads() {
-    if ("virtual".equals(System.getProperty("clawauth.gateway.threads"))) {
-      return Thread.ofVirtual().name("clawauth-conn-", 0).factory();
-    }
-    return Thread.ofPlatform().daemon().name("clawauth-conn-", 0).stackSize(256 * 1024).factory();
   }
 
   private static byte[] models(ClawConfig config, boolean anthropicShape) {

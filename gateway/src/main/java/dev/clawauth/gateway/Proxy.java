@@ -11,23 +11,16 @@ import dev.clawauth.oauth.RefreshResult;
 import dev.clawauth.oauth.TokenRefresher;
 import dev.clawauth.select.Candidates;
 import dev.clawauth.select.FailureReason;
-import dev.clawauth.status.Durations;
 import dev.clawauth.status.FixCommands;
 import dev.clawauth.store.Credential;
-import dev.clawauth.store.Secret;
 import dev.clawauth.store.StoreDocument;
-import dev.clawauth.store.UsageStats;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.URI;
-import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -38,22 +31,25 @@ import java.util.Set;
 final class Proxy {
   private static final Set<String> HOP_BY_HOP = Set.of("connection", "content-length", "transfer-encoding",
       "keep-alive", "te", "trailer", "upgrade", "date", ":status");
-  private static final String CLAUDE_CODE_ONLY = "only authorized for use with claude code";
-  /** One copy buffer per connection thread: a new one per request was a quarter of the gateway's garbage. */
+  static final String CLAUDE_CODE_ONLY = "only authorized for use with claude code";
+  /** One copy buffer per loop thread, for bodies that arrive in direct buffers. */
   private static final ThreadLocal<byte[]> COPY_BUFFER = ThreadLocal.withInitial(() -> new byte[16384]);
 
-  private final UpstreamClient http;
+  final LoopUpstreamClient http;
+  /** Where work that may block (an OAuth refresh) runs, off the event loop. */
+  final java.util.concurrent.Executor blocking;
   private final OAuthRefresher refresher;
   private final Sessions sessions;
-  private final Metrics metrics;
-  private final GatewaySettings settings;
-  private final PrintStream log;
+  final Metrics metrics;
+  final GatewaySettings settings;
+  final PrintStream log;
   /** Per agent, profile and result: the last refreshed token counted (a fingerprint, not the token). */
   private final java.util.Map<String, String> counted = new java.util.concurrent.ConcurrentHashMap<>();
 
-  Proxy(UpstreamClient http, OAuthRefresher refresher, Sessions sessions, Metrics metrics,
-      GatewaySettings settings, PrintStream log) {
+  Proxy(LoopUpstreamClient http, java.util.concurrent.Executor blocking, OAuthRefresher refresher,
+      Sessions sessions, Metrics metrics, GatewaySettings settings, PrintStream log) {
     this.http = http;
+    this.blocking = blocking;
     this.refresher = refresher;
     this.sessions = sessions;
     this.metrics = metrics;
@@ -61,13 +57,7 @@ final class Proxy {
     this.log = log;
   }
 
-  /** Why a profile was not used or failed, for the final error. */
-  private record Miss(String label, String what) {}
-
-  private enum Outcome { DONE, FAILOVER }
-
-  private record Attempt(Outcome outcome, FailureReason reason, String detail) {}
-
+  /** Answers the call, now or (once it goes upstream) later, from callbacks on its loop. */
   void handle(Call call, Api api, AgentState agent, byte[] raw) throws Exception {
     RequestBody request;
     try {
@@ -102,9 +92,8 @@ final class Proxy {
         if (call.claim()) {
           call.ex.responseHeaders().set("content-type", "text/event-stream");
           call.ex.sendHeaders(200, 0);
-          OutputStream out = call.ex.responseBody();
-          out.write(api.streamedReply(shown, reply).getBytes(StandardCharsets.UTF_8));
-          out.flush();
+          call.ex.responseBody().write(api.streamedReply(shown, reply).getBytes(StandardCharsets.UTF_8));
+          call.end();
         }
       } else {
         call.send(200, "application/json", api.reply(shown, reply));
@@ -164,22 +153,10 @@ final class Proxy {
         request);
   }
 
-  private static String sessionId(Call call, ObjectNode body) {
-    String h = call.header(Gateway.SESSION_HEADER);
-    if (h != null && !h.isBlank()) {
-      return h.trim();
-    }
-    String user = body.path("metadata").path("user_id").asText("");
-    if (user.isBlank()) {
-      user = body.path("user").asText("");
-    }
-    return user.isBlank() ? null : user;
-  }
-
+  /** Works out the candidates and starts the walk over them. */
   private void forward(Call call, Api api, AgentState agent, Sessions.Session session, boolean sticky,
       ModelRef model, URI uri, boolean anthropicWire, RequestBody body) throws Exception {
     String provider = model.provider();
-    ClawConfig config = agent.ctx().config();
     AgentState.Snapshot snap = agent.snapshot();
     StoreDocument doc = snap.doc();
     long now = agent.ctx().clock().millis();
@@ -201,116 +178,50 @@ final class Proxy {
     if (kept != null && !candidates.ids().contains(kept)) {
       session.sticky.remove(provider);
     }
-    List<Miss> misses = new ArrayList<>();
-    boolean triedBefore = false;
-    StoreDocument current = doc;
-    for (String id : candidates.ids()) {
-      // After a failed attempt, look again: other requests may have cooled this profile down meanwhile.
-      if (triedBefore) {
-        current = agent.doc();
-      }
-      UsageStats u = current.usage(id);
-      long at = agent.ctx().clock().millis();
-      if (u.unusableAt(at)) {
-        String why = u.disabledUntil() > at ? "disabled (" + (u.disabledReason() == null ? "billing"
-            : u.disabledReason()) + ")" : "cooling down";
-        misses.add(new Miss(id, why + " until " + Instant.ofEpochMilli(u.unusableUntil())
-            + " (in " + Durations.remaining(u.unusableUntil() - at) + ")"));
-        continue;
-      }
-      Credential c = current.profiles().get(id);
-      UpstreamAuth auth;
-      try {
-        auth = authFor(agent, id, c, anthropicWire);
-      } catch (RefreshException e) {
-        metrics.inc("clawauth_gateway_refreshes_total", "provider", provider, "profile", id, "result",
-            e.terminal() ? "relogin" : "error");
-        // TokenRefresher writes its own verdict (re-login mark or cooldown) to the store; counting
-        // the failure again here would escalate the cooldown twice for one event.
-        if (!(refresher instanceof TokenRefresher)) {
-          agent.record(new AgentState.Outcome(provider, id, FailureReason.AUTH, at, 0));
-        }
-        log.println("gateway: " + provider + " profile " + id + " not usable: " + firstLine(e.getMessage()));
-        misses.add(new Miss(id, e.getMessage() + (e.terminal() && !e.getMessage().contains("log in again")
-            ? "; log in again: " + FixCommands.forRelogin(provider, id, agent.ctx().agentId()) : "")));
-        continue;
-      }
-      if (triedBefore) {
-        metrics.inc("clawauth_gateway_failovers_total", "provider", provider, "profile", id);
-      }
-      triedBefore = true;
-      Attempt a = attempt(call, api, agent, sticky ? session : null, model, uri, body, auth);
-      if (a.outcome() == Outcome.DONE) {
-        return;
-      }
-      misses.add(new Miss(id, a.detail()));
-    }
-    var envCred = agent.ctx().env().forProvider(provider);
-    if (envCred.isPresent()) {
-      UpstreamAuth auth = envAuth(provider, envCred.get(), anthropicWire);
-      if (answered(call, api, agent, sticky ? session : null, model, uri, body, auth, triedBefore, misses,
-          auth.label())) {
-        return;
-      }
-      triedBefore = true;
-    }
-    // Last, as OpenClaw takes it: the key in the provider's config entry.
-    var configured = ConfigRefs.apiKey(agent.ctx(), provider);
-    if (configured.isPresent()) {
-      String key = "models.providers." + provider + ".apiKey";
-      if (!configured.get().ok()) {
-        misses.add(new Miss(key, configured.get().unset()));
-      } else if (answered(call, api, agent, sticky ? session : null, model, uri, body,
-          envAuth(provider, new EnvValue(key, new Secret(configured.get().value()), key + " in " + config.path()),
-              anthropicWire), triedBefore, misses, key)) {
-        return;
-      }
-    }
-    // Profiles dropped because their refresh token was refused still deserve the command that fixes them.
-    for (String id : candidates.dropped()) {
-      if (doc.profiles().get(id) instanceof Credential.OAuth o && o.needsRelogin()) {
-        misses.add(new Miss(id, "needs a new login (" + o.reloginReason() + "); log in again: `"
-            + FixCommands.forRelogin(provider, id, agent.ctx().agentId()) + "`"));
-      }
-    }
-    StringBuilder msg = new StringBuilder("No usable credential for " + provider + " (agent "
-        + agent.ctx().agentId() + ", store " + agent.ctx().store().path() + ")");
-    if (misses.isEmpty()) {
-      msg.append(": none is configured. ").append(FixCommands.forMissing(provider, agent.ctx().agentId()));
-    } else {
-      msg.append(": ");
-      for (int i = 0; i < misses.size(); i++) {
-        msg.append(i == 0 ? "" : "; ").append(misses.get(i).label()).append(": ").append(misses.get(i).what());
-      }
-      msg.append('.');
-    }
-    call.error(api, 503, msg.toString());
+    new Failover(this, call, api, agent, sticky ? session : null, model, uri, anthropicWire, body, doc,
+        candidates).start();
   }
 
-  /**
-   * One attempt with a credential from outside the store (the environment, the config); true when
-   * the request has been answered, else its failure is added to {@code misses}.
-   */
-  private boolean answered(Call call, Api api, AgentState agent, Sessions.Session session, ModelRef model,
-      URI uri, RequestBody body, UpstreamAuth auth, boolean failover, List<Miss> misses, String missLabel)
-      throws Exception {
-    if (failover) {
-      metrics.inc("clawauth_gateway_failovers_total", "provider", model.provider(), "profile", metricsLabel(auth));
+  /** Whether this credential's use may block (a refresh, a store read): then it is worked out off the loop. */
+  boolean mustWaitForAuth(AgentState agent, Credential c) {
+    if (!(c instanceof Credential.OAuth o)) {
+      return false;
     }
-    Attempt a = attempt(call, api, agent, session, model, uri, body, auth);
-    if (a.outcome() == Outcome.DONE) {
-      return true;
+    return !(refresher instanceof TokenRefresher tr) || !usableAsStored(o, tr, agent.ctx().clock().millis());
+  }
+
+  private static boolean usableAsStored(Credential.OAuth o, TokenRefresher tr, long now) {
+    return !o.needsRelogin() && !o.access().isEmpty() && o.refresh() != null && !o.refresh().isEmpty()
+        && o.expires() - now > tr.marginMs();
+  }
+
+  /** TokenRefresher writes its own verdict (re-login mark or cooldown) to the store. */
+  boolean refresherRecordsFailures() {
+    return refresher instanceof TokenRefresher;
+  }
+
+  byte[] copyBuffer() {
+    return COPY_BUFFER.get();
+  }
+
+  private static String sessionId(Call call, ObjectNode body) {
+    String h = call.header(Gateway.SESSION_HEADER);
+    if (h != null && !h.isBlank()) {
+      return h.trim();
     }
-    misses.add(new Miss(missLabel, a.detail()));
-    return false;
+    String user = body.path("metadata").path("user_id").asText("");
+    if (user.isBlank()) {
+      user = body.path("user").asText("");
+    }
+    return user.isBlank() ? null : user;
   }
 
   /** The profile label of metrics and logs: the profile id, else where the credential came from. */
-  private static String metricsLabel(UpstreamAuth auth) {
+  static String metricsLabel(UpstreamAuth auth) {
     return auth.fromStore() ? auth.profileId() : auth.label().startsWith("models.providers.") ? "config" : "env";
   }
 
-  private UpstreamAuth authFor(AgentState agent, String id, Credential c, boolean anthropicWire)
+  UpstreamAuth authFor(AgentState agent, String id, Credential c, boolean anthropicWire)
       throws IOException, RefreshException {
     String provider = dev.clawauth.store.Providers.normalize(c.provider());
     // Anthropic's own headers only where the requests go out on the Messages API.
@@ -341,9 +252,7 @@ final class Proxy {
   private Credential.OAuth fresh(AgentState agent, String id, Credential.OAuth stored, String provider)
       throws IOException, RefreshException {
     if (refresher instanceof TokenRefresher tr) {
-      long now = agent.ctx().clock().millis();
-      if (!stored.needsRelogin() && !stored.access().isEmpty() && stored.refresh() != null
-          && !stored.refresh().isEmpty() && stored.expires() - now > tr.marginMs()) {
+      if (usableAsStored(stored, tr, agent.ctx().clock().millis())) {
         return stored;
       }
       RefreshResult r = tr.refresh(agent.ctx(), id, false);
@@ -370,7 +279,7 @@ final class Proxy {
     }
   }
 
-  private static UpstreamAuth envAuth(String provider, EnvValue v, boolean anthropicWire) {
+  static UpstreamAuth envAuth(String provider, EnvValue v, boolean anthropicWire) {
     UpstreamAuth.Kind kind;
     if (provider.equals("anthropic") && anthropicWire) {
       kind = ProviderEnvVars.isToken(v.name()) || v.value().value().contains("sk-ant-oat")
@@ -381,77 +290,8 @@ final class Proxy {
     return new UpstreamAuth(provider, null, kind, v.value(), null, v.source());
   }
 
-  private Attempt attempt(Call call, Api api, AgentState agent, Sessions.Session session, ModelRef model,
-      URI uri, RequestBody body, UpstreamAuth auth) throws Exception {
-    String provider = model.provider();
-    String profileLabel = metricsLabel(auth);
-    Injection.Prepared prepared = Injection.prepare(auth, call.ex.requestHeaders().asMap(), body, model,
-        agent.ctx().config());
-    java.util.Map<String, String> headers = prepared.headers();
-    if (!headers.containsKey("content-type")) {
-      headers.put("content-type", "application/json");
-    }
-    long t0 = System.nanoTime();
-    UpstreamClient.Response resp;
-    try {
-      resp = http.post(uri, headers, prepared.body(), settings.upstreamTimeout());
-    } catch (UpstreamClient.UnreachableException e) {
-      // Every profile shares the endpoint, so failing over or cooling one down would not help.
-      metrics.inc("clawauth_gateway_upstream_unreachable_total", "provider", provider);
-      log.println("gateway: " + provider + " endpoint unreachable: " + e.getMessage());
-      call.error(api, 502, "Cannot reach " + provider + " at " + uri.getScheme() + "://" + e.getMessage()
-          + ". Check that the endpoint is up, or set models.providers." + provider + ".baseUrl in "
-          + agent.ctx().config().path() + ".");
-      return new Attempt(Outcome.DONE, null, null);
-    } catch (SocketTimeoutException e) {
-      return failed(agent, auth, FailureReason.TIMEOUT, 0, "timed out after "
-          + settings.upstreamTimeout().toMillis() + " ms", provider, profileLabel);
-    } catch (IOException e) {
-      return failed(agent, auth, FailureReason.TIMEOUT, 0, "connection failed: " + e.getClass().getSimpleName()
-          + (e.getMessage() == null ? "" : " " + e.getMessage()), provider, profileLabel);
-    }
-    metrics.latency(provider, profileLabel, System.nanoTime() - t0);
-    int status = resp.status();
-    metrics.inc("clawauth_gateway_upstream_requests_total", "provider", provider, "profile", profileLabel,
-        "status", Integer.toString(status));
-    if (status >= 400) {
-      byte[] err;
-      try (InputStream in = resp.body()) {
-        err = in.readNBytes(1 << 20);
-      } catch (IOException e) {
-        err = new byte[0];
-      }
-      String errText = new String(err, StandardCharsets.UTF_8);
-      String lower = errText.toLowerCase(Locale.ROOT);
-      FailureReason reason = lower.contains(CLAUDE_CODE_ONLY) ? FailureReason.AUTH
-          : FailureReason.classify(status, errText);
-      if (reason == null || reason == FailureReason.UNKNOWN) {
-        // The client's own request is at fault (or the provider failed in a way another
-        // credential would not fix): pass the answer through as it is.
-        if (call.claim()) {
-          copyHeaders(resp, call);
-          call.ex.sendHeaders(status, err.length == 0 ? -1 : err.length);
-          if (err.length > 0) {
-            call.ex.responseBody().write(err);
-          }
-        }
-        return new Attempt(Outcome.DONE, null, null);
-      }
-      long retryAfter = status == 429 || status == 503 || status == 529 ? retryAfterMs(resp) : 0;
-      return failed(agent, auth, reason, retryAfter, status + " " + guidance(lower, auth, agent, errText),
-          provider, profileLabel);
-    }
-    if (auth.fromStore()) {
-      agent.record(new AgentState.Outcome(provider, auth.profileId(), null, agent.ctx().clock().millis(), 0));
-      if (session != null && session.pinnedProfile == null) {
-        session.sticky.put(provider, auth.profileId());
-      }
-    }
-    stream(call, api, resp, provider, profileLabel);
-    return new Attempt(Outcome.DONE, null, null);
-  }
-
-  private Attempt failed(AgentState agent, UpstreamAuth auth, FailureReason reason, long retryAfterMs,
+  /** Records a failed attempt (a cooldown for a stored profile) and returns what the final error says of it. */
+  String failed(AgentState agent, UpstreamAuth auth, FailureReason reason, long retryAfterMs,
       String detail, String provider, String profileLabel) {
     if (auth.fromStore()) {
       agent.record(new AgentState.Outcome(provider, auth.profileId(), reason, agent.ctx().clock().millis(),
@@ -461,11 +301,16 @@ final class Proxy {
     }
     log.println("gateway: " + provider + " profile " + profileLabel + " failed (" + reason.wire() + "): "
         + firstLine(detail));
-    return new Attempt(Outcome.FAILOVER, reason, reason.wire() + ": " + detail);
+    return reason.wire() + ": " + detail;
+  }
+
+  private static java.util.Optional<String> first(Map<String, List<String>> headers, String name) {
+    List<String> v = headers.get(name);
+    return v == null || v.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(v.get(0));
   }
 
   /** Turns the provider errors people hit most into the command that fixes them. */
-  private static String guidance(String lower, UpstreamAuth auth, AgentState agent, String errText) {
+  static String guidance(String lower, UpstreamAuth auth, AgentState agent, String errText) {
     String msg = providerMessage(errText);
     String agentFlag = agent.ctx().agentId().equals("main") ? "" : " --agent " + agent.ctx().agentId();
     if (lower.contains(CLAUDE_CODE_ONLY)) {
@@ -499,13 +344,13 @@ final class Proxy {
     return firstLine(errText.length() > 300 ? errText.substring(0, 300) : errText);
   }
 
-  static long retryAfterMs(UpstreamClient.Response resp) {
-    var ms = resp.header("retry-after-ms");
+  static long retryAfterMs(Map<String, List<String>> headers) {
+    var ms = first(headers, "retry-after-ms");
     try {
       if (ms.isPresent()) {
         return (long) Double.parseDouble(ms.get().trim());
       }
-      var s = resp.header("retry-after");
+      var s = first(headers, "retry-after");
       if (s.isPresent()) {
         String v = s.get().trim();
         if (v.matches("\\d+(\\.\\d+)?")) {
@@ -521,73 +366,15 @@ final class Proxy {
     return 0;
   }
 
-  private static void copyHeaders(UpstreamClient.Response resp, Call call) {
-    resp.headers().forEach((n, vs) -> {
+  static void copyHeaders(Map<String, List<String>> headers, Call call) {
+    headers.forEach((n, vs) -> {
       if (!HOP_BY_HOP.contains(n.toLowerCase(Locale.ROOT))) {
         call.ex.responseHeaders().set(n, vs);
       }
     });
   }
 
-  /** Passes the upstream body through as it arrives: what was read is sent before the next wait. */
-  private void stream(Call call, Api api, UpstreamClient.Response resp, String provider, String profile)
-      throws IOException {
-    InputStream in = resp.body();
-    if (!call.claim()) {
-      in.close();
-      return;
-    }
-    copyHeaders(resp, call);
-    String type = resp.header("content-type").orElse("");
-    boolean sse = type.contains("text/event-stream");
-    long len = resp.header("content-length").map(Long::parseLong).orElse(-1L);
-    call.ex.sendHeaders(resp.status(), sse || len < 0 ? 0 : len == 0 ? -1 : len);
-    OutputStream out = call.ex.responseBody();
-    byte[] buf = COPY_BUFFER.get();
-    try (in) {
-      while (true) {
-        int r;
-        try {
-          r = in.read(buf);
-        } catch (IOException upstreamDied) {
-          log.println("gateway: " + provider + " stream from " + profile + " broke: " + upstreamDied);
-          if (sse) {
-            writeQuietly(out, api.streamError("The upstream connection to " + provider
-                + " closed mid-stream: " + upstreamDied.getClass().getSimpleName()));
-          }
-          metrics.inc("clawauth_gateway_stream_errors_total", "provider", provider, "profile", profile);
-          return;
-        }
-        if (r < 0) {
-          break;
-        }
-        try {
-          out.write(buf, 0, r);
-          // Whatever has arrived goes out before the next wait for the network, in one write
-          // however many events or chunks it holds.
-          if (in.available() == 0) {
-            out.flush();
-          }
-        } catch (IOException clientGone) {
-          // Closing the upstream body (try-with-resources) cancels the upstream request.
-          metrics.inc("clawauth_gateway_client_disconnects_total", "provider", provider);
-          return;
-        }
-      }
-      // The exchange's end flushes what is left together with the body's end.
-    }
-  }
-
-  private static void writeQuietly(OutputStream out, byte[] b) {
-    try {
-      out.write(b);
-      out.flush();
-    } catch (IOException gone) {
-      // nothing more to tell a client that is gone
-    }
-  }
-
-  private static String firstLine(String s) {
+  static String firstLine(String s) {
     if (s == null) {
       return "";
     }

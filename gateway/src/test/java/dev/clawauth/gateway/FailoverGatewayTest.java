@@ -297,6 +297,73 @@ class FailoverGatewayTest {
     }
   }
 
+  /**
+   * A client that stops reading while the provider streams 8 MiB: the gateway stops reading from
+   * the provider instead of buffering, and once the client reads again every event arrives, in order.
+   */
+  @Test
+  void aSlowClientGetsALongStreamWholeAndInOrder() throws Exception {
+    twoProfiles().start();
+    int events = 2_000;
+    String pad = "p".repeat(4_000);
+    f.provider.when(KEY_A, (ex, seen) -> {
+      ex.getResponseHeaders().set("content-type", "text/event-stream");
+      ex.sendResponseHeaders(200, 0);
+      OutputStream out = ex.getResponseBody();
+      for (int i = 0; i < events; i++) {
+        out.write(("event: content_block_delta\ndata: {\"n\":" + i + ",\"pad\":\"" + pad + "\"}\n\n")
+            .getBytes(StandardCharsets.UTF_8));
+      }
+      out.write("event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n".getBytes(StandardCharsets.UTF_8));
+      out.close();
+    });
+    try (Socket s = streamingRequest()) {
+      s.setReceiveBufferSize(16 * 1024);
+      s.setSoTimeout(30_000);
+      // Long enough for the provider to have written far more than the socket buffers hold.
+      Thread.sleep(1_000);
+      Received raw = new Received();
+      byte[] buf = new byte[65536];
+      InputStream in = s.getInputStream();
+      byte[] last = "\r\n0\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+      while (!raw.endsWith(last)) {
+        int n = in.read(buf);
+        assertThat(n).as("the stream ended early").isPositive();
+        raw.write(buf, 0, n);
+      }
+      String body = dechunk(raw.toString(StandardCharsets.UTF_8));
+      int next = 0;
+      for (int at = body.indexOf("{\"n\":"); at >= 0; at = body.indexOf("{\"n\":", at + 1)) {
+        int end = body.indexOf(',', at);
+        assertThat(Integer.parseInt(body.substring(at + 5, end))).isEqualTo(next++);
+      }
+      assertThat(next).isEqualTo(events);
+      assertThat(body).endsWith("data: {\"type\":\"message_stop\"}\n\n");
+    }
+  }
+
+  /** Bytes read so far; it can tell its end without copying them all each time. */
+  private static final class Received extends java.io.ByteArrayOutputStream {
+    boolean endsWith(byte[] tail) {
+      return count >= tail.length && java.util.Arrays.equals(buf, count - tail.length, count, tail, 0, tail.length);
+    }
+  }
+
+  /** The body of a chunked response read whole: its head dropped, its chunks joined. */
+  private static String dechunk(String raw) {
+    int at = raw.indexOf("\r\n\r\n") + 4;
+    StringBuilder sb = new StringBuilder();
+    while (true) {
+      int eol = raw.indexOf("\r\n", at);
+      int size = Integer.parseInt(raw.substring(at, eol).trim(), 16);
+      if (size == 0) {
+        return sb.toString();
+      }
+      sb.append(raw, eol + 2, eol + 2 + size);
+      at = eol + 2 + size + 2;
+    }
+  }
+
   /** A streaming Anthropic request written by hand, so that the test reads the bytes as they come. */
   private Socket streamingRequest() throws IOException {
     String body = "{\"model\":\"claude-opus-4-5\",\"max_tokens\":5,\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}";

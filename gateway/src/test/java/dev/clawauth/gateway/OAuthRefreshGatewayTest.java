@@ -120,6 +120,29 @@ class OAuthRefreshGatewayTest {
         .doesNotContain(oldRefresh);
   }
 
+  /** A refresh waits on a token endpoint; it must not hold up the event loop every other request shares. */
+  @Test
+  void aSlowRefreshDoesNotHoldUpOtherRequests() throws Exception {
+    String oldRefresh = tokens.issueRefresh();
+    f.store(storeJson("openai-codex:default",
+        expiredOAuth("openai-codex", OLD_ACCESS_CODEX, oldRefresh, FakeTokenServer.ACCOUNT_ID),
+        "anthropic:key", apiKeyProfile("anthropic", KEY))).start();
+    tokens.delayMs = 5_000;
+    try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+      Future<HttpResponse<String>> refreshing = pool.submit(this::responses);
+      while (tokens.refreshRequests.get() == 0) {
+        Thread.sleep(5);
+      }
+      for (int i = 0; i < 3; i++) {
+        HttpResponse<String> other = messages();
+        assertThat(other.statusCode()).as(other.body()).isEqualTo(200);
+      }
+      assertThat(refreshing.isDone()).as("the refresh was still waiting on its token endpoint").isFalse();
+      assertThat(refreshing.get().statusCode()).isEqualTo(200);
+    }
+    assertThat(tokens.refreshRequests.get()).isEqualTo(1);
+  }
+
   @Test
   void sixteenConcurrentRequestsShareOneRefresh() throws Exception {
     String oldRefresh = tokens.issueRefresh();

@@ -156,10 +156,14 @@ public final class EventLoop implements Executor, AutoCloseable {
         log.println("gateway: event loop " + thread.getName() + ": " + e);
       }
     }
+    // Tasks first: one of them may still register a closer.
+    Runnable task;
+    while ((task = tasks.poll()) != null) {
+      runQuietly(task);
+    }
     for (Runnable c : closers) {
       runQuietly(c);
     }
-    Runnable task;
     while ((task = tasks.poll()) != null) {
       runQuietly(task);
     }

@@ -246,7 +246,7 @@ final class LoopConnection implements EventLoop.Io {
     } catch (BadRequest bad) {
       if (ex.headersSent()) {
         // Ending the body normally would pass a failed answer off as complete.
-        ex.fail();
+        ex.abort();
       } else {
         ex.closeAfter();
         answerRefusal(ex, 400, "Malformed HTTP request: " + bad.getMessage() + ".");
@@ -254,7 +254,7 @@ final class LoopConnection implements EventLoop.Io {
     } catch (Exception | Error e) {
       if (ex.headersSent()) {
         // Part of an answer is out; the client can only learn of the failure by the connection closing.
-        ex.fail();
+        ex.abort();
       } else {
         ex.end();
       }
@@ -298,7 +298,7 @@ final class LoopConnection implements EventLoop.Io {
       ex.runDrained();
     } catch (RuntimeException | Error e) {
       if (ex.headersSent()) {
-        ex.fail();
+        ex.abort();
       } else {
         ex.end();
       }

@@ -204,7 +204,7 @@ public final class LoopExchange {
   }
 
   /** Ends a response that failed part way: no terminating chunk, and the connection closes. */
-  void fail() {
+  public void abort() {
     if (!ended) {
       ended = true;
       complete = false;

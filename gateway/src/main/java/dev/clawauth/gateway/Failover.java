@@ -1,0 +1,542 @@
+package dev.clawauth.gateway;
+
+import dev.clawauth.config.ClawConfig;
+import dev.clawauth.env.EnvValue;
+import dev.clawauth.oauth.RefreshException;
+import dev.clawauth.select.Candidates;
+import dev.clawauth.select.FailureReason;
+import dev.clawauth.status.Durations;
+import dev.clawauth.status.FixCommands;
+import dev.clawauth.store.Credential;
+import dev.clawauth.store.Secret;
+import dev.clawauth.store.StoreDocument;
+import dev.clawauth.store.UsageStats;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * One request's walk over its credentials, on its connection's event loop: the candidate profiles
+ * in order, then the environment's credential, then the config's key. Each attempt is an upstream
+ * call whose callbacks decide: pass the answer through (streaming it as it arrives), or cool the
+ * profile down and go on to the next. Only an OAuth refresh, which may wait on a lock and a token
+ * endpoint, leaves the loop.
+ */
+final class Failover {
+  /** Above this many bytes queued for a slow client, reading from the provider pauses. */
+  static final long HIGH_WATER = 256 * 1024;
+  private static final int MAX_ERROR_BODY = 1 << 20;
+
+  private enum Phase { PROFILES, ENV, CONFIG, DONE }
+
+  /** Why a credential was not used or failed, for the final error. */
+  private record Miss(String label, String what) {}
+
+  private final Proxy proxy;
+  private final Call call;
+  private final Api api;
+  private final AgentState agent;
+  /** Null when the request has no session id: it then keeps no sticky profile. */
+  private final Sessions.Session session;
+  private final ModelRef model;
+  private final URI uri;
+  private final boolean anthropicWire;
+  private final RequestBody body;
+  private final StoreDocument doc;
+  private final Candidates.Result candidates;
+  private final Iterator<String> ids;
+  private final List<Miss> misses = new ArrayList<>();
+  private Phase phase = Phase.PROFILES;
+  private StoreDocument current;
+  private boolean triedBefore;
+  private Attempt inFlight;
+
+  Failover(Proxy proxy, Call call, Api api, AgentState agent, Sessions.Session session, ModelRef model,
+      URI uri, boolean anthropicWire, RequestBody body, StoreDocument doc, Candidates.Result candidates) {
+    this.proxy = proxy;
+    this.call = call;
+    this.api = api;
+    this.agent = agent;
+    this.session = session;
+    this.model = model;
+    this.uri = uri;
+    this.anthropicWire = anthropicWire;
+    this.body = body;
+    this.doc = doc;
+    this.current = doc;
+    this.candidates = candidates;
+    this.ids = candidates.ids().iterator();
+  }
+
+  /** Starts the walk; the call is answered later, from the loop. */
+  void start() {
+    call.detach();
+    call.ex.onClosed(this::clientGone);
+    next();
+  }
+
+  private void clientGone() {
+    Attempt a = inFlight;
+    inFlight = null;
+    if (a != null) {
+      a.cancel();
+      proxy.metrics.inc("clawauth_gateway_client_disconnects_total", "provider", model.provider());
+    }
+    call.end();
+  }
+
+  /** Tries the next credential, or answers with the list of what was tried. */
+  private void next() {
+    try {
+      walk();
+    } catch (Throwable t) {
+      crash(t);
+    }
+  }
+
+  private void walk() throws Exception {
+    String provider = model.provider();
+    while (!call.ended()) {
+      switch (phase) {
+        case PROFILES -> {
+          if (!ids.hasNext()) {
+            phase = Phase.ENV;
+            continue;
+          }
+          String id = ids.next();
+          // After a failed attempt, look again: other requests may have cooled this profile down meanwhile.
+          if (triedBefore) {
+            current = agent.doc();
+          }
+          UsageStats u = current.usage(id);
+          long at = agent.ctx().clock().millis();
+          if (u.unusableAt(at)) {
+            String why = u.disabledUntil() > at ? "disabled (" + (u.disabledReason() == null ? "billing"
+                : u.disabledReason()) + ")" : "cooling down";
+            misses.add(new Miss(id, why + " until " + Instant.ofEpochMilli(u.unusableUntil())
+                + " (in " + Durations.remaining(u.unusableUntil() - at) + ")"));
+            continue;
+          }
+          Credential c = current.profiles().get(id);
+          if (c == null) {
+            misses.add(new Miss(id, "removed from the store"));
+            continue;
+          }
+          if (proxy.mustWaitForAuth(agent, c)) {
+            authOffLoop(id, c, at);
+            return;
+          }
+          UpstreamAuth auth;
+          try {
+            auth = proxy.authFor(agent, id, c, anthropicWire);
+          } catch (RefreshException e) {
+            refused(id, e, at);
+            continue;
+          }
+          tryProfile(id, auth);
+          return;
+        }
+        case ENV -> {
+          phase = Phase.CONFIG;
+          var envCred = agent.ctx().env().forProvider(provider);
+          if (envCred.isPresent()) {
+            tryOutside(Proxy.envAuth(provider, envCred.get(), anthropicWire), null);
+            return;
+          }
+        }
+        case CONFIG -> {
+          phase = Phase.DONE;
+          // Last, as OpenClaw takes it: the key in the provider's config entry.
+          var configured = ConfigRefs.apiKey(agent.ctx(), provider);
+          if (configured.isPresent()) {
+            String key = "models.providers." + provider + ".apiKey";
+            if (!configured.get().ok()) {
+              misses.add(new Miss(key, configured.get().unset()));
+            } else {
+              ClawConfig config = agent.ctx().config();
+              tryOutside(Proxy.envAuth(provider, new EnvValue(key, new Secret(configured.get().value()),
+                  key + " in " + config.path()), anthropicWire), key);
+              return;
+            }
+          }
+        }
+        case DONE -> {
+          noneUsable();
+          return;
+        }
+      }
+    }
+  }
+
+  /** A refresh may wait on the store lock and a token endpoint: it runs off the loop, the walk goes on on it. */
+  private void authOffLoop(String id, Credential c, long at) {
+    proxy.blocking.execute(() -> {
+      UpstreamAuth auth = null;
+      RefreshException refusal = null;
+      Throwable failure = null;
+      try {
+        auth = proxy.authFor(agent, id, c, anthropicWire);
+      } catch (RefreshException e) {
+        refusal = e;
+      } catch (Throwable t) {
+        failure = t;
+      }
+      UpstreamAuth got = auth;
+      RefreshException no = refusal;
+      Throwable broke = failure;
+      call.ex.loop().execute(() -> {
+        if (call.ended()) {
+          return;
+        }
+        if (got != null) {
+          tryProfile(id, got);
+        } else if (no != null) {
+          refused(id, no, at);
+          next();
+        } else {
+          crash(broke);
+        }
+      });
+    });
+  }
+
+  private void refused(String id, RefreshException e, long at) {
+    String provider = model.provider();
+    proxy.metrics.inc("clawauth_gateway_refreshes_total", "provider", provider, "profile", id, "result",
+        e.terminal() ? "relogin" : "error");
+    // TokenRefresher writes its own verdict (re-login mark or cooldown) to the store; counting the
+    // failure again here would escalate the cooldown twice for one event.
+    if (!proxy.refresherRecordsFailures()) {
+      agent.record(new AgentState.Outcome(provider, id, FailureReason.AUTH, at, 0));
+    }
+    proxy.log.println("gateway: " + provider + " profile " + id + " not usable: " + Proxy.firstLine(e.getMessage()));
+    misses.add(new Miss(id, e.getMessage() + (e.terminal() && !e.getMessage().contains("log in again")
+        ? "; log in again: " + FixCommands.forRelogin(provider, id, agent.ctx().agentId()) : "")));
+  }
+
+  private void tryProfile(String id, UpstreamAuth auth) {
+    if (triedBefore) {
+      proxy.metrics.inc("clawauth_gateway_failovers_total", "provider", model.provider(), "profile", id);
+    }
+    triedBefore = true;
+    attempt(auth, id);
+  }
+
+  /** A credential from outside the store (the environment, the config); {@code missLabel} null: its own label. */
+  private void tryOutside(UpstreamAuth auth, String missLabel) {
+    if (triedBefore) {
+      proxy.metrics.inc("clawauth_gateway_failovers_total", "provider", model.provider(), "profile",
+          Proxy.metricsLabel(auth));
+    }
+    triedBefore = true;
+    attempt(auth, missLabel == null ? auth.label() : missLabel);
+  }
+
+  private void noneUsable() throws IOException {
+    String provider = model.provider();
+    // Profiles dropped because their refresh token was refused still deserve the command that fixes them.
+    for (String id : candidates.dropped()) {
+      if (doc.profiles().get(id) instanceof Credential.OAuth o && o.needsRelogin()) {
+        misses.add(new Miss(id, "needs a new login (" + o.reloginReason() + "); log in again: `"
+            + FixCommands.forRelogin(provider, id, agent.ctx().agentId()) + "`"));
+      }
+    }
+    StringBuilder msg = new StringBuilder("No usable credential for " + provider + " (agent "
+        + agent.ctx().agentId() + ", store " + agent.ctx().store().path() + ")");
+    if (misses.isEmpty()) {
+      msg.append(": none is configured. ").append(FixCommands.forMissing(provider, agent.ctx().agentId()));
+    } else {
+      msg.append(": ");
+      for (int i = 0; i < misses.size(); i++) {
+        msg.append(i == 0 ? "" : "; ").append(misses.get(i).label()).append(": ").append(misses.get(i).what());
+      }
+      msg.append('.');
+    }
+    call.error(api, 503, msg.toString());
+  }
+
+  /** Something threw where nothing should: a 500 if nothing was sent yet, else the connection is dropped. */
+  private void crash(Throwable t) {
+    Attempt a = inFlight;
+    inFlight = null;
+    if (a != null) {
+      a.cancel();
+    }
+    if (call.ended()) {
+      return;
+    }
+    proxy.log.println("gateway: " + call.ex.method() + " " + call.ex.path() + " failed: " + t);
+    try {
+      if (!call.answered()) {
+        call.error(api, 500, "Internal gateway error: " + t.getClass().getSimpleName());
+        return;
+      }
+    } catch (IOException | RuntimeException ignored) {
+      // the client is gone
+    }
+    // A body cut short must not look complete to the client.
+    call.ex.abort();
+    call.end();
+  }
+
+  private void attempt(UpstreamAuth auth, String missLabel) {
+    Injection.Prepared prepared = Injection.prepare(auth, call.ex.requestHeaders().asMap(), body, model,
+        agent.ctx().config());
+    Map<String, String> headers = prepared.headers();
+    if (!headers.containsKey("content-type")) {
+      headers.put("content-type", "application/json");
+    }
+    Attempt a = new Attempt(auth, missLabel);
+    inFlight = a;
+    a.handle = proxy.http.post(call.ex.loop(), uri, headers, prepared.body(), proxy.settings.upstreamTimeout(), a);
+  }
+
+  /** One upstream call and what its answer means. */
+  private final class Attempt implements LoopUpstreamClient.Listener {
+    private final UpstreamAuth auth;
+    private final String missLabel;
+    private final String profileLabel;
+    private final long t0 = System.nanoTime();
+    private LoopUpstreamClient.Exchange handle;
+    private int status;
+    private Map<String, List<String>> headers;
+    /** The body of an error answer, read whole before it is judged. */
+    private ByteArrayOutputStream error;
+    private boolean streaming;
+    private boolean sse;
+    private boolean paused;
+    private boolean flushQueued;
+    private boolean cancelled;
+
+    Attempt(UpstreamAuth auth, String missLabel) {
+      this.auth = auth;
+      this.missLabel = missLabel;
+      this.profileLabel = Proxy.metricsLabel(auth);
+    }
+
+    void cancel() {
+      cancelled = true;
+      if (handle != null) {
+        handle.cancel();
+      }
+    }
+
+    private boolean current() {
+      return !cancelled && inFlight == this && !call.ended();
+    }
+
+    @Override
+    public void onHead(int status, Map<String, List<String>> headers) {
+      if (!current()) {
+        return;
+      }
+      try {
+        head(status, headers);
+      } catch (Throwable t) {
+        crash(t);
+      }
+    }
+
+    private void head(int status, Map<String, List<String>> headers) throws IOException {
+      String provider = model.provider();
+      this.status = status;
+      this.headers = headers;
+      proxy.metrics.latency(provider, profileLabel, System.nanoTime() - t0);
+      proxy.metrics.inc("clawauth_gateway_upstream_requests_total", "provider", provider, "profile", profileLabel,
+          "status", Integer.toString(status));
+      if (status >= 400) {
+        error = new ByteArrayOutputStream();
+        return;
+      }
+      if (auth.fromStore()) {
+        agent.record(new AgentState.Outcome(provider, auth.profileId(), null, agent.ctx().clock().millis(), 0));
+        if (session != null && session.pinnedProfile == null) {
+          session.sticky.put(provider, auth.profileId());
+        }
+      }
+      if (!call.claim()) {
+        cancel();
+        return;
+      }
+      Proxy.copyHeaders(headers, call);
+      String type = header("content-type");
+      sse = type != null && type.contains("text/event-stream");
+      String declared = header("content-length");
+      long len = declared == null ? -1 : Long.parseLong(declared.trim());
+      call.ex.sendHeaders(status, sse || len < 0 ? 0 : len == 0 ? -1 : len);
+      streaming = true;
+    }
+
+    private String header(String name) {
+      List<String> v = headers.get(name);
+      return v == null || v.isEmpty() ? null : v.get(0);
+    }
+
+    @Override
+    public void onBody(ByteBuffer data) {
+      if (!current()) {
+        return;
+      }
+      try {
+        if (error != null) {
+          int room = MAX_ERROR_BODY - error.size();
+          int n = Math.min(room, data.remaining());
+          if (n > 0) {
+            byte[] b = new byte[n];
+            data.get(b);
+            error.write(b, 0, n);
+          }
+          return;
+        }
+        if (!streaming) {
+          return;
+        }
+        write(data);
+        if (call.ex.queuedBytes() > HIGH_WATER && !paused) {
+          paused = true;
+          handle.pause();
+          call.ex.onDrained(() -> {
+            paused = false;
+            if (current()) {
+              handle.resume();
+            }
+          });
+        }
+      } catch (Throwable t) {
+        crash(t);
+      }
+    }
+
+    private void write(ByteBuffer data) throws IOException {
+      if (data.hasArray()) {
+        call.ex.responseBody().write(data.array(), data.arrayOffset() + data.position(), data.remaining());
+        data.position(data.limit());
+      } else {
+        byte[] buf = proxy.copyBuffer();
+        while (data.hasRemaining()) {
+          int n = Math.min(buf.length, data.remaining());
+          data.get(buf, 0, n);
+          call.ex.responseBody().write(buf, 0, n);
+        }
+      }
+      // Whatever arrived in this turn of the loop goes out in one write, however many events it holds.
+      if (!flushQueued) {
+        flushQueued = true;
+        call.ex.loop().execute(() -> {
+          flushQueued = false;
+          if (!call.ended()) {
+            call.ex.flush();
+          }
+        });
+      }
+    }
+
+    @Override
+    public void onEnd() {
+      if (!current()) {
+        return;
+      }
+      try {
+        if (error != null) {
+          judge(error.toByteArray());
+        } else {
+          inFlight = null;
+          call.end();
+        }
+      } catch (Throwable t) {
+        crash(t);
+      }
+    }
+
+    @Override
+    public void onError(IOException e) {
+      if (!current()) {
+        return;
+      }
+      try {
+        failedWith(e);
+      } catch (Throwable t) {
+        crash(t);
+      }
+    }
+
+    private void failedWith(IOException e) throws IOException {
+      String provider = model.provider();
+      if (streaming) {
+        inFlight = null;
+        proxy.log.println("gateway: " + provider + " stream from " + profileLabel + " broke: " + e);
+        proxy.metrics.inc("clawauth_gateway_stream_errors_total", "provider", provider, "profile", profileLabel);
+        if (sse) {
+          call.ex.responseBody().write(api.streamError("The upstream connection to " + provider
+              + " closed mid-stream: " + e.getClass().getSimpleName()));
+          call.end();
+        } else {
+          // A body cut short must not look complete to the client.
+          call.ex.abort();
+          call.end();
+        }
+        return;
+      }
+      if (error != null) {
+        judge(error.toByteArray());
+        return;
+      }
+      if (e instanceof LoopUpstreamClient.UnreachableException) {
+        inFlight = null;
+        // Every profile shares the endpoint, so failing over or cooling one down would not help.
+        proxy.metrics.inc("clawauth_gateway_upstream_unreachable_total", "provider", provider);
+        proxy.log.println("gateway: " + provider + " endpoint unreachable: " + e.getMessage());
+        call.error(api, 502, "Cannot reach " + provider + " at " + uri.getScheme() + "://" + e.getMessage()
+            + ". Check that the endpoint is up, or set models.providers." + provider + ".baseUrl in "
+            + agent.ctx().config().path() + ".");
+        return;
+      }
+      if (e instanceof SocketTimeoutException) {
+        failOver(FailureReason.TIMEOUT, 0, "timed out after " + proxy.settings.upstreamTimeout().toMillis() + " ms");
+      } else {
+        failOver(FailureReason.TIMEOUT, 0, "connection failed: " + e.getClass().getSimpleName()
+            + (e.getMessage() == null ? "" : " " + e.getMessage()));
+      }
+    }
+
+    /** An error answer, read whole: passed through as it is, or the reason to try the next credential. */
+    private void judge(byte[] err) throws IOException {
+      inFlight = null;
+      String errText = new String(err, StandardCharsets.UTF_8);
+      String lower = errText.toLowerCase(Locale.ROOT);
+      FailureReason reason = lower.contains(Proxy.CLAUDE_CODE_ONLY) ? FailureReason.AUTH
+          : FailureReason.classify(status, errText);
+      if (reason == null || reason == FailureReason.UNKNOWN) {
+        // The client's own request is at fault (or the provider failed in a way another credential
+        // would not fix): pass the answer through as it is.
+        if (call.claim()) {
+          Proxy.copyHeaders(headers, call);
+          call.ex.sendHeaders(status, err.length == 0 ? -1 : err.length);
+          if (err.length > 0) {
+            call.ex.responseBody().write(err);
+          }
+          call.end();
+        }
+        return;
+      }
+      long retryAfter = status == 429 || status == 503 || status == 529 ? Proxy.retryAfterMs(headers) : 0;
+      failOver(reason, retryAfter, status + " " + Proxy.guidance(lower, auth, agent, errText));
+    }
+
+    private void failOver(FailureReason reason, long retryAfterMs, String detail) {
+      inFlight = null;
+      misses.add(new Miss(missLabel, proxy.failed(agent, auth, reason, retryAfterMs, detail, model.provider(),
+          profileLabel)));
+      next();
+    }
+  }
+}
