@@ -1,12 +1,12 @@
-package dev.clawauth.gateway;
+package dev.clawauth.gateway.upstream;
 
-import static dev.clawauth.gateway.RawHttpServer.write;
+import static dev.clawauth.gateway.upstream.RawHttpServer.write;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
-import dev.clawauth.gateway.LoopUpstreamClient.UnreachableException;
+import dev.clawauth.gateway.upstream.LoopUpstreamClient.UnreachableException;
 import dev.clawauth.gateway.http.EventLoop;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

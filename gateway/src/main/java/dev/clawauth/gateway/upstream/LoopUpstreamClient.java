@@ -1,4 +1,4 @@
-package dev.clawauth.gateway;
+package dev.clawauth.gateway.upstream;
 
 import dev.clawauth.gateway.http.EventLoop;
 import java.io.IOException;
@@ -38,7 +38,7 @@ import javax.net.ssl.SSLContext;
  * a field, not by cancelling and scheduling a timer, so the hot path allocates no timer and the
  * loop's timer queue does not fill with cancelled ones.
  */
-final class LoopUpstreamClient implements AutoCloseable {
+public final class LoopUpstreamClient implements AutoCloseable {
   /**
    * How long an idle connection is kept for an endpoint that has not said or shown otherwise: below
    * the 60 s of common load balancers, and long enough for an agent that thinks between calls to
@@ -59,7 +59,7 @@ final class LoopUpstreamClient implements AutoCloseable {
   private static final byte[] HTTP_1 = "HTTP/1.".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
 
   /** What becomes of one request; every call comes on the loop that {@link #post} ran on. */
-  interface Listener {
+  public interface Listener {
     /** The status and headers (names lower case) of the final answer; 1xx answers are skipped. */
     void onHead(int status, Map<String, List<String>> headers);
 
@@ -74,7 +74,7 @@ final class LoopUpstreamClient implements AutoCloseable {
   }
 
   /** A request in flight. Calls from another thread are handed to the loop. */
-  interface Exchange {
+  public interface Exchange {
     /** Stops reading the answer (no {@link Listener#onBody} until {@link #resume}), for backpressure. */
     void pause();
 
@@ -90,7 +90,7 @@ final class LoopUpstreamClient implements AutoCloseable {
    * not established). That is the endpoint's fault, not the credential's: every profile would meet
    * the same. The message is {@code host:port: reason}, shown after {@code scheme://}.
    */
-  static final class UnreachableException extends IOException {
+  public static final class UnreachableException extends IOException {
     UnreachableException(String message, Throwable cause) {
       super(message, cause);
     }
@@ -118,7 +118,7 @@ final class LoopUpstreamClient implements AutoCloseable {
    * {@code clock}: milliseconds, for idle ages (tests move it instead of waiting); {@code tls}: the
    * context for https; {@code resolver}: runs the blocking DNS look-ups, off the loops.
    */
-  LoopUpstreamClient(Duration connectTimeout, LongSupplier clock, SSLContext tls, Executor resolver) {
+  public LoopUpstreamClient(Duration connectTimeout, LongSupplier clock, SSLContext tls, Executor resolver) {
     this.connectTimeout = connectTimeout;
     this.clock = clock;
     this.tls = tls;
@@ -129,7 +129,7 @@ final class LoopUpstreamClient implements AutoCloseable {
    * Starts a POST; loop thread only. The listener is called on {@code loop}, never from within
    * this call (an early failure arrives on a later turn).
    */
-  Exchange post(EventLoop loop, URI uri, Map<String, String> headers, byte[] body, Duration timeout,
+  public Exchange post(EventLoop loop, URI uri, Map<String, String> headers, byte[] body, Duration timeout,
       Listener listener) {
     assert loop.inLoop();
     String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
