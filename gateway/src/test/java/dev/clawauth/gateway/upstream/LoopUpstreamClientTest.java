@@ -937,10 +937,10 @@ class LoopUpstreamClientTest {
 
   @Test
   void addressLiterals() {
-    assertThat(LoopUpstreamClient.isAddressLiteral("127.0.0.1")).isTrue();
-    assertThat(LoopUpstreamClient.isAddressLiteral("[::1]")).isTrue();
-    assertThat(LoopUpstreamClient.isAddressLiteral("api.anthropic.com")).isFalse();
-    assertThat(LoopUpstreamClient.isAddressLiteral("1234")).isFalse();
-    assertThat(LoopUpstreamClient.isAddressLiteral("1.2.3.4.example")).isFalse();
+    assertThat(UpstreamConnection.isAddressLiteral("127.0.0.1")).isTrue();
+    assertThat(UpstreamConnection.isAddressLiteral("[::1]")).isTrue();
+    assertThat(UpstreamConnection.isAddressLiteral("api.anthropic.com")).isFalse();
+    assertThat(UpstreamConnection.isAddressLiteral("1234")).isFalse();
+    assertThat(UpstreamConnection.isAddressLiteral("1.2.3.4.example")).isFalse();
   }
 }
