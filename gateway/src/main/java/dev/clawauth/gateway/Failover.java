@@ -2,6 +2,7 @@ package dev.clawauth.gateway;
 
 import dev.clawauth.config.ClawConfig;
 import dev.clawauth.env.EnvValue;
+import dev.clawauth.gateway.upstream.LoopUpstreamClient;
 import dev.clawauth.oauth.RefreshException;
 import dev.clawauth.select.Candidates;
 import dev.clawauth.select.FailureReason;

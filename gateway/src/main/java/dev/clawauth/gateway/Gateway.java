@@ -8,6 +8,7 @@ import dev.clawauth.gateway.http.EventLoop;
 import dev.clawauth.gateway.http.LoopExchange;
 import dev.clawauth.gateway.http.LoopHandler;
 import dev.clawauth.gateway.http.LoopServer;
+import dev.clawauth.gateway.upstream.LoopUpstreamClient;
 import dev.clawauth.json.Json;
 import dev.clawauth.json.JsonFileException;
 import dev.clawauth.json.JsonText;

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.clawauth.config.ClawConfig;
 import dev.clawauth.env.EnvValue;
 import dev.clawauth.env.ProviderEnvVars;
+import dev.clawauth.gateway.upstream.LoopUpstreamClient;
 import dev.clawauth.oauth.OAuthRefresher;
 import dev.clawauth.oauth.RefreshException;
 import dev.clawauth.oauth.RefreshResult;

@@ -1,4 +1,4 @@
-package dev.clawauth.gateway;
+package dev.clawauth.gateway.upstream;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -1,12 +1,12 @@
-package dev.clawauth.gateway;
+package dev.clawauth.gateway.upstream;
 
-import static dev.clawauth.gateway.RawHttpServer.write;
+import static dev.clawauth.gateway.upstream.RawHttpServer.write;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
-import dev.clawauth.gateway.LoopUpstreamClient.UnreachableException;
+import dev.clawauth.gateway.upstream.LoopUpstreamClient.UnreachableException;
 import dev.clawauth.gateway.http.EventLoop;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -937,10 +937,10 @@ class LoopUpstreamClientTest {
 
   @Test
   void addressLiterals() {
-    assertThat(LoopUpstreamClient.isAddressLiteral("127.0.0.1")).isTrue();
-    assertThat(LoopUpstreamClient.isAddressLiteral("[::1]")).isTrue();
-    assertThat(LoopUpstreamClient.isAddressLiteral("api.anthropic.com")).isFalse();
-    assertThat(LoopUpstreamClient.isAddressLiteral("1234")).isFalse();
-    assertThat(LoopUpstreamClient.isAddressLiteral("1.2.3.4.example")).isFalse();
+    assertThat(UpstreamConnection.isAddressLiteral("127.0.0.1")).isTrue();
+    assertThat(UpstreamConnection.isAddressLiteral("[::1]")).isTrue();
+    assertThat(UpstreamConnection.isAddressLiteral("api.anthropic.com")).isFalse();
+    assertThat(UpstreamConnection.isAddressLiteral("1234")).isFalse();
+    assertThat(UpstreamConnection.isAddressLiteral("1.2.3.4.example")).isFalse();
   }
 }

@@ -1,4 +1,4 @@
-package dev.clawauth.gateway;
+package dev.clawauth.gateway.upstream;
 
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
