@@ -148,8 +148,13 @@ public final class EventLoop implements Executor, AutoCloseable {
             }
           }
         }
-        Runnable task;
-        while ((task = tasks.poll()) != null) {
+        // Only the tasks there now: one a task adds runs after the next select, so that a task
+        // can count on what a select does (a closed channel's descriptor is released there).
+        for (int n = tasks.size(); n > 0; n--) {
+          Runnable task = tasks.poll();
+          if (task == null) {
+            break;
+          }
           runQuietly(task);
         }
       } catch (IOException | RuntimeException e) {
