@@ -252,14 +252,19 @@ final class LoopConnection implements EventLoop.Io {
         answerRefusal(ex, 400, "Malformed HTTP request: " + bad.getMessage() + ".");
       }
     } catch (Exception | Error e) {
-      if (ex.headersSent()) {
-        // Part of an answer is out; the client can only learn of the failure by the connection closing.
-        ex.abort();
-      } else {
-        ex.end();
-      }
+      failAnswer(ex);
     } finally {
       inUser = false;
+    }
+  }
+
+  /** Handler code failed: a bare 500 if nothing was sent, else the connection closes mid-answer. */
+  private static void failAnswer(LoopExchange ex) {
+    if (ex.headersSent()) {
+      // Part of an answer is out; the client can only learn of the failure by the connection closing.
+      ex.abort();
+    } else {
+      ex.end();
     }
   }
 
@@ -297,11 +302,7 @@ final class LoopConnection implements EventLoop.Io {
     try {
       ex.runDrained();
     } catch (RuntimeException | Error e) {
-      if (ex.headersSent()) {
-        ex.abort();
-      } else {
-        ex.end();
-      }
+      failAnswer(ex);
     } finally {
       inUser = false;
     }
