@@ -225,7 +225,20 @@ public final class ClawConfig {
 
   /** The provider's entry {@code models.providers.<id>} (a missing node when there is none). */
   public JsonNode providerEntry(String provider) {
-    return root.path("models").path("providers").path(Providers.normalize(provider));
+    JsonNode providers = root.path("models").path("providers");
+    String id = Providers.normalize(provider);
+    JsonNode direct = providers.path(id);
+    if (!direct.isMissingNode()) {
+      return direct;
+    }
+    // As OpenClaw looks a provider up: the key as written, else any key that normalises to the id.
+    for (var it = providers.properties().iterator(); it.hasNext();) {
+      var e = it.next();
+      if (Providers.normalize(e.getKey()).equals(id)) {
+        return e.getValue();
+      }
+    }
+    return direct;
   }
 
   /** {@code models.providers.<id>.baseUrl}, the provider's API base URL override. */
@@ -244,6 +257,29 @@ public final class ClawConfig {
       return Optional.empty();
     }
     return Optional.of(api.isTextual() ? api.asText().trim() : api.toString());
+  }
+
+  /** Where a model's API is set: the value as written ({@link #providerApi}) and the config key that holds it. */
+  public record ApiSetting(String value, String key) {}
+
+  /**
+   * The API {@code provider/modelId} is served with: the model's own {@code api} in
+   * {@code models.providers.<id>.models[]}, else the provider's, as OpenClaw resolves an inline
+   * model ({@code model.api ?? provider.api}).
+   */
+  public Optional<ApiSetting> modelApi(String provider, String modelId) {
+    String id = Providers.normalize(provider);
+    JsonNode models = providerEntry(provider).path("models");
+    for (int i = 0; i < models.size(); i++) {
+      JsonNode m = models.get(i);
+      JsonNode api = m.path("api");
+      if (m.path("id").isTextual() && m.path("id").asText().trim().equals(modelId)
+          && !api.isMissingNode() && !api.isNull()) {
+        return Optional.of(new ApiSetting(api.isTextual() ? api.asText().trim() : api.toString(),
+            "models.providers." + id + ".models[" + i + "].api"));
+      }
+    }
+    return providerApi(provider).map(v -> new ApiSetting(v, "models.providers." + id + ".api"));
   }
 
   /** The provider ids of {@code models.providers}, normalised. */

@@ -102,6 +102,25 @@ final class Json5ConfigTest {
   }
 
   @Test
+  void aModelsOwnApiComesBeforeItsProvidersAndNamesItsKey() throws Exception {
+    Path file = StateFixture.write(dir.resolve("openclaw.json"), """
+        {models: {providers: {
+          MiniMax: {api: 'openai-completions', models: [
+            {id: 'plain'}, {id: ' own ', api: 'anthropic-messages'}, {id: 'nulled', api: null}]},
+          bare: {models: [{id: 'm'}]},
+        }}}
+        """);
+    ClawConfig config = ClawConfig.load(file);
+    assertThat(config.modelApi("minimax", "own")).contains(
+        new ClawConfig.ApiSetting("anthropic-messages", "models.providers.minimax.models[1].api"));
+    assertThat(config.modelApi("minimax", "plain")).contains(
+        new ClawConfig.ApiSetting("openai-completions", "models.providers.minimax.api"));
+    assertThat(config.modelApi("minimax", "nulled").map(ClawConfig.ApiSetting::value)).contains("openai-completions");
+    assertThat(config.modelApi("minimax", "unlisted").map(ClawConfig.ApiSetting::value)).contains("openai-completions");
+    assertThat(config.modelApi("bare", "m")).isEmpty();
+  }
+
+  @Test
   void byteOrderMarkIsWhitespaceAsJson5SaysAndLineNumbersStayRight() throws Exception {
     Path file = StateFixture.write(dir.resolve("openclaw.json"), "\uFEFF{agents: {defaults: {model: 'openai/gpt-5'}}}\n");
     assertThat(ClawConfig.load(file).defaultModel("main")).isEqualTo("openai/gpt-5");

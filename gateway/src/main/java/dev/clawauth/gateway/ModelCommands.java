@@ -103,8 +103,9 @@ final class ModelCommands {
       return sb.toString();
     }
     sb.append("Endpoint: ").append(Upstreams.base(config, current.provider()).orElse("(none configured)"))
-        .append(Upstreams.wire(config, current.provider()).map(w -> " (serves " + w.endpoint() + ")")
-            .orElse(" (api " + config.providerApi(current.provider()).orElse("") + ": not proxied)"))
+        .append(Upstreams.wire(config, current).map(w -> " (serves " + w.endpoint() + ")")
+            .orElse(" (api " + config.modelApi(current.provider(), current.model())
+                .map(ClawConfig.ApiSetting::value).orElse("") + ": not proxied)"))
         .append('\n');
     String preferred = s.pinnedProfile != null ? s.pinnedProfile : s.sticky.get(current.provider());
     Candidates.Result r = Candidates.forProvider(current.provider(), doc, config, now, preferred);

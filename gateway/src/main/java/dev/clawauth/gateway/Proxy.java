@@ -116,10 +116,11 @@ final class Proxy {
           : " (not in agents.defaults.models)"));
       return;
     }
-    var wire = Upstreams.wire(config, model.provider());
+    var wire = Upstreams.wire(config, model);
+    var apiSetting = config.modelApi(model.provider(), model.model());
     if (wire.isEmpty()) {
-      String value = config.providerApi(model.provider()).orElse("");
-      call.error(api, 400, "models.providers." + model.provider() + ".api is \"" + value + "\" in "
+      String value = apiSetting.map(ClawConfig.ApiSetting::value).orElse("");
+      call.error(api, 400, apiSetting.map(ClawConfig.ApiSetting::key).orElse("api") + " is \"" + value + "\" in "
           + config.path() + (Upstreams.OTHER_OPENCLAW_APIS.contains(value)
               ? ", an API the gateway does not proxy"
               : ", which is not an API OpenClaw knows (its config validation refuses it too)")
@@ -141,8 +142,7 @@ final class Proxy {
     }
     if (uri == null) {
       call.error(api, 400, "Model " + model.full() + " is served by " + model.provider()
-          + config.providerApi(model.provider()).map(a -> " (models.providers." + model.provider() + ".api: "
-              + a + ")").orElse("")
+          + apiSetting.map(a -> " (" + a.key() + ": " + a.value() + ")").orElse("")
           + ", which does not speak " + api.path() + "; use " + wire.get().endpoint() + ".");
       return;
     }

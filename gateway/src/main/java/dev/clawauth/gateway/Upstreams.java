@@ -70,7 +70,15 @@ public final class Upstreams {
    * set to a value this gateway does not proxy: guessing would send the request in the wrong shape.
    */
   public static Optional<Wire> wire(ClawConfig config, String provider) {
-    Optional<String> api = config.providerApi(provider);
+    return wire(config.providerApi(provider), provider);
+  }
+
+  /** A model's wire: its own {@code api}, else its provider's (see {@link ClawConfig#modelApi}). */
+  public static Optional<Wire> wire(ClawConfig config, ModelRef model) {
+    return wire(config.modelApi(model.provider(), model.model()).map(ClawConfig.ApiSetting::value), model.provider());
+  }
+
+  private static Optional<Wire> wire(Optional<String> api, String provider) {
     if (api.isEmpty()) {
       return Optional.of(provider.equals("anthropic") ? Wire.ANTHROPIC
           : provider.equals("openai-codex") ? Wire.CODEX : Wire.OPENAI);

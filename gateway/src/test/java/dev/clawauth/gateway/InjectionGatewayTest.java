@@ -351,6 +351,34 @@ class InjectionGatewayTest {
     assertThat(f.provider.last().header("anthropic-beta")).isNull();
   }
 
+  /** OpenClaw serves an inline model with its own {@code api} before its provider's. */
+  @Test
+  void aModelsOwnApiComesBeforeItsProviders() throws Exception {
+    customProviders("""
+        mixed: { baseUrl: 'BASE/mixed', api: 'openai-completions', models: [
+          { id: 'gpt-x', name: 'GPT X' },
+          { id: 'claude-x', name: 'Claude X', api: 'anthropic-messages' },
+          { id: 'gem-x', name: 'Gem X', api: 'google-generative-ai' } ] },""", "")
+        .store(storeJson("mixed:key", apiKeyProfile("mixed", "mixed-key-1234567890"))).start();
+
+    HttpResponse<String> claude = post("/v1/messages",
+        "{\"model\":\"mixed/claude-x\",\"max_tokens\":8,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+    assertThat(claude.statusCode()).as(claude.body()).isEqualTo(200);
+    assertThat(f.provider.last().path()).isEqualTo("/mixed/v1/messages");
+    assertThat(f.provider.last().header("x-api-key")).isEqualTo("mixed-key-1234567890");
+
+    HttpResponse<String> gpt = post("/v1/messages",
+        "{\"model\":\"mixed/gpt-x\",\"max_tokens\":8,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+    assertThat(gpt.statusCode()).isEqualTo(400);
+    assertThat(gpt.body()).contains("models.providers.mixed.api: openai-completions")
+        .contains("use /v1/chat/completions.");
+    HttpResponse<String> gem = post("/v1/chat/completions", "{\"model\":\"mixed/gem-x\",\"messages\":[]}");
+    assertThat(gem.statusCode()).isEqualTo(400);
+    assertThat(gem.body()).contains("models.providers.mixed.models[2].api is \\\"google-generative-ai\\\"")
+        .contains("does not proxy");
+    assertThat(f.provider.seen).hasSize(1);
+  }
+
   @Test
   void anApiValueTheGatewayDoesNotProxyIs400NamingTheKeyAndValueAndNothingGoesUpstream() throws Exception {
     customProviders("""
