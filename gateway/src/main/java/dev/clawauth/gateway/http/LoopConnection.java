@@ -46,6 +46,8 @@ final class LoopConnection implements EventLoop.Io {
   private boolean inUser;
   private LoopExchange current;
   private long lingerLeft;
+  /** {@code System.nanoTime()} since which queued output has waited for the client to take any; 0 when none waits. */
+  private long stalledSince;
 
   LoopConnection(LoopServer server, LoopServer.Shard shard, SocketChannel ch, boolean over) throws IOException {
     this.server = server;
@@ -133,10 +135,18 @@ final class LoopConnection implements EventLoop.Io {
   }
 
   private void write() {
+    long before = out.size();
     try {
       out.writeTo(ch);
     } catch (IOException gone) {
       close();
+      return;
+    }
+    long left = out.size();
+    if (left == 0) {
+      stalledSince = 0;
+    } else if (left < before || stalledSince == 0) {
+      stalledSince = System.nanoTime();
     }
   }
 
@@ -347,6 +357,13 @@ final class LoopConnection implements EventLoop.Io {
 
   /** The sweep: acts on a deadline that has passed. */
   void tick(long now) {
+    if (state == ANSWERING && stalledSince != 0 && now - stalledSince - idleMillis() * 1_000_000 >= 0) {
+      // A client that takes none of its answer for as long as an idle connection is kept is gone:
+      // without this it would hold the answer (an upstream call paused for it, a concurrency
+      // permit) until it closed the connection itself.
+      close();
+      return;
+    }
     if (deadline == 0 || now - deadline < 0) {
       return;
     }

@@ -26,7 +26,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Limits: a request's head and body must arrive within {@code readTimeoutMs} of its first
  * byte (408 otherwise), a head is at most {@code maxHeadBytes} (431), a body at most
  * {@code maxBodyBytes} (413), an idle keep-alive connection is closed after
- * {@code idleTimeoutMs}, and connections beyond {@code maxConnections} get a 503 and are closed.
+ * {@code idleTimeoutMs}, so is one whose client takes none of its answer for that long, and
+ * connections beyond {@code maxConnections} get a 503 and are closed.
  */
 public final class LoopServer implements AutoCloseable {
   /** What the server tolerates. */

@@ -985,6 +985,27 @@ class LoopServerTest {
     assertThat(c.send(get("/big")).response().body()).as("the connection is kept").isEqualTo(payload);
   }
 
+  @Test
+  void aClientThatTakesNoneOfItsAnswerIsDroppedAfterTheIdleTimeout() throws Exception {
+    // Like an upstream stream paused for backpressure: the answer is not ended and waits for the client.
+    CompletableFuture<Long> closed = new CompletableFuture<>();
+    long t0 = System.nanoTime();
+    start(ROOMY, ex -> {
+      ex.onClosed(() -> closed.complete(millisSince(t0)));
+      ex.sendHeaders(200, 0);
+      ex.responseBody().write(new byte[8 << 20]);
+      ex.flush();
+    });
+    RawClient c = new RawClient(server.address(), 64 * 1024);
+    clients.add(c);
+    c.send(get("/never-read"));
+    // Without a deadline the connection, and whatever its answer holds (an upstream call, a
+    // concurrency permit), would stay until the client closed it.
+    assertThat(closed.get(10, TimeUnit.SECONDS)).as("ms until the server gave up")
+        .isGreaterThanOrEqualTo(ROOMY.idleTimeoutMs());
+    awaitConnections(server, 0);
+  }
+
   // 15. response headers
 
   @Test
