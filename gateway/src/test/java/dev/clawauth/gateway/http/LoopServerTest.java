@@ -607,7 +607,12 @@ class LoopServerTest {
       "GET / HTTP/1.1\r\nNo colon here\r\n\r\n",
       "GET / HTTP/1.1\r\n: no name\r\n\r\n",
       "GET nothing HTTP/1.1\r\n\r\n",
-      "GET / HTTP/1.1\r\nX-Bare-Cr: a\rb\r\n\r\n"})
+      "GET / HTTP/1.1\r\nX-Bare-Cr: a\rb\r\n\r\n",
+      // A name that is not a token: one server takes it for content-length, another passes it on.
+      "POST / HTTP/1.1\r\nContent-Length\u000b: 5\r\n\r\nhello",
+      "POST / HTTP/1.1\r\nTransfer-Encoding\u000c: chunked\r\n\r\n0\r\n\r\n",
+      "GET / HTTP/1.1\r\nX Spaced: a\r\n\r\n",
+      "GET / HTTP/1.1\r\nX-\u00e9: a\r\n\r\n"})
   void malformedHeadIs400ThroughRefuse(String head) throws Exception {
     AtomicInteger handled = new AtomicInteger();
     start(ROOMY, ex -> {
