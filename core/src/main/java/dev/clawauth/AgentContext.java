@@ -28,7 +28,8 @@ public final class AgentContext {
   private final Path agentDir;
   private final AuthStore store;
   private final Clock clock;
-  private EnvSources env;
+  /** Volatile: {@link #envLoaded} is asked without the lock that a load in progress holds. */
+  private volatile EnvSources env;
 
   private AgentContext(StatePaths paths, ClawConfig config, String agentId, Path agentDir,
       AuthStore store, Clock clock) {
@@ -98,6 +99,14 @@ public final class AgentContext {
       env = EnvSources.load(paths.env(), paths.dotEnvFile(), config);
     }
     return env;
+  }
+
+  /**
+   * Whether {@link #env} is read already, so that it returns at once; never waits for a read in
+   * progress (which may be a login shell).
+   */
+  public boolean envLoaded() {
+    return env != null;
   }
 
   public synchronized void useEnv(EnvSources sources) {

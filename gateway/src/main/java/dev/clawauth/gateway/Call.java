@@ -42,6 +42,11 @@ final class Call {
     detached = true;
   }
 
+  /** After all the answer is the current turn's on the loop: returning from it ends the call unless answered. */
+  void attach() {
+    detached = false;
+  }
+
   boolean detached() {
     return detached;
   }

@@ -30,7 +30,7 @@ import java.util.Map;
  * in order, then the environment's credential, then the config's key. Each attempt is an upstream
  * call whose callbacks decide: pass the answer through (streaming it as it arrives), or cool the
  * profile down and go on to the next. Only an OAuth refresh, which may wait on a lock and a token
- * endpoint, leaves the loop.
+ * endpoint, and a first read of the environment (a login shell with env.shellEnv) leave the loop.
  */
 final class Failover {
   /** Above this many bytes queued for a slow client, reading from the provider pauses. */
@@ -59,6 +59,7 @@ final class Failover {
   private Phase phase = Phase.PROFILES;
   private StoreDocument current;
   private boolean triedBefore;
+  private boolean envRead;
   private Attempt inFlight;
 
   Failover(Proxy proxy, Call call, Api api, AgentState agent, Sessions.Session session, ModelRef model,
@@ -147,6 +148,11 @@ final class Failover {
           return;
         }
         case ENV -> {
+          if (!envRead && !agent.ctx().envLoaded()) {
+            // A config edit meanwhile gave the agent a context whose environment is not read yet.
+            envOffLoop();
+            return;
+          }
           phase = Phase.CONFIG;
           var envCred = agent.ctx().env().forProvider(provider);
           if (envCred.isPresent()) {
@@ -205,6 +211,24 @@ final class Failover {
           next();
         } else {
           crash(broke);
+        }
+      });
+    });
+  }
+
+  /** Reading the environment may run the login shell: off the loop, then the walk goes on on it. */
+  private void envOffLoop() {
+    envRead = true;
+    var ctx = agent.ctx();
+    proxy.blocking.execute(() -> {
+      try {
+        ctx.env();
+      } catch (RuntimeException e) {
+        // read again by the walk, where the failure is answered
+      }
+      call.ex.loop().execute(() -> {
+        if (!call.ended()) {
+          next();
         }
       });
     });

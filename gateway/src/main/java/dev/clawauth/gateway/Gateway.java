@@ -256,8 +256,14 @@ public final class Gateway implements AutoCloseable {
       metrics.inc("clawauth_gateway_requests_total", "api", api, "status",
           ex.status() == 0 ? "499" : Integer.toString(ex.status()));
     });
+    run(call, dialect, rawPath, false);
+  }
+
+  /** Routes the call on its loop; whatever it throws, or leaves unanswered without detaching, is a 500. */
+  private void run(Call call, Api dialect, String rawPath, boolean envRead) {
+    LoopExchange ex = call.ex;
     try {
-      route(call, dialect);
+      route(call, dialect, envRead);
     } catch (Throwable t) {
       if (!call.answered()) {
         log.println("gateway: " + ex.method() + " " + rawPath + " failed: " + t);
@@ -294,7 +300,7 @@ public final class Gateway implements AutoCloseable {
     return a == null ? "other" : a.name().toLowerCase(java.util.Locale.ROOT);
   }
 
-  private void route(Call call, Api dialect) throws Exception {
+  private void route(Call call, Api dialect, boolean envRead) throws Exception {
     LoopExchange ex = call.ex;
     String method = ex.method();
     if (call.path.equals("/healthz")) {
@@ -313,6 +319,10 @@ public final class Gateway implements AutoCloseable {
       agent = agent(call.agentId);
     } catch (IllegalArgumentException bad) {
       call.error(dialect, 404, "Unknown agent: " + bad.getMessage());
+      return;
+    }
+    if (!envRead && !agent.ctx().envLoaded()) {
+      readEnvOffLoop(call, dialect, agent.ctx());
       return;
     }
     Api api = Api.forPath(call.path);
@@ -336,6 +346,28 @@ public final class Gateway implements AutoCloseable {
       return;
     }
     proxy.handle(call, api, agent, ex.requestBody());
+  }
+
+  /**
+   * An agent's environment is read on first use, and with {@code env.shellEnv} that runs its login
+   * shell (seconds, up to its timeout): that runs off the loop, then the request starts over on it.
+   */
+  private void readEnvOffLoop(Call call, Api dialect, AgentContext ctx) {
+    call.detach();
+    call.ex.onClosed(call::end);
+    blocking.execute(() -> {
+      try {
+        ctx.env();
+      } catch (RuntimeException e) {
+        // read again on the request's way, where the failure is answered
+      }
+      call.ex.loop().execute(() -> {
+        if (!call.ended()) {
+          call.attach();
+          run(call, dialect, call.ex.path(), true);
+        }
+      });
+    });
   }
 
   private boolean authorized(LoopExchange ex) {
