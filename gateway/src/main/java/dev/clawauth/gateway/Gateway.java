@@ -114,6 +114,11 @@ public final class Gateway implements AutoCloseable {
             }
 
             @Override
+            public LoopHandler.Refusal admit(LoopExchange ex) {
+              return Gateway.this.admit(ex);
+            }
+
+            @Override
             public void refuse(LoopExchange ex, int status, String message) throws IOException {
               Gateway.this.refuse(ex, status, message);
             }
@@ -307,13 +312,6 @@ public final class Gateway implements AutoCloseable {
       call.send(200, "application/json", "{\"status\":\"ok\"}".getBytes(StandardCharsets.UTF_8));
       return;
     }
-    if (!authorized(ex)) {
-      log.println("gateway: 401 " + method + " " + ex.path() + " from "
-          + ex.remoteAddress().getAddress().getHostAddress() + ": missing or wrong gateway token");
-      call.error(dialect, 401, "Missing or wrong gateway token. Send the token shown by "
-          + "`clawauth gateway token` as x-api-key or Authorization: Bearer.");
-      return;
-    }
     AgentState agent;
     try {
       agent = agent(call.agentId);
@@ -370,6 +368,18 @@ public final class Gateway implements AutoCloseable {
     });
   }
 
+  /**
+   * The gateway token is checked on the request's head, before its body is read: a client without
+   * it cannot make the gateway hold bodies (up to maxConnections x maxBodyBytes otherwise).
+   */
+  private LoopHandler.Refusal admit(LoopExchange ex) {
+    if (apiPath(ex.path()).equals("/healthz") || authorized(ex)) {
+      return null;
+    }
+    return new LoopHandler.Refusal(401, "Missing or wrong gateway token. Send the token shown by "
+        + "`clawauth gateway token` as x-api-key or Authorization: Bearer.");
+  }
+
   private boolean authorized(LoopExchange ex) {
     String key = ex.requestHeaders().first("x-api-key");
     String auth = ex.requestHeaders().first("authorization");
@@ -418,7 +428,8 @@ public final class Gateway implements AutoCloseable {
     metrics.inc("clawauth_gateway_requests_total", "api", api, "status", Integer.toString(status));
     if (status != 400) {
       log.println("gateway: " + status + " " + (path.isEmpty() ? "(no request line)" : ex.method() + " " + path)
-          + " from " + ex.remoteAddress().getAddress().getHostAddress() + ": " + message);
+          + " from " + ex.remoteAddress().getAddress().getHostAddress() + ": "
+          + (status == 401 ? "missing or wrong gateway token" : message));
     }
   }
 

@@ -62,6 +62,28 @@ class HostileInputGatewayTest {
     assertThat(f.provider.seen).isEmpty();
   }
 
+  /**
+   * Without the gateway token a client gets its 401 on the head alone: the gateway never reads
+   * (and so never holds) the body it announces, and sends no 100 Continue for it.
+   */
+  @Test
+  void aRequestWithoutTheTokenIsRefusedOnItsHeadBeforeItsBody() throws Exception {
+    start(64);
+    try (Socket s = new Socket("127.0.0.1", f.gateway.port())) {
+      s.setSoTimeout(5_000);
+      s.getOutputStream().write(("POST /v1/messages HTTP/1.1\r\nHost: x\r\nx-api-key: not-the-token\r\n"
+          + "anthropic-version: 2023-06-01\r\nexpect: 100-continue\r\ncontent-type: application/json\r\n"
+          + "content-length: 900\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      String answer = new String(s.getInputStream().readNBytes(12), StandardCharsets.US_ASCII);
+      assertThat(answer).isEqualTo("HTTP/1.1 401");
+      String rest = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(rest).contains("\"type\":\"authentication_error\"").contains("clawauth gateway token")
+          .doesNotContain("100 Continue");
+    }
+    assertThat(f.log()).contains("401 POST /v1/messages").doesNotContain("not-the-token");
+    assertThat(f.provider.seen).isEmpty();
+  }
+
   @Test
   void unknownModelIs404() throws Exception {
     start(64);

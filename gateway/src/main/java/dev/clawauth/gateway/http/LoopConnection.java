@@ -228,9 +228,12 @@ final class LoopConnection implements EventLoop.Io {
       return false;
     }
     if (r == RequestReader.HEAD) {
+      LoopHandler.Refusal no;
       if (over) {
         refuse(503, "The gateway has its limit of " + server.limits().maxConnections()
             + " open connections; retry shortly.", reader.head());
+      } else if ((no = admission()) != null) {
+        refuse(no.status(), no.message(), reader.head());
       } else if (reader.awaitingBody() && expectsContinue(reader.head())) {
         out.ascii("HTTP/1.1 100 Continue\r\n\r\n");
         write();
@@ -239,6 +242,18 @@ final class LoopConnection implements EventLoop.Io {
     }
     dispatch();
     return true;
+  }
+
+  private LoopHandler.Refusal admission() {
+    inUser = true;
+    try {
+      return server.handler().admit(new LoopExchange(this, reader.head(), RequestReader.EMPTY));
+    } catch (RuntimeException e) {
+      server.log().println("gateway: admitting a request from " + remote + " failed: " + e);
+      return new LoopHandler.Refusal(500, "The request could not be admitted.");
+    } finally {
+      inUser = false;
+    }
   }
 
   /** RFC 9110 10.1.1: an HTTP/1.0 client's 100-continue expectation is ignored. */

@@ -4,6 +4,19 @@ import java.io.IOException;
 
 /** What a {@link LoopServer} calls for each request, on the connection's loop thread. */
 public interface LoopHandler {
+  /** Why a request is turned away at its head. */
+  record Refusal(int status, String message) {}
+
+  /**
+   * Looks at a request whose head has arrived, before its body is read (and before a
+   * {@code 100 Continue}): a refusal is answered through {@link #refuse} and the body never read,
+   * so that a client that may not use the server cannot make it hold bodies. {@code ex} has the
+   * head only and must not be answered here. Null admits the request.
+   */
+  default Refusal admit(LoopExchange ex) {
+    return null;
+  }
+
   /**
    * Answers one request, whose head and whole body have arrived: within the call or later from
    * the same loop, ending with {@link LoopExchange#end}. An exception before any answer becomes a

@@ -59,6 +59,8 @@ class LoopServerTest {
   final ByteArrayOutputStream logged = new ByteArrayOutputStream();
   final PrintStream log = new PrintStream(logged, true, StandardCharsets.UTF_8);
   LoopServer server;
+  /** What the handler's {@code admit} answers; admits everything unless a test says otherwise. */
+  java.util.function.Function<LoopExchange, LoopHandler.Refusal> admission = ex -> null;
 
   @AfterEach
   void stopEverything() throws Exception {
@@ -89,8 +91,13 @@ class LoopServerTest {
       }
 
       @Override
+      public LoopHandler.Refusal admit(LoopExchange ex) {
+        return admission.apply(ex);
+      }
+
+      @Override
       public void refuse(LoopExchange ex, int status, String message) throws IOException {
-        refusals.add(new Refusal(status, ex.method(), ex.path(), message));
+        refusals.add(new LoopServerTest.Refusal(status, ex.method(), ex.path(), message));
         send(ex, status, "refused: " + message);
       }
     }, loops, log);
@@ -445,6 +452,26 @@ class LoopServerTest {
     // The client did not get its go-ahead and may or may not send the body: the connection cannot be reused.
     Refusal seen = assertRefused(c, c.response(), 413, "POST", "/upload");
     assertThat(seen.message()).isEqualTo("The request body is larger than the gateway's limit of 4 bytes.");
+  }
+
+  @Test
+  void aRequestRefusedOnItsHeadGetsNoContinueAndItsBodyIsNeverRead() throws Exception {
+    AtomicInteger handled = new AtomicInteger();
+    admission = ex -> ex.path().startsWith("/private") && ex.requestHeaders().first("x-key") == null
+        ? new LoopHandler.Refusal(401, "no key") : null;
+    start(ROOMY, ex -> {
+      handled.incrementAndGet();
+      echo(ex);
+    });
+    RawClient c = connect();
+    // The body is announced and never sent: the answer comes on the head alone.
+    c.send("POST /private HTTP/1.1\r\nHost: t\r\nExpect: 100-continue\r\nContent-Length: 500000\r\n\r\n");
+    Refusal seen = assertRefused(c, c.response(), 401, "POST", "/private");
+    assertThat(seen.message()).isEqualTo("no key");
+    assertThat(handled).hasValue(0);
+    RawClient ok = connect();
+    assertThat(ok.send("POST /private HTTP/1.1\r\nHost: t\r\nx-key: k\r\nContent-Length: 2\r\n\r\nhi").response()
+        .text()).isEqualTo("POST /private hi");
   }
 
   @Test
