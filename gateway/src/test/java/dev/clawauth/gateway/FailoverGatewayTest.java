@@ -181,6 +181,39 @@ class FailoverGatewayTest {
     assertThat(f.log()).contains("anthropic endpoint unreachable: 127.0.0.1:" + closed);
   }
 
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("unusableBaseUrls")
+  void aBaseUrlWithNoHostToConnectToIsUnreachableAndCoolsNoProfileDown(String base, String shown) throws Exception {
+    twoProfiles();
+    Files.writeString(f.state.resolve("openclaw.json"),
+        "{ models: { providers: { anthropic: { baseUrl: '" + base + "' } } } }");
+    f.start();
+    try {
+      f.anthropic().messages().create(hello());
+      throw new AssertionError("expected an error");
+    } catch (AnthropicServiceException e) {
+      assertThat(e.statusCode()).as(f.log()).isEqualTo(502);
+      assertThat(e.getMessage()).contains("Cannot reach anthropic at ").contains(shown)
+          .contains("models.providers.anthropic.baseUrl").doesNotContain("secret-in-url");
+    }
+    f.gateway.flush();
+    JsonNode usage = storeOnDisk().path("usageStats");
+    assertThat(usage.path("anthropic:a").path("errorCount").asInt()).isZero();
+    assertThat(usage.path("anthropic:b").isMissingNode()).isTrue();
+    assertThat(f.gateway.metrics().render()).doesNotContain("clawauth_gateway_cooldowns_total{");
+    assertThat(f.log()).doesNotContain("secret-in-url");
+  }
+
+  static Stream<Arguments> unusableBaseUrls() {
+    return Stream.of(
+        // java.net.URI takes an underscore host as a registry authority: no host at all.
+        Arguments.of("http://user:secret-in-url@my_host:8080", "at http://my_host:8080: "),
+        // No scheme: "localhost" is taken for one.
+        Arguments.of("localhost:8080/secret-in-url", "at localhost:8080: "),
+        // No scheme and no authority.
+        Arguments.of("api.example.invalid/v1?key=secret-in-url", "at api.example.invalid: "));
+  }
+
   @Test
   void streamingRequestFailsOverBeforeAnythingIsStreamed() throws Exception {
     twoProfiles().start();

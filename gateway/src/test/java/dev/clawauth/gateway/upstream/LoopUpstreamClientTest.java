@@ -629,6 +629,25 @@ class LoopUpstreamClientTest {
   }
 
   @Test
+  void aUrlWithNoHostIsUnreachableAndNamesNoUserInfo() throws Exception {
+    // java.net.URI has no host for a name with an underscore, nor without a scheme.
+    Recorder r = send(client, URI.create("http://me:sk-secret@my_host:8080/v1?key=sk-other"), Map.of(), new byte[0],
+        TIMEOUT);
+    assertThatThrownBy(r::text).isInstanceOf(UnreachableException.class)
+        .hasMessageStartingWith("my_host:8080: no host to connect to").hasMessageNotContaining("sk-");
+    assertThat(r.events).containsExactly("error");
+    Recorder noScheme = send(client, URI.create("api.example.invalid/v1"), Map.of(), new byte[0], TIMEOUT);
+    assertThatThrownBy(noScheme::text).isInstanceOf(UnreachableException.class)
+        .hasMessageStartingWith("api.example.invalid: no host to connect to");
+    Recorder cancelled = new Recorder();
+    recorders.add(cancelled);
+    loop.execute(() -> client.post(loop, URI.create("localhost:8080/v1"), Map.of(), new byte[0], TIMEOUT, cancelled)
+        .cancel());
+    Thread.sleep(100);
+    assertThat(cancelled.events).as("nothing after cancel").isEmpty();
+  }
+
+  @Test
   void noAnswerWithinTheTimeoutIsASocketTimeout() throws Exception {
     CountDownLatch never = new CountDownLatch(1);
     server = new RawHttpServer((req, out) -> {
