@@ -520,7 +520,8 @@ final class Failover {
         // Every profile shares the endpoint, so failing over or cooling one down would not help.
         proxy.metrics.inc("clawauth_gateway_upstream_unreachable_total", "provider", provider);
         proxy.log.println("gateway: " + provider + " endpoint unreachable: " + e.getMessage());
-        call.error(api, 502, "Cannot reach " + provider + " at " + uri.getScheme() + "://" + e.getMessage()
+        call.error(api, 502, "Cannot reach " + provider + " at "
+            + (uri.getRawAuthority() == null ? "" : uri.getScheme() + "://") + e.getMessage()
             + ". Check that the endpoint is up, or set models.providers." + provider + ".baseUrl in "
             + agent.ctx().config().path() + ".");
         return;

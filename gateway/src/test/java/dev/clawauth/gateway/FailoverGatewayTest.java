@@ -181,6 +181,39 @@ class FailoverGatewayTest {
     assertThat(f.log()).contains("anthropic endpoint unreachable: 127.0.0.1:" + closed);
   }
 
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("unusableBaseUrls")
+  void aBaseUrlWithNoHostToConnectToIsUnreachableAndCoolsNoProfileDown(String base, String shown) throws Exception {
+    twoProfiles();
+    Files.writeString(f.state.resolve("openclaw.json"),
+        "{ models: { providers: { anthropic: { baseUrl: '" + base + "' } } } }");
+    f.start();
+    try {
+      f.anthropic().messages().create(hello());
+      throw new AssertionError("expected an error");
+    } catch (AnthropicServiceException e) {
+      assertThat(e.statusCode()).as(f.log()).isEqualTo(502);
+      assertThat(e.getMessage()).contains("Cannot reach anthropic at ").contains(shown)
+          .contains("models.providers.anthropic.baseUrl").doesNotContain("secret-in-url");
+    }
+    f.gateway.flush();
+    JsonNode usage = storeOnDisk().path("usageStats");
+    assertThat(usage.path("anthropic:a").path("errorCount").asInt()).isZero();
+    assertThat(usage.path("anthropic:b").isMissingNode()).isTrue();
+    assertThat(f.gateway.metrics().render()).doesNotContain("clawauth_gateway_cooldowns_total{");
+    assertThat(f.log()).doesNotContain("secret-in-url");
+  }
+
+  static Stream<Arguments> unusableBaseUrls() {
+    return Stream.of(
+        // java.net.URI takes an underscore host as a registry authority: no host at all.
+        Arguments.of("http://user:secret-in-url@my_host:8080", "at http://my_host:8080: "),
+        // No scheme: "localhost" is taken for one.
+        Arguments.of("localhost:8080/secret-in-url", "at localhost:8080: "),
+        // No scheme and no authority.
+        Arguments.of("api.example.invalid/v1?key=secret-in-url", "at api.example.invalid: "));
+  }
+
   @Test
   void streamingRequestFailsOverBeforeAnythingIsStreamed() throws Exception {
     twoProfiles().start();
@@ -317,8 +350,9 @@ class FailoverGatewayTest {
       out.write("event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n".getBytes(StandardCharsets.UTF_8));
       out.close();
     });
-    try (Socket s = streamingRequest()) {
-      s.setReceiveBufferSize(16 * 1024);
+    // A small receive buffer set before the connect: shrunk after it (when the window scale is
+    // agreed), the kernel drops segments and the retransmission backoff stalled the test ~50 s.
+    try (Socket s = streamingRequest(16 * 1024)) {
       s.setSoTimeout(30_000);
       // Long enough for the provider to have written far more than the socket buffers hold.
       Thread.sleep(1_000);
@@ -366,8 +400,17 @@ class FailoverGatewayTest {
 
   /** A streaming Anthropic request written by hand, so that the test reads the bytes as they come. */
   private Socket streamingRequest() throws IOException {
+    return streamingRequest(0);
+  }
+
+  /** {@code receiveBuffer}: the socket's, set before it connects; 0 for the default. */
+  private Socket streamingRequest(int receiveBuffer) throws IOException {
     String body = "{\"model\":\"claude-opus-4-5\",\"max_tokens\":5,\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}";
-    Socket s = new Socket("127.0.0.1", f.gateway.port());
+    Socket s = new Socket();
+    if (receiveBuffer > 0) {
+      s.setReceiveBufferSize(receiveBuffer);
+    }
+    s.connect(new java.net.InetSocketAddress("127.0.0.1", f.gateway.port()));
     s.getOutputStream().write(("POST /v1/messages HTTP/1.1\r\nHost: x\r\nx-api-key: " + f.token()
         + "\r\ncontent-type: application/json\r\ncontent-length: " + body.getBytes(StandardCharsets.UTF_8).length
         + "\r\n\r\n" + body).getBytes(StandardCharsets.UTF_8));

@@ -77,7 +77,8 @@ public final class LoopUpstreamClient implements AutoCloseable {
   /**
    * The endpoint could not be reached at all (refused, unknown host, no route, connect timeout, TLS
    * not established). That is the endpoint's fault, not the credential's: every profile would meet
-   * the same. The message is {@code host:port: reason}, shown after {@code scheme://}.
+   * the same. The message is {@code host:port: reason}, shown after {@code scheme://}; for a URL
+   * with no authority, what stands for its host and port, and the reason.
    */
   public static final class UnreachableException extends IOException {
     UnreachableException(String message, Throwable cause) {
@@ -117,7 +118,7 @@ public final class LoopUpstreamClient implements AutoCloseable {
   public Exchange post(EventLoop loop, URI uri, Map<String, String> headers, byte[] body, Duration timeout,
       Listener listener) {
     assert loop.inLoop();
-    String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
+    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
     boolean secure = scheme.equals("https");
     int port = uri.getPort() > 0 ? uri.getPort() : secure ? 443 : 80;
     String host = uri.getHost();
@@ -127,6 +128,10 @@ public final class LoopUpstreamClient implements AutoCloseable {
     try {
       if (closed) {
         p.error(new IOException("upstream client closed"));
+      } else if (host == null || !(secure || scheme.equals("http"))) {
+        // java.net.URI has no host for an underscore name or a missing scheme: the endpoint's fault,
+        // like an unknown host, never the credential's.
+        p.error(noHost(uri));
       } else {
         p.start();
       }
@@ -134,6 +139,20 @@ public final class LoopUpstreamClient implements AutoCloseable {
       p.inPost = false;
     }
     return p;
+  }
+
+  /**
+   * Why {@code uri} cannot be connected to. It is named by what stands for its host and port only:
+   * a base URL can carry a key in its user info, path or query.
+   */
+  private static UnreachableException noHost(URI uri) {
+    String authority = uri.getRawAuthority();
+    String shown = authority != null ? authority.substring(authority.lastIndexOf('@') + 1)
+        : uri.getScheme() == null ? "" + uri.getRawPath() : uri.getScheme() + ":" + uri.getRawSchemeSpecificPart();
+    String why = uri.getHost() != null ? "not an http:// or https:// URL"
+        : authority != null ? "no host to connect to in the URL (a host name holds only letters, digits, '-' and '.')"
+        : "no host to connect to in the URL (no http:// or https://)";
+    return new UnreachableException(shown.replaceAll("[/?#].*", "") + ": " + why, null);
   }
 
   private UpstreamPool pool(EventLoop loop) {

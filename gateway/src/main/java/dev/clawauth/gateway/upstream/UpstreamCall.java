@@ -104,7 +104,15 @@ final class UpstreamCall implements Exchange {
       });
       return;
     }
-    listener.onError(e);
+    try {
+      listener.onError(e);
+    } catch (RuntimeException thrown) {
+      // As in end: the listener's fault is only logged. Thrown on, it would cut short the sweep or
+      // closeAll that called this, and the requests after this one would never hear.
+      pool.loop.execute(() -> {
+        throw thrown;
+      });
+    }
   }
 
   @Override

@@ -97,7 +97,7 @@ class LoopUpstreamClientTest {
   }
 
   /** Records what the client tells the listener, checking it comes on the loop. */
-  final class Recorder implements LoopUpstreamClient.Listener {
+  class Recorder implements LoopUpstreamClient.Listener {
     volatile LoopUpstreamClient.Exchange exchange;
     volatile int status = -1;
     volatile Map<String, List<String>> headers;
@@ -629,6 +629,25 @@ class LoopUpstreamClientTest {
   }
 
   @Test
+  void aUrlWithNoHostIsUnreachableAndNamesNoUserInfo() throws Exception {
+    // java.net.URI has no host for a name with an underscore, nor without a scheme.
+    Recorder r = send(client, URI.create("http://me:sk-secret@my_host:8080/v1?key=sk-other"), Map.of(), new byte[0],
+        TIMEOUT);
+    assertThatThrownBy(r::text).isInstanceOf(UnreachableException.class)
+        .hasMessageStartingWith("my_host:8080: no host to connect to").hasMessageNotContaining("sk-");
+    assertThat(r.events).containsExactly("error");
+    Recorder noScheme = send(client, URI.create("api.example.invalid/v1"), Map.of(), new byte[0], TIMEOUT);
+    assertThatThrownBy(noScheme::text).isInstanceOf(UnreachableException.class)
+        .hasMessageStartingWith("api.example.invalid: no host to connect to");
+    Recorder cancelled = new Recorder();
+    recorders.add(cancelled);
+    loop.execute(() -> client.post(loop, URI.create("localhost:8080/v1"), Map.of(), new byte[0], TIMEOUT, cancelled)
+        .cancel());
+    Thread.sleep(100);
+    assertThat(cancelled.events).as("nothing after cancel").isEmpty();
+  }
+
+  @Test
   void noAnswerWithinTheTimeoutIsASocketTimeout() throws Exception {
     CountDownLatch never = new CountDownLatch(1);
     server = new RawHttpServer((req, out) -> {
@@ -639,6 +658,61 @@ class LoopUpstreamClientTest {
     assertThatThrownBy(r::text).isInstanceOf(SocketTimeoutException.class)
         .hasMessage("no answer from upstream within 300 ms");
     assertThat(r.events).containsExactly("error");
+    never.countDown();
+  }
+
+  @Test
+  void aListenerThatThrowsFromOnErrorDoesNotStopTheOthersTimingOut() throws Exception {
+    CountDownLatch never = new CountDownLatch(1);
+    server = new RawHttpServer((req, out) -> {
+      never.await();
+      return false;
+    });
+    Recorder throwing = new Recorder() {
+      @Override
+      public void onError(IOException e) {
+        super.onError(e);
+        throw new IllegalStateException("a listener's own bug");
+      }
+    };
+    Recorder other = new Recorder();
+    recorders.add(throwing);
+    recorders.add(other);
+    loop.execute(() -> {
+      throwing.exchange = client.post(loop, server.uri("/a"), Map.of(), new byte[0], Duration.ofMillis(300), throwing);
+      other.exchange = client.post(loop, server.uri("/b"), Map.of(), new byte[0], Duration.ofMillis(300), other);
+    });
+    assertThatThrownBy(throwing::text).isInstanceOf(SocketTimeoutException.class);
+    assertThatThrownBy(other::text).as("the other request timed out too").isInstanceOf(SocketTimeoutException.class);
+    never.countDown();
+  }
+
+  @Test
+  void aListenerThatThrowsFromOnErrorDoesNotStopCloseEndingTheOthers() throws Exception {
+    CountDownLatch never = new CountDownLatch(1);
+    server = new RawHttpServer((req, out) -> {
+      never.await();
+      return false;
+    });
+    Recorder throwing = new Recorder() {
+      @Override
+      public void onError(IOException e) {
+        super.onError(e);
+        throw new IllegalStateException("a listener's own bug");
+      }
+    };
+    Recorder other = new Recorder();
+    recorders.add(throwing);
+    recorders.add(other);
+    loop.execute(() -> {
+      throwing.exchange = client.post(loop, server.uri("/a"), Map.of(), new byte[0], TIMEOUT, throwing);
+      other.exchange = client.post(loop, server.uri("/b"), Map.of(), new byte[0], TIMEOUT, other);
+    });
+    eventually("both requests reached the server", () -> server.requests.size() == 2);
+    client.close();
+    assertThatThrownBy(throwing::text).isInstanceOf(IOException.class).hasMessageContaining("closed");
+    assertThatThrownBy(other::text).as("the other request ended too").isInstanceOf(IOException.class)
+        .hasMessageContaining("closed");
     never.countDown();
   }
 
