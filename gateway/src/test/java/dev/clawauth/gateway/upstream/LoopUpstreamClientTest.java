@@ -661,9 +661,9 @@ class LoopUpstreamClientTest {
     never.countDown();
   }
 
-  @Test
-  void aListenerThatThrowsFromOnErrorDoesNotStopTheOthersTimingOut() throws Exception {
-    CountDownLatch never = new CountDownLatch(1);
+  /** Two requests to a server that never answers; the first one's listener throws from onError. */
+  private Recorder[] twoRequestsTheFirstThrowingFromOnError(CountDownLatch never, Duration timeout)
+      throws Exception {
     server = new RawHttpServer((req, out) -> {
       never.await();
       return false;
@@ -679,39 +679,29 @@ class LoopUpstreamClientTest {
     recorders.add(throwing);
     recorders.add(other);
     loop.execute(() -> {
-      throwing.exchange = client.post(loop, server.uri("/a"), Map.of(), new byte[0], Duration.ofMillis(300), throwing);
-      other.exchange = client.post(loop, server.uri("/b"), Map.of(), new byte[0], Duration.ofMillis(300), other);
+      throwing.exchange = client.post(loop, server.uri("/a"), Map.of(), new byte[0], timeout, throwing);
+      other.exchange = client.post(loop, server.uri("/b"), Map.of(), new byte[0], timeout, other);
     });
-    assertThatThrownBy(throwing::text).isInstanceOf(SocketTimeoutException.class);
-    assertThatThrownBy(other::text).as("the other request timed out too").isInstanceOf(SocketTimeoutException.class);
+    return new Recorder[] {throwing, other};
+  }
+
+  @Test
+  void aListenerThatThrowsFromOnErrorDoesNotStopTheOthersTimingOut() throws Exception {
+    CountDownLatch never = new CountDownLatch(1);
+    Recorder[] r = twoRequestsTheFirstThrowingFromOnError(never, Duration.ofMillis(300));
+    assertThatThrownBy(r[0]::text).isInstanceOf(SocketTimeoutException.class);
+    assertThatThrownBy(r[1]::text).as("the other request timed out too").isInstanceOf(SocketTimeoutException.class);
     never.countDown();
   }
 
   @Test
   void aListenerThatThrowsFromOnErrorDoesNotStopCloseEndingTheOthers() throws Exception {
     CountDownLatch never = new CountDownLatch(1);
-    server = new RawHttpServer((req, out) -> {
-      never.await();
-      return false;
-    });
-    Recorder throwing = new Recorder() {
-      @Override
-      public void onError(IOException e) {
-        super.onError(e);
-        throw new IllegalStateException("a listener's own bug");
-      }
-    };
-    Recorder other = new Recorder();
-    recorders.add(throwing);
-    recorders.add(other);
-    loop.execute(() -> {
-      throwing.exchange = client.post(loop, server.uri("/a"), Map.of(), new byte[0], TIMEOUT, throwing);
-      other.exchange = client.post(loop, server.uri("/b"), Map.of(), new byte[0], TIMEOUT, other);
-    });
+    Recorder[] r = twoRequestsTheFirstThrowingFromOnError(never, TIMEOUT);
     eventually("both requests reached the server", () -> server.requests.size() == 2);
     client.close();
-    assertThatThrownBy(throwing::text).isInstanceOf(IOException.class).hasMessageContaining("closed");
-    assertThatThrownBy(other::text).as("the other request ended too").isInstanceOf(IOException.class)
+    assertThatThrownBy(r[0]::text).isInstanceOf(IOException.class).hasMessageContaining("closed");
+    assertThatThrownBy(r[1]::text).as("the other request ended too").isInstanceOf(IOException.class)
         .hasMessageContaining("closed");
     never.countDown();
   }
