@@ -2,6 +2,7 @@ package dev.clawauth.gateway;
 
 import dev.clawauth.gateway.http.LoopExchange;
 import java.io.IOException;
+import java.util.concurrent.Executor;
 
 /**
  * One client exchange, on its connection's event loop. Only one party may answer it, so answering
@@ -45,6 +46,25 @@ final class Call {
   /** After all the answer is the current turn's on the loop: returning from it ends the call unless answered. */
   void attach() {
     detached = false;
+  }
+
+  /**
+   * Runs {@code work}, which may block, on {@code blocking}, then {@code then} back on this call's
+   * loop unless the call ended meanwhile (the client left). Until then the call is detached.
+   */
+  void offLoop(Executor blocking, Runnable work, Runnable then) {
+    detach();
+    blocking.execute(() -> {
+      try {
+        work.run();
+      } finally {
+        ex.loop().execute(() -> {
+          if (!ended) {
+            then.run();
+          }
+        });
+      }
+    });
   }
 
   boolean detached() {

@@ -17,6 +17,18 @@ final class ConfigRefs {
     return name -> ctx.env().value(name);
   }
 
+  /**
+   * Reads the agent's environment (with {@code env.shellEnv}, its login shell) so that later
+   * calls return at once; a failure is left to the request's own read, which answers it.
+   */
+  static void readEnv(AgentContext ctx) {
+    try {
+      ctx.env();
+    } catch (RuntimeException later) {
+      // read again on the request's way
+    }
+  }
+
   /** {@code models.providers.<id>.apiKey}, resolved; empty when none is configured. */
   static Optional<EnvRefs.Resolved> apiKey(AgentContext ctx, String provider) {
     return EnvRefs.providerApiKey(ctx.config(), provider, lookup(ctx));

@@ -144,7 +144,7 @@ final class Failover {
             refused(id, e, at);
             continue;
           }
-          tryProfile(id, auth);
+          tryWith(auth, id);
           return;
         }
         case ENV -> {
@@ -156,7 +156,8 @@ final class Failover {
           phase = Phase.CONFIG;
           var envCred = agent.ctx().env().forProvider(provider);
           if (envCred.isPresent()) {
-            tryOutside(Proxy.envAuth(provider, envCred.get(), anthropicWire), null);
+            UpstreamAuth auth = Proxy.envAuth(provider, envCred.get(), anthropicWire);
+            tryWith(auth, auth.label());
             return;
           }
         }
@@ -170,7 +171,7 @@ final class Failover {
               misses.add(new Miss(key, configured.get().unset()));
             } else {
               ClawConfig config = agent.ctx().config();
-              tryOutside(Proxy.envAuth(provider, new EnvValue(key, new Secret(configured.get().value()),
+              tryWith(Proxy.envAuth(provider, new EnvValue(key, new Secret(configured.get().value()),
                   key + " in " + config.path()), anthropicWire), key);
               return;
             }
@@ -186,33 +187,28 @@ final class Failover {
 
   /** A refresh may wait on the store lock and a token endpoint: it runs off the loop, the walk goes on on it. */
   private void authOffLoop(String id, Credential c, long at) {
-    proxy.blocking.execute(() -> {
-      UpstreamAuth auth = null;
-      RefreshException refusal = null;
-      Throwable failure = null;
+    var got = new Object() {
+      UpstreamAuth auth;
+      RefreshException refusal;
+      Throwable failure;
+    };
+    call.offLoop(proxy.blocking, () -> {
       try {
-        auth = proxy.authFor(agent, id, c, anthropicWire);
+        got.auth = proxy.authFor(agent, id, c, anthropicWire);
       } catch (RefreshException e) {
-        refusal = e;
+        got.refusal = e;
       } catch (Throwable t) {
-        failure = t;
+        got.failure = t;
       }
-      UpstreamAuth got = auth;
-      RefreshException no = refusal;
-      Throwable broke = failure;
-      call.ex.loop().execute(() -> {
-        if (call.ended()) {
-          return;
-        }
-        if (got != null) {
-          tryProfile(id, got);
-        } else if (no != null) {
-          refused(id, no, at);
-          next();
-        } else {
-          crash(broke);
-        }
-      });
+    }, () -> {
+      if (got.auth != null) {
+        tryWith(got.auth, id);
+      } else if (got.refusal != null) {
+        refused(id, got.refusal, at);
+        next();
+      } else {
+        crash(got.failure);
+      }
     });
   }
 
@@ -220,18 +216,7 @@ final class Failover {
   private void envOffLoop() {
     envRead = true;
     var ctx = agent.ctx();
-    proxy.blocking.execute(() -> {
-      try {
-        ctx.env();
-      } catch (RuntimeException e) {
-        // read again by the walk, where the failure is answered
-      }
-      call.ex.loop().execute(() -> {
-        if (!call.ended()) {
-          next();
-        }
-      });
-    });
+    call.offLoop(proxy.blocking, () -> ConfigRefs.readEnv(ctx), this::next);
   }
 
   private void refused(String id, RefreshException e, long at) {
@@ -248,22 +233,14 @@ final class Failover {
         ? "; log in again: " + FixCommands.forRelogin(provider, id, agent.ctx().agentId()) : "")));
   }
 
-  private void tryProfile(String id, UpstreamAuth auth) {
-    if (triedBefore) {
-      proxy.metrics.inc("clawauth_gateway_failovers_total", "provider", model.provider(), "profile", id);
-    }
-    triedBefore = true;
-    attempt(auth, id);
-  }
-
-  /** A credential from outside the store (the environment, the config); {@code missLabel} null: its own label. */
-  private void tryOutside(UpstreamAuth auth, String missLabel) {
+  /** One attempt with {@code auth}; a failure is listed under {@code missLabel}. */
+  private void tryWith(UpstreamAuth auth, String missLabel) {
     if (triedBefore) {
       proxy.metrics.inc("clawauth_gateway_failovers_total", "provider", model.provider(), "profile",
           Proxy.metricsLabel(auth));
     }
     triedBefore = true;
-    attempt(auth, missLabel == null ? auth.label() : missLabel);
+    attempt(auth, missLabel);
   }
 
   private void noneUsable() throws IOException {

@@ -351,20 +351,10 @@ public final class Gateway implements AutoCloseable {
    * shell (seconds, up to its timeout): that runs off the loop, then the request starts over on it.
    */
   private void readEnvOffLoop(Call call, Api dialect, AgentContext ctx) {
-    call.detach();
     call.ex.onClosed(call::end);
-    blocking.execute(() -> {
-      try {
-        ctx.env();
-      } catch (RuntimeException e) {
-        // read again on the request's way, where the failure is answered
-      }
-      call.ex.loop().execute(() -> {
-        if (!call.ended()) {
-          call.attach();
-          run(call, dialect, call.ex.path(), true);
-        }
-      });
+    call.offLoop(blocking, () -> ConfigRefs.readEnv(ctx), () -> {
+      call.attach();
+      run(call, dialect, call.ex.path(), true);
     });
   }
 
