@@ -370,17 +370,10 @@ final class Failover {
         return;
       }
       Proxy.copyHeaders(headers, call);
-      String type = header("content-type");
-      sse = type != null && type.contains("text/event-stream");
-      String declared = header("content-length");
-      long len = declared == null ? -1 : Long.parseLong(declared.trim());
+      sse = Proxy.first(headers, "content-type").filter(t -> t.contains("text/event-stream")).isPresent();
+      long len = Proxy.first(headers, "content-length").map(v -> Long.parseLong(v.trim())).orElse(-1L);
       call.ex.sendHeaders(status, sse || len < 0 ? 0 : len == 0 ? -1 : len);
       streaming = true;
-    }
-
-    private String header(String name) {
-      List<String> v = headers.get(name);
-      return v == null || v.isEmpty() ? null : v.get(0);
     }
 
     @Override

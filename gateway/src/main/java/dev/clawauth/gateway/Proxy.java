@@ -116,8 +116,8 @@ final class Proxy {
           : " (not in agents.defaults.models)"));
       return;
     }
-    var wire = Upstreams.wire(config, model);
     var apiSetting = config.modelApi(model.provider(), model.model());
+    var wire = Upstreams.wire(apiSetting.map(ClawConfig.ApiSetting::value), model.provider());
     if (wire.isEmpty()) {
       String value = apiSetting.map(ClawConfig.ApiSetting::value).orElse("");
       call.error(api, 400, apiSetting.map(ClawConfig.ApiSetting::key).orElse("api") + " is \"" + value + "\" in "
@@ -305,7 +305,8 @@ final class Proxy {
     return reason.wire() + ": " + detail;
   }
 
-  private static java.util.Optional<String> first(Map<String, List<String>> headers, String name) {
+  /** The first value of an upstream answer's header; names are lower case. */
+  static java.util.Optional<String> first(Map<String, List<String>> headers, String name) {
     List<String> v = headers.get(name);
     return v == null || v.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(v.get(0));
   }

@@ -78,7 +78,8 @@ public final class Upstreams {
     return wire(config.modelApi(model.provider(), model.model()).map(ClawConfig.ApiSetting::value), model.provider());
   }
 
-  private static Optional<Wire> wire(Optional<String> api, String provider) {
+  /** The wire for {@code api} as written (see {@link ClawConfig#modelApi}), else by provider id. */
+  static Optional<Wire> wire(Optional<String> api, String provider) {
     if (api.isEmpty()) {
       return Optional.of(provider.equals("anthropic") ? Wire.ANTHROPIC
           : provider.equals("openai-codex") ? Wire.CODEX : Wire.OPENAI);
