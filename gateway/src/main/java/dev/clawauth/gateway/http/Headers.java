@@ -62,12 +62,31 @@ public final class Headers {
 
   /** Whether a comma-separated header carries {@code token}, ignoring case. */
   public boolean hasToken(String name, String token) {
-    for (String v : all(name)) {
+    return hasToken(map.get(key(name)), token);
+  }
+
+  /**
+   * Whether any of {@code values} (a comma-separated header's values, or null) carries {@code token},
+   * ignoring case and the whitespace around it; for a header map that is not a {@link Headers}.
+   */
+  public static boolean hasToken(List<String> values, String token) {
+    if (values == null) {
+      return false;
+    }
+    for (String v : values) {
       int start = 0;
       while (start <= v.length()) {
         int comma = v.indexOf(',', start);
         int end = comma < 0 ? v.length() : comma;
-        if (v.substring(start, end).trim().equalsIgnoreCase(token)) {
+        int s = start;
+        int e = end;
+        while (s < e && v.charAt(s) <= ' ') {
+          s++;
+        }
+        while (e > s && v.charAt(e - 1) <= ' ') {
+          e--;
+        }
+        if (e - s == token.length() && v.regionMatches(true, s, token, 0, e - s)) {
           return true;
         }
         start = end + 1;

@@ -1,5 +1,6 @@
 package dev.clawauth.gateway.upstream;
 
+import dev.clawauth.gateway.http.Headers;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -347,11 +348,11 @@ final class ResponseParser {
       return false;
     }
     Map<String, List<String>> h = headers;
-    keepAlive = keepAlive && !hasToken(h.get("connection"), "close");
+    keepAlive = keepAlive && !Headers.hasToken(h.get("connection"), "close");
     List<String> te = h.get("transfer-encoding");
     if (status == 204 || status == 304) {
       phase = Phase.DONE;
-    } else if (te != null && hasToken(te, "chunked")) {
+    } else if (Headers.hasToken(te, "chunked")) {
       phase = Phase.CHUNK_SIZE;
     } else if (te != null) {
       // Another transfer coding without chunked: the body ends when the connection does.
@@ -394,20 +395,6 @@ final class ResponseParser {
       remaining = size;
       phase = Phase.CHUNK_DATA;
     }
-  }
-
-  private static boolean hasToken(List<String> values, String token) {
-    if (values == null) {
-      return false;
-    }
-    for (String v : values) {
-      for (String t : v.split(",")) {
-        if (t.trim().equalsIgnoreCase(token)) {
-          return true;
-        }
-      }
-    }
-    return false;
   }
 
   /** RFC 9112: repeated equal values are one length; differing or non-numeric ones are an error. */
