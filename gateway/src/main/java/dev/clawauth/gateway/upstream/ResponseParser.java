@@ -350,15 +350,21 @@ final class ResponseParser {
     Map<String, List<String>> h = headers;
     keepAlive = keepAlive && !Headers.hasToken(h.get("connection"), "close");
     List<String> te = h.get("transfer-encoding");
+    List<String> length = h.get("content-length");
     if (status == 204 || status == 304) {
       phase = Phase.DONE;
-    } else if (Headers.hasToken(te, "chunked")) {
-      phase = Phase.CHUNK_SIZE;
     } else if (te != null) {
-      // Another transfer coding without chunked: the body ends when the connection does.
-      phase = Phase.UNTIL_CLOSE;
-    } else if (h.containsKey("content-length")) {
-      remaining = contentLength(h.get("content-length"));
+      // RFC 9112 6.3: the transfer coding overrides a Content-Length, which is dropped so that
+      // whoever passes the head on does not announce a length the body does not have. Another
+      // coding without chunked: the body ends when the connection does.
+      h.remove("content-length");
+      phase = Headers.hasToken(te, "chunked") ? Phase.CHUNK_SIZE : Phase.UNTIL_CLOSE;
+    } else if (length != null) {
+      remaining = contentLength(length);
+      if (length.size() > 1 || length.get(0).indexOf(',') >= 0) {
+        // Repeated equal values are one length: passed on as one number.
+        h.put("content-length", List.of(Long.toString(remaining)));
+      }
       phase = remaining == 0 ? Phase.DONE : Phase.LENGTH;
     } else {
       phase = Phase.UNTIL_CLOSE;
