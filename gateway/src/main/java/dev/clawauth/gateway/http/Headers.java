@@ -21,6 +21,21 @@ public final class Headers {
     return name;
   }
 
+  /** Whether {@code name} is a token (RFC 9110 5.6.2), the only thing a field name may be. */
+  public static boolean isToken(String name) {
+    if (name.isEmpty()) {
+      return false;
+    }
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+          || "!#$%&'*+-.^_`|~".indexOf(c) >= 0)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** The first value of {@code name}, or null. */
   public String first(String name) {
     List<String> v = map.get(key(name));
