@@ -159,12 +159,11 @@ final class UpstreamConnection implements EventLoop.Io {
     if (secure) {
       String peer = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
       transport = TlsChannel.client(channel, client.tls, peer, port, isAddressLiteral(host));
-      state = State.HANDSHAKING;
-      handshake();
     } else {
       transport = new UpstreamTransport.Plain(channel);
-      established();
     }
+    state = State.HANDSHAKING;
+    handshake();
   }
 
   private void handshake() throws IOException {
@@ -217,9 +216,7 @@ final class UpstreamConnection implements EventLoop.Io {
           if (state == State.ACTIVE && (r & SelectionKey.OP_READ) != 0) {
             readable();
           }
-          if (state == State.ACTIVE) {
-            updateOps();
-          }
+          updateOps();
         }
         default -> {
           // closed: a stale readiness
