@@ -21,6 +21,21 @@ public final class Headers {
     return name;
   }
 
+  /** Whether {@code name} is a token (RFC 9110 5.6.2), the only thing a field name may be. */
+  public static boolean isToken(String name) {
+    if (name.isEmpty()) {
+      return false;
+    }
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+          || "!#$%&'*+-.^_`|~".indexOf(c) >= 0)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** The first value of {@code name}, or null. */
   public String first(String name) {
     List<String> v = map.get(key(name));
@@ -62,12 +77,31 @@ public final class Headers {
 
   /** Whether a comma-separated header carries {@code token}, ignoring case. */
   public boolean hasToken(String name, String token) {
-    for (String v : all(name)) {
+    return hasToken(map.get(key(name)), token);
+  }
+
+  /**
+   * Whether any of {@code values} (a comma-separated header's values, or null) carries {@code token},
+   * ignoring case and the whitespace around it; for a header map that is not a {@link Headers}.
+   */
+  public static boolean hasToken(List<String> values, String token) {
+    if (values == null) {
+      return false;
+    }
+    for (String v : values) {
       int start = 0;
       while (start <= v.length()) {
         int comma = v.indexOf(',', start);
         int end = comma < 0 ? v.length() : comma;
-        if (v.substring(start, end).trim().equalsIgnoreCase(token)) {
+        int s = start;
+        int e = end;
+        while (s < e && v.charAt(s) <= ' ') {
+          s++;
+        }
+        while (e > s && v.charAt(e - 1) <= ' ') {
+          e--;
+        }
+        if (e - s == token.length() && v.regionMatches(true, s, token, 0, e - s)) {
           return true;
         }
         start = end + 1;

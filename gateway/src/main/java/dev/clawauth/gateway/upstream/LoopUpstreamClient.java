@@ -81,8 +81,8 @@ public final class LoopUpstreamClient implements AutoCloseable {
    * with no authority, what stands for its host and port, and the reason.
    */
   public static final class UnreachableException extends IOException {
-    UnreachableException(String message, Throwable cause) {
-      super(message, cause);
+    UnreachableException(String where, String why, Throwable cause) {
+      super(where + ": " + why, cause);
     }
   }
 
@@ -152,7 +152,7 @@ public final class LoopUpstreamClient implements AutoCloseable {
     String why = uri.getHost() != null ? "not an http:// or https:// URL"
         : authority != null ? "no host to connect to in the URL (a host name holds only letters, digits, '-' and '.')"
         : "no host to connect to in the URL (no http:// or https://)";
-    return new UnreachableException(shown.replaceAll("[/?#].*", "") + ": " + why, null);
+    return new UnreachableException(shown.replaceAll("[/?#].*", ""), why, null);
   }
 
   private UpstreamPool pool(EventLoop loop) {

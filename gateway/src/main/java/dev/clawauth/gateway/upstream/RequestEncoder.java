@@ -1,5 +1,6 @@
 package dev.clawauth.gateway.upstream;
 
+import dev.clawauth.gateway.http.Headers;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -35,10 +36,11 @@ final class RequestEncoder {
     for (Map.Entry<String, String> e : p.headers.entrySet()) {
       String n = e.getKey();
       String v = e.getValue();
-      // The client sets these itself; a header with CR/LF would split the request.
-      if (v.indexOf('\r') < 0 && v.indexOf('\n') < 0 && n.indexOf(':') < 0 && n.indexOf('\r') < 0
-          && n.indexOf('\n') < 0 && !n.equalsIgnoreCase("host") && !n.equalsIgnoreCase("content-length")
-          && !n.equalsIgnoreCase("transfer-encoding") && !n.equalsIgnoreCase("connection")) {
+      // The client sets these itself. A value with CR/LF would split the request, and a name that
+      // is not a token ("content-length " from the config) can be framing to a lenient server.
+      if (Headers.isToken(n) && v.indexOf('\r') < 0 && v.indexOf('\n') < 0 && !n.equalsIgnoreCase("host")
+          && !n.equalsIgnoreCase("content-length") && !n.equalsIgnoreCase("transfer-encoding")
+          && !n.equalsIgnoreCase("connection")) {
         put(n);
         put(": ");
         put(v);

@@ -1,5 +1,6 @@
 package dev.clawauth.gateway.upstream;
 
+import dev.clawauth.gateway.http.Headers;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -347,17 +348,23 @@ final class ResponseParser {
       return false;
     }
     Map<String, List<String>> h = headers;
-    keepAlive = keepAlive && !hasToken(h.get("connection"), "close");
+    keepAlive = keepAlive && !Headers.hasToken(h.get("connection"), "close");
     List<String> te = h.get("transfer-encoding");
+    List<String> length = h.get("content-length");
     if (status == 204 || status == 304) {
       phase = Phase.DONE;
-    } else if (te != null && hasToken(te, "chunked")) {
-      phase = Phase.CHUNK_SIZE;
     } else if (te != null) {
-      // Another transfer coding without chunked: the body ends when the connection does.
-      phase = Phase.UNTIL_CLOSE;
-    } else if (h.containsKey("content-length")) {
-      remaining = contentLength(h.get("content-length"));
+      // RFC 9112 6.3: the transfer coding overrides a Content-Length, which is dropped so that
+      // whoever passes the head on does not announce a length the body does not have. Another
+      // coding without chunked: the body ends when the connection does.
+      h.remove("content-length");
+      phase = Headers.hasToken(te, "chunked") ? Phase.CHUNK_SIZE : Phase.UNTIL_CLOSE;
+    } else if (length != null) {
+      remaining = contentLength(length);
+      if (length.size() > 1 || length.get(0).indexOf(',') >= 0) {
+        // Repeated equal values are one length: passed on as one number.
+        h.put("content-length", List.of(Long.toString(remaining)));
+      }
       phase = remaining == 0 ? Phase.DONE : Phase.LENGTH;
     } else {
       phase = Phase.UNTIL_CLOSE;
@@ -394,20 +401,6 @@ final class ResponseParser {
       remaining = size;
       phase = Phase.CHUNK_DATA;
     }
-  }
-
-  private static boolean hasToken(List<String> values, String token) {
-    if (values == null) {
-      return false;
-    }
-    for (String v : values) {
-      for (String t : v.split(",")) {
-        if (t.trim().equalsIgnoreCase(token)) {
-          return true;
-        }
-      }
-    }
-    return false;
   }
 
   /** RFC 9112: repeated equal values are one length; differing or non-numeric ones are an error. */

@@ -159,12 +159,11 @@ final class UpstreamConnection implements EventLoop.Io {
     if (secure) {
       String peer = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
       transport = TlsChannel.client(channel, client.tls, peer, port, isAddressLiteral(host));
-      state = State.HANDSHAKING;
-      handshake();
     } else {
       transport = new UpstreamTransport.Plain(channel);
-      established();
     }
+    state = State.HANDSHAKING;
+    handshake();
   }
 
   private void handshake() throws IOException {
@@ -217,9 +216,7 @@ final class UpstreamConnection implements EventLoop.Io {
           if (state == State.ACTIVE && (r & SelectionKey.OP_READ) != 0) {
             readable();
           }
-          if (state == State.ACTIVE) {
-            updateOps();
-          }
+          updateOps();
         }
         default -> {
           // closed: a stale readiness
@@ -237,23 +234,19 @@ final class UpstreamConnection implements EventLoop.Io {
 
   /** Closes the connection and tells its request, the error classified by how far it got. */
   void fail(Throwable e) {
+    String why = state == State.ACTIVE ? null : unreachable(e);
+    abort(why != null ? new UnreachableException(host + ":" + port, why, e)
+        : e instanceof IOException io ? io : new IOException("bad response from upstream: " + e.getMessage(), e));
+  }
+
+  /** Closes the connection and ends its request, if it has one, with {@code e}. */
+  void abort(IOException e) {
     UpstreamCall p = post;
-    State was = state;
     post = null;
     close();
-    if (p == null) {
-      return;
+    if (p != null) {
+      p.error(e);
     }
-    IOException io;
-    String why = was == State.ACTIVE ? null : unreachable(e);
-    if (why != null) {
-      io = new UnreachableException(host + ":" + port + ": " + why, e);
-    } else if (e instanceof IOException x) {
-      io = x;
-    } else {
-      io = new IOException("bad response from upstream: " + e.getMessage(), e);
-    }
-    p.error(io);
   }
 
   /** When the sweep should next look at this connection (nanoTime), or {@link UpstreamPool#EXPIRED}. */
@@ -278,17 +271,10 @@ final class UpstreamConnection implements EventLoop.Io {
   void expire() {
     switch (state) {
       case IDLE -> close();
-      case ACTIVE -> fail(new SocketTimeoutException("no answer from upstream within "
+      case ACTIVE -> abort(new SocketTimeoutException("no answer from upstream within "
           + (post == null ? 0 : post.timeoutNanos / 1_000_000) + " ms"));
-      case RESOLVING, CONNECTING, HANDSHAKING -> {
-        UpstreamCall p = post;
-        post = null;
-        close();
-        if (p != null) {
-          p.error(new UnreachableException(host + ":" + port + ": connect timed out after "
-              + client.connectTimeout.toMillis() + " ms", null));
-        }
-      }
+      case RESOLVING, CONNECTING, HANDSHAKING -> abort(new UnreachableException(host + ":" + port,
+          "connect timed out after " + client.connectTimeout.toMillis() + " ms", null));
       default -> {
         // closed meanwhile
       }

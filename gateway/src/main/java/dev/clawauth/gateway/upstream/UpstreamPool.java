@@ -111,11 +111,7 @@ final class UpstreamPool {
       timer = null;
     }
     for (UpstreamConnection c : new ArrayList<>(all)) {
-      UpstreamCall p = c.post;
-      c.close();
-      if (p != null) {
-        p.error(new IOException("upstream client closed"));
-      }
+      c.abort(new IOException("upstream client closed"));
     }
   }
 }

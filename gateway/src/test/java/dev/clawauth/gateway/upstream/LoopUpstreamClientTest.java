@@ -586,6 +586,10 @@ class LoopUpstreamClientTest {
       h.put("x-evil", "a\r\nx-injected: 1");
       h.put("Host", "elsewhere.example");
       h.put("Content-Length", "999");
+      // Names that are not tokens: a lenient server could read the first as framing.
+      h.put("content-length ", "999");
+      h.put("transfer-encoding\u000b", "chunked");
+      h.put("x bad", "1");
       h.put("x-api-key", "sk-fake-test-key");
       URI uri = URI.create("http://127.0.0.1:" + ss.getLocalPort() + "/p?q=1");
       assertThat(send(client, uri, h, new byte[] {'{', '}'}, TIMEOUT).text()).isEqualTo("ok");

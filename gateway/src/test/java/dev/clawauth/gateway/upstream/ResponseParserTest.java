@@ -161,6 +161,22 @@ class ResponseParserTest {
     assertThat(s.reusable).isFalse();
   }
 
+  /**
+   * A head that passes its Content-Length on must carry the body's: a length the transfer coding
+   * overrides is dropped (RFC 9112 6.3), and repeated equal values become one number.
+   */
+  @ParameterizedTest
+  @ValueSource(ints = {1, 1 << 20})
+  void theContentLengthInTheHeadIsTheBodys(int step) {
+    Seen both = feed("HTTP/1.1 200 OK\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n"
+        + "b\r\nhello world\r\n0\r\n\r\n", step);
+    assertThat(both.body()).isEqualTo("hello world");
+    assertThat(both.headers).doesNotContainKey("content-length");
+    Seen repeated = feed("HTTP/1.1 200 OK\r\nContent-Length: 2, 2\r\nContent-Length: 2\r\n\r\nok", step);
+    assertThat(repeated.body()).isEqualTo("ok");
+    assertThat(repeated.headers.get("content-length")).containsExactly("2");
+  }
+
   @ParameterizedTest
   @ValueSource(ints = {1, 1 << 20})
   void informationalAnswersAreSkipped(int step) {
