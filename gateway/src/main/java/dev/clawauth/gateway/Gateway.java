@@ -98,8 +98,9 @@ public final class Gateway implements AutoCloseable {
     this.loops = new ArrayList<>();
     LoopServer started;
     try {
-      this.http = new LoopUpstreamClient(Duration.ofSeconds(10), System::currentTimeMillis,
-          defaultTls(), blocking);
+      // Loaded beside the start-up, not in its way; an https call in the first moment waits for it.
+      var tls = java.util.concurrent.CompletableFuture.supplyAsync(Gateway::defaultTls, blocking);
+      this.http = new LoopUpstreamClient(Duration.ofSeconds(10), System::currentTimeMillis, tls::join, blocking);
       this.proxy = new Proxy(http, blocking, refresher, sessions, metrics, settings, log);
       for (int i = 0; i < loopCount(); i++) {
         loops.add(EventLoop.start("clawauth-loop-" + i, log));

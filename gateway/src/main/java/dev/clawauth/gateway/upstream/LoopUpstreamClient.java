@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
 
 /**
@@ -90,7 +91,8 @@ public final class LoopUpstreamClient implements AutoCloseable {
 
   final Duration connectTimeout;
   final LongSupplier clock;
-  final SSLContext tls;
+  /** Asked at the first https connection: loading the default trust store costs 150-200 ms. */
+  final Supplier<SSLContext> tls;
   final Executor resolver;
   /**
    * Per endpoint, how long a connection may idle: the server's {@code Keep-Alive: timeout} less a
@@ -102,9 +104,11 @@ public final class LoopUpstreamClient implements AutoCloseable {
 
   /**
    * {@code clock}: milliseconds, for idle ages (tests move it instead of waiting); {@code tls}: the
-   * context for https; {@code resolver}: runs the blocking DNS look-ups, off the loops.
+   * context for https, asked for at the first https connection; {@code resolver}: runs the
+   * blocking DNS look-ups, off the loops.
    */
-  public LoopUpstreamClient(Duration connectTimeout, LongSupplier clock, SSLContext tls, Executor resolver) {
+  public LoopUpstreamClient(Duration connectTimeout, LongSupplier clock, Supplier<SSLContext> tls,
+      Executor resolver) {
     this.connectTimeout = connectTimeout;
     this.clock = clock;
     this.tls = tls;

@@ -158,7 +158,7 @@ final class UpstreamConnection implements EventLoop.Io {
   private void connected() throws IOException {
     if (secure) {
       String peer = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
-      transport = TlsChannel.client(channel, client.tls, peer, port, isAddressLiteral(host));
+      transport = TlsChannel.client(channel, client.tls.get(), peer, port, isAddressLiteral(host));
     } else {
       transport = new UpstreamTransport.Plain(channel);
     }

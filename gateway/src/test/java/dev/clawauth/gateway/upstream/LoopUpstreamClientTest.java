@@ -75,7 +75,7 @@ class LoopUpstreamClientTest {
   }
 
   private LoopUpstreamClient client(LongSupplier clock, SSLContext tls) {
-    LoopUpstreamClient c = new LoopUpstreamClient(Duration.ofSeconds(5), clock, tls, resolver);
+    LoopUpstreamClient c = new LoopUpstreamClient(Duration.ofSeconds(5), clock, () -> tls, resolver);
     closeLast.add(c);
     return c;
   }
@@ -990,8 +990,9 @@ class LoopUpstreamClientTest {
           // closed by the test
         }
       });
+      SSLContext tls = SSLContext.getDefault();
       LoopUpstreamClient c = new LoopUpstreamClient(Duration.ofMillis(300), System::currentTimeMillis,
-          SSLContext.getDefault(), resolver);
+          () -> tls, resolver);
       closeLast.add(c);
       int port = silent.getLocalPort();
       Recorder r = send(c, URI.create("https://127.0.0.1:" + port + "/v1"), Map.of(), new byte[0], TIMEOUT);
