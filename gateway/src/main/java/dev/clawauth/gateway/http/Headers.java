@@ -60,6 +60,20 @@ public final class Headers {
     return Collections.unmodifiableMap(map);
   }
 
+  /** RFC 9110 5.1: whether {@code s} from {@code from} to {@code to} is a token, as a field name must be. */
+  static boolean token(String s, int from, int to) {
+    if (from >= to) {
+      return false;
+    }
+    for (int i = from; i < to; i++) {
+      char c = s.charAt(i);
+      if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || "!#$%&'*+-.^_`|~".indexOf(c) >= 0)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** Whether a comma-separated header carries {@code token}, ignoring case. */
   public boolean hasToken(String name, String token) {
     for (String v : all(name)) {

@@ -123,7 +123,7 @@ public final class LoopExchange {
     for (var e : responseHeaders.asMap().entrySet()) {
       String n = e.getKey();
       if (n.equals("content-length") || n.equals("transfer-encoding") || n.equals("connection")
-          || n.equals("date") || !token(n)) {
+          || n.equals("date") || !Headers.token(n, 0, n.length())) {
         continue;
       }
       for (String v : e.getValue()) {
@@ -299,19 +299,6 @@ public final class LoopExchange {
       throw new IOException("the client connection is closed");
     }
     return q;
-  }
-
-  private static boolean token(String name) {
-    if (name.isEmpty()) {
-      return false;
-    }
-    for (int i = 0; i < name.length(); i++) {
-      char c = name.charAt(i);
-      if (c <= ' ' || c >= 127 || c == ':') {
-        return false;
-      }
-    }
-    return true;
   }
 
   static String reason(int code) {

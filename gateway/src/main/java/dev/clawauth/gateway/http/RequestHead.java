@@ -54,10 +54,8 @@ record RequestHead(String method, String target, String path, boolean http11, He
       }
       // RFC 9110 5.1: a name is a token. "Content-Length\v" is a length to a lenient parser and
       // another header to this one, and the gateway passes unknown headers on upstream.
-      for (int i = 0; i < colon; i++) {
-        if (!tchar(h.charAt(i))) {
-          throw new BadRequest("malformed header name");
-        }
+      if (!Headers.token(h, 0, colon)) {
+        throw new BadRequest("malformed header name");
       }
       headers.add(h.substring(0, colon), h.substring(colon + 1).trim());
     }
@@ -84,10 +82,6 @@ record RequestHead(String method, String target, String path, boolean http11, He
       throw new BadRequest("a bare CR or NUL in the request head");
     }
     return line;
-  }
-
-  private static boolean tchar(char c) {
-    return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
   }
 
   private static String strip(String text, int from, int eol) {

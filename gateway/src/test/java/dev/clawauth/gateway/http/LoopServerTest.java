@@ -1068,6 +1068,22 @@ class LoopServerTest {
   }
 
   @Test
+  void responseHeaderNamesThatAreNotTokensAreNotWritten() throws Exception {
+    start(ROOMY, ex -> {
+      ex.responseHeaders().set("x(paren)", "v");
+      ex.responseHeaders().set("x\"quote\"", "v");
+      ex.responseHeaders().set("x/slash", "v");
+      ex.responseHeaders().set("x-good_1.2~", "fine");
+      ex.sendHeaders(200, 2);
+      ex.responseBody().write("ok".getBytes(StandardCharsets.US_ASCII));
+      ex.end();
+    });
+    RawClient.Response r = connect().send(get("/names")).response();
+    assertThat(r.head()).doesNotContain("paren").doesNotContain("quote").doesNotContain("slash");
+    assertThat(r.all("x-good_1.2~")).containsExactly("fine");
+  }
+
+  @Test
   void serverWritesDateAndFramingItselfIgnoringTheHandlers() throws Exception {
     start(ROOMY, ex -> {
       ex.responseHeaders().set("content-length", "999");
