@@ -8,13 +8,16 @@ record RequestHead(String method, String target, String path, boolean http11, He
   static final RequestHead NONE = new RequestHead("", "", "", true, new Headers());
 
   /**
-   * Parses a complete head (ending in its blank line).
+   * Parses a complete head (ending in its blank line): {@code len} bytes at {@code off}.
    *
    * @throws BadRequest for anything a careful server must refuse: a malformed request line,
    *     an unsupported version, a header without a colon, whitespace before a colon, folded lines
    */
-  static RequestHead parse(byte[] head) throws BadRequest {
-    String text = new String(head, StandardCharsets.ISO_8859_1);
+  static RequestHead parse(byte[] buf, int off, int len) throws BadRequest {
+    return parse(new String(buf, off, len, StandardCharsets.ISO_8859_1));
+  }
+
+  private static RequestHead parse(String text) throws BadRequest {
     int pos = 0;
     // RFC 9112 2.2: empty lines before the request line are ignored.
     while (pos < text.length() && (text.charAt(pos) == '\r' || text.charAt(pos) == '\n')) {
@@ -63,14 +66,14 @@ record RequestHead(String method, String target, String path, boolean http11, He
   }
 
   /** What can be read from a head that never completed: its request line and whole header lines, if any. */
-  static RequestHead partial(byte[] bytes) {
-    String text = new String(bytes, StandardCharsets.ISO_8859_1);
+  static RequestHead partial(byte[] buf, int off, int len) {
+    String text = new String(buf, off, len, StandardCharsets.ISO_8859_1);
     int end = text.lastIndexOf('\n');
     if (end < 0) {
       return NONE;
     }
     try {
-      return parse((text.substring(0, end + 1) + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+      return parse(text.substring(0, end + 1) + "\r\n");
     } catch (BadRequest e) {
       return NONE;
     }

@@ -159,7 +159,7 @@ final class RequestReader {
 
   /** The request as far as it arrived: its head, or what a cut-short head holds. */
   RequestHead partialHead() {
-    return phase == P_HEAD ? RequestHead.partial(Arrays.copyOfRange(buf, pos, lim)) : head;
+    return phase == P_HEAD ? RequestHead.partial(buf, pos, lim - pos) : head;
   }
 
   /** Whether the head arrived and the body did not: the request is stuck in its body. */
@@ -186,11 +186,11 @@ final class RequestReader {
         if (i + 1 - pos > maxHead) {
           throw tooLarge();
         }
-        byte[] bytes = Arrays.copyOfRange(buf, pos, i + 1);
+        int from = pos;
         pos = i + 1;
         scanned = 0;
         try {
-          head = RequestHead.parse(bytes);
+          head = RequestHead.parse(buf, from, pos - from);
         } catch (BadRequest bad) {
           throw malformed(RequestHead.NONE, bad.getMessage());
         }
