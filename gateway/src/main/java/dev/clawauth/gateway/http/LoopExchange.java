@@ -10,8 +10,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One request, complete with its body, and its response, on an event-loop connection. Every
- * method runs on the connection's loop thread ({@link #loop}). The response follows the JDK
+ * One request (with its whole body by the time it is handled) and its response, on an
+ * event-loop connection. Every method runs on the connection's loop thread ({@link #loop}). The
+ * response follows the JDK
  * server's conventions: {@link #sendHeaders} with a length above 0 sends exactly that many bytes,
  * 0 streams a body of unknown length (chunked), -1 sends none. Writes only queue bytes and never
  * block; {@link #flush} hands them to the socket as far as it takes them, and {@link #end}
@@ -24,7 +25,8 @@ public final class LoopExchange {
 
   private final LoopConnection conn;
   private final RequestHead head;
-  private final byte[] body;
+  /** Empty until the whole body has arrived: {@link LoopHandler#admit} sees the head only. */
+  private byte[] body = RequestReader.EMPTY;
   private final Headers responseHeaders = new Headers();
   private int status;
   private boolean mustClose;
@@ -37,10 +39,9 @@ public final class LoopExchange {
   private List<Runnable> drained;
   private List<Runnable> closed;
 
-  LoopExchange(LoopConnection conn, RequestHead head, byte[] body) {
+  LoopExchange(LoopConnection conn, RequestHead head) {
     this.conn = conn;
     this.head = head;
-    this.body = body;
     Headers h = head.headers();
     mustClose = head.http11() ? h.hasToken("connection", "close") : !h.hasToken("connection", "keep-alive");
   }
@@ -257,6 +258,11 @@ public final class LoopExchange {
   /** Whether the client connection is gone. */
   public boolean clientGone() {
     return conn.closed();
+  }
+
+  /** The body has arrived whole. */
+  void body(byte[] b) {
+    body = b;
   }
 
   boolean ended() {
