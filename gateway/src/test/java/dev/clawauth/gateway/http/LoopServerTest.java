@@ -364,7 +364,7 @@ class LoopServerTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"zz", "-5", "+5", "", "5 5", "0x5", "ffffffffffffffffff"})
+  @ValueSource(strings = {"zz", "-5", "+5", "", "5 5", "0x5", "ffffffffffffffffff", "5\u00b2", "\u00aa"})
   void malformedChunkSizeIs400AndClosesTheConnection(String size) throws Exception {
     start(ROOMY, LoopServerTest::echo);
     RawClient c = connect();
