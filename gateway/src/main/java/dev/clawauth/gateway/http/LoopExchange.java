@@ -223,10 +223,11 @@ public final class LoopExchange {
    * Never once the connection is gone: {@link #onClosed} says so instead.
    */
   public void onDrained(Runnable r) {
-    if (conn.queued() == 0 || conn.closed()) {
-      if (!conn.closed()) {
-        r.run();
-      }
+    if (conn.closed()) {
+      return;
+    }
+    if (conn.queued() == 0) {
+      r.run();
       return;
     }
     if (drained == null) {
