@@ -81,7 +81,16 @@ public final class Headers {
       while (start <= v.length()) {
         int comma = v.indexOf(',', start);
         int end = comma < 0 ? v.length() : comma;
-        if (v.substring(start, end).trim().equalsIgnoreCase(token)) {
+        // As trim() and equalsIgnoreCase would, without a string per element: this runs per request.
+        int from = start;
+        int to = end;
+        while (from < to && v.charAt(from) <= ' ') {
+          from++;
+        }
+        while (to > from && v.charAt(to - 1) <= ' ') {
+          to--;
+        }
+        if (to - from == token.length() && v.regionMatches(true, from, token, 0, to - from)) {
           return true;
         }
         start = end + 1;
