@@ -104,9 +104,6 @@ final class LoopConnection implements EventLoop.Io {
   }
 
   private void read() {
-    if (state == LINGER) {
-      reader.clear();
-    }
     ByteBuffer room = reader.room(state == ANSWERING);
     if (room == null) {
       return;
