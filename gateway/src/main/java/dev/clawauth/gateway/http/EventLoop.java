@@ -105,17 +105,6 @@ public final class EventLoop implements Executor, AutoCloseable {
     return t;
   }
 
-  /** Runs {@code task} every {@code periodMillis} until the loop closes; from any thread. */
-  public void every(long periodMillis, Runnable task) {
-    execute(() -> schedule(periodMillis, new Runnable() {
-      @Override
-      public void run() {
-        task.run();
-        schedule(periodMillis, this);
-      }
-    }));
-  }
-
   /** Runs {@code task} on the loop thread when the loop closes (to close what it holds). */
   public void onClose(Runnable task) {
     execute(() -> closers.add(task));

@@ -23,17 +23,7 @@ public final class Headers {
 
   /** Whether {@code name} is a token (RFC 9110 5.6.2), the only thing a field name may be. */
   public static boolean isToken(String name) {
-    if (name.isEmpty()) {
-      return false;
-    }
-    for (int i = 0; i < name.length(); i++) {
-      char c = name.charAt(i);
-      if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
-          || "!#$%&'*+-.^_`|~".indexOf(c) >= 0)) {
-        return false;
-      }
-    }
-    return true;
+    return token(name, 0, name.length());
   }
 
   /** The first value of {@code name}, or null. */
@@ -75,6 +65,20 @@ public final class Headers {
     return Collections.unmodifiableMap(map);
   }
 
+  /** RFC 9110 5.1: whether {@code s} from {@code from} to {@code to} is a token, as a field name must be. */
+  static boolean token(String s, int from, int to) {
+    if (from >= to) {
+      return false;
+    }
+    for (int i = from; i < to; i++) {
+      char c = s.charAt(i);
+      if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || "!#$%&'*+-.^_`|~".indexOf(c) >= 0)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** Whether a comma-separated header carries {@code token}, ignoring case. */
   public boolean hasToken(String name, String token) {
     return hasToken(map.get(key(name)), token);
@@ -93,15 +97,16 @@ public final class Headers {
       while (start <= v.length()) {
         int comma = v.indexOf(',', start);
         int end = comma < 0 ? v.length() : comma;
-        int s = start;
-        int e = end;
-        while (s < e && v.charAt(s) <= ' ') {
-          s++;
+        // As trim() and equalsIgnoreCase would, without a string per element: this runs per request.
+        int from = start;
+        int to = end;
+        while (from < to && v.charAt(from) <= ' ') {
+          from++;
         }
-        while (e > s && v.charAt(e - 1) <= ' ') {
-          e--;
+        while (to > from && v.charAt(to - 1) <= ' ') {
+          to--;
         }
-        if (e - s == token.length() && v.regionMatches(true, s, token, 0, e - s)) {
+        if (to - from == token.length() && v.regionMatches(true, from, token, 0, to - from)) {
           return true;
         }
         start = end + 1;

@@ -45,6 +45,8 @@ final class LoopConnection implements EventLoop.Io {
   /** Handler code is on the stack below: it returns to {@link #drive}, which carries on. */
   private boolean inUser;
   private LoopExchange current;
+  /** The request whose head was admitted and whose body is arriving; it becomes {@link #current}. */
+  private LoopExchange admitted;
   private long lingerLeft;
   /** {@code System.nanoTime()} since which queued output has waited for the client to take any; 0 when none waits. */
   private long stalledSince;
@@ -102,9 +104,6 @@ final class LoopConnection implements EventLoop.Io {
   }
 
   private void read() {
-    if (state == LINGER) {
-      reader.clear();
-    }
     ByteBuffer room = reader.room(state == ANSWERING);
     if (room == null) {
       return;
@@ -228,15 +227,19 @@ final class LoopConnection implements EventLoop.Io {
       return false;
     }
     if (r == RequestReader.HEAD) {
+      LoopExchange ex = new LoopExchange(this, reader.head());
       LoopHandler.Refusal no;
       if (over) {
-        refuse(503, "The gateway has its limit of " + server.limits().maxConnections()
-            + " open connections; retry shortly.", reader.head());
-      } else if ((no = admission()) != null) {
-        refuse(no.status(), no.message(), reader.head());
-      } else if (reader.awaitingBody() && expectsContinue(reader.head())) {
-        out.ascii("HTTP/1.1 100 Continue\r\n\r\n");
-        write();
+        refuse(ex, 503, "The gateway has its limit of " + server.limits().maxConnections()
+            + " open connections; retry shortly.");
+      } else if ((no = admission(ex)) != null) {
+        refuse(ex, no.status(), no.message());
+      } else {
+        admitted = ex;
+        if (reader.awaitingBody() && expectsContinue(reader.head())) {
+          out.ascii("HTTP/1.1 100 Continue\r\n\r\n");
+          write();
+        }
       }
       return true;
     }
@@ -244,10 +247,10 @@ final class LoopConnection implements EventLoop.Io {
     return true;
   }
 
-  private LoopHandler.Refusal admission() {
+  private LoopHandler.Refusal admission(LoopExchange ex) {
     inUser = true;
     try {
-      return server.handler().admit(new LoopExchange(this, reader.head(), RequestReader.EMPTY));
+      return server.handler().admit(ex);
     } catch (RuntimeException e) {
       server.log().println("gateway: admitting a request from " + remote + " failed: " + e);
       return new LoopHandler.Refusal(500, "The request could not be admitted.");
@@ -262,7 +265,9 @@ final class LoopConnection implements EventLoop.Io {
   }
 
   private void dispatch() {
-    LoopExchange ex = new LoopExchange(this, reader.head(), reader.body());
+    LoopExchange ex = admitted;
+    admitted = null;
+    ex.body(reader.body());
     reader.next();
     begin(ex);
     inUser = true;
@@ -295,7 +300,11 @@ final class LoopConnection implements EventLoop.Io {
 
   /** Answers a request the server turns away itself; the connection closes after. */
   private void refuse(int status, String message, RequestHead head) {
-    LoopExchange ex = new LoopExchange(this, head, RequestReader.EMPTY);
+    admitted = null;
+    refuse(new LoopExchange(this, head), status, message);
+  }
+
+  private void refuse(LoopExchange ex, int status, String message) {
     ex.closeAfter();
     begin(ex);
     inUser = true;

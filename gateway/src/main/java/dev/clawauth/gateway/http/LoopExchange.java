@@ -10,8 +10,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One request, complete with its body, and its response, on an event-loop connection. Every
- * method runs on the connection's loop thread ({@link #loop}). The response follows the JDK
+ * One request (with its whole body by the time it is handled) and its response, on an
+ * event-loop connection. Every method runs on the connection's loop thread ({@link #loop}). The
+ * response follows the JDK
  * server's conventions: {@link #sendHeaders} with a length above 0 sends exactly that many bytes,
  * 0 streams a body of unknown length (chunked), -1 sends none. Writes only queue bytes and never
  * block; {@link #flush} hands them to the socket as far as it takes them, and {@link #end}
@@ -24,7 +25,8 @@ public final class LoopExchange {
 
   private final LoopConnection conn;
   private final RequestHead head;
-  private final byte[] body;
+  /** Empty until the whole body has arrived: {@link LoopHandler#admit} sees the head only. */
+  private byte[] body = RequestReader.EMPTY;
   private final Headers responseHeaders = new Headers();
   private int status;
   private boolean mustClose;
@@ -37,10 +39,9 @@ public final class LoopExchange {
   private List<Runnable> drained;
   private List<Runnable> closed;
 
-  LoopExchange(LoopConnection conn, RequestHead head, byte[] body) {
+  LoopExchange(LoopConnection conn, RequestHead head) {
     this.conn = conn;
     this.head = head;
-    this.body = body;
     Headers h = head.headers();
     mustClose = head.http11() ? h.hasToken("connection", "close") : !h.hasToken("connection", "keep-alive");
   }
@@ -123,7 +124,7 @@ public final class LoopExchange {
     for (var e : responseHeaders.asMap().entrySet()) {
       String n = e.getKey();
       if (n.equals("content-length") || n.equals("transfer-encoding") || n.equals("connection")
-          || n.equals("date") || !token(n)) {
+          || n.equals("date") || !Headers.isToken(n)) {
         continue;
       }
       for (String v : e.getValue()) {
@@ -222,10 +223,11 @@ public final class LoopExchange {
    * Never once the connection is gone: {@link #onClosed} says so instead.
    */
   public void onDrained(Runnable r) {
-    if (conn.queued() == 0 || conn.closed()) {
-      if (!conn.closed()) {
-        r.run();
-      }
+    if (conn.closed()) {
+      return;
+    }
+    if (conn.queued() == 0) {
+      r.run();
       return;
     }
     if (drained == null) {
@@ -257,6 +259,11 @@ public final class LoopExchange {
   /** Whether the client connection is gone. */
   public boolean clientGone() {
     return conn.closed();
+  }
+
+  /** The body has arrived whole. */
+  void body(byte[] b) {
+    body = b;
   }
 
   boolean ended() {
@@ -299,19 +306,6 @@ public final class LoopExchange {
       throw new IOException("the client connection is closed");
     }
     return q;
-  }
-
-  private static boolean token(String name) {
-    if (name.isEmpty()) {
-      return false;
-    }
-    for (int i = 0; i < name.length(); i++) {
-      char c = name.charAt(i);
-      if (c <= ' ' || c >= 127 || c == ':') {
-        return false;
-      }
-    }
-    return true;
   }
 
   static String reason(int code) {

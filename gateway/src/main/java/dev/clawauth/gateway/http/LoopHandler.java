@@ -11,7 +11,8 @@ public interface LoopHandler {
    * Looks at a request whose head has arrived, before its body is read (and before a
    * {@code 100 Continue}): a refusal is answered through {@link #refuse} and the body never read,
    * so that a client that may not use the server cannot make it hold bodies. {@code ex} has the
-   * head only and must not be answered here. Null admits the request.
+   * head only and must not be answered here; it is the exchange later handled or refused. Null
+   * admits the request.
    */
   default Refusal admit(LoopExchange ex) {
     return null;

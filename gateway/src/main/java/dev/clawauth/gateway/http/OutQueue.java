@@ -113,8 +113,8 @@ final class OutQueue {
     put(digits, at, digits.length - at);
   }
 
-  /** Writes what the channel takes now; true when nothing is left. */
-  boolean writeTo(GatheringByteChannel ch) throws IOException {
+  /** Writes what the channel takes now. */
+  void writeTo(GatheringByteChannel ch) throws IOException {
     while (size() > 0) {
       buf.flip();
       int fromBuf = buf.remaining();
@@ -143,10 +143,9 @@ final class OutQueue {
         spill.pollFirst();
       }
       if (w < offered) {
-        return false;
+        return;
       }
     }
-    return true;
   }
 
   /** Drops everything (the connection closed). */

@@ -8,13 +8,16 @@ record RequestHead(String method, String target, String path, boolean http11, He
   static final RequestHead NONE = new RequestHead("", "", "", true, new Headers());
 
   /**
-   * Parses a complete head (ending in its blank line).
+   * Parses a complete head (ending in its blank line): {@code len} bytes at {@code off}.
    *
    * @throws BadRequest for anything a careful server must refuse: a malformed request line,
    *     an unsupported version, a header without a colon, whitespace before a colon, folded lines
    */
-  static RequestHead parse(byte[] head) throws BadRequest {
-    String text = new String(head, StandardCharsets.ISO_8859_1);
+  static RequestHead parse(byte[] buf, int off, int len) throws BadRequest {
+    return parse(new String(buf, off, len, StandardCharsets.ISO_8859_1));
+  }
+
+  private static RequestHead parse(String text) throws BadRequest {
     int pos = 0;
     // RFC 9112 2.2: empty lines before the request line are ignored.
     while (pos < text.length() && (text.charAt(pos) == '\r' || text.charAt(pos) == '\n')) {
@@ -54,24 +57,23 @@ record RequestHead(String method, String target, String path, boolean http11, He
       }
       // RFC 9110 5.1: a name is a token. "Content-Length\v" is a length to a lenient parser and
       // another header to this one, and the gateway passes unknown headers on upstream.
-      String name = h.substring(0, colon);
-      if (!Headers.isToken(name)) {
+      if (!Headers.token(h, 0, colon)) {
         throw new BadRequest("malformed header name");
       }
-      headers.add(name, h.substring(colon + 1).trim());
+      headers.add(h.substring(0, colon), h.substring(colon + 1).trim());
     }
     return new RequestHead(method, target, path(target), version.equals("HTTP/1.1"), headers);
   }
 
   /** What can be read from a head that never completed: its request line and whole header lines, if any. */
-  static RequestHead partial(byte[] bytes) {
-    String text = new String(bytes, StandardCharsets.ISO_8859_1);
+  static RequestHead partial(byte[] buf, int off, int len) {
+    String text = new String(buf, off, len, StandardCharsets.ISO_8859_1);
     int end = text.lastIndexOf('\n');
     if (end < 0) {
       return NONE;
     }
     try {
-      return parse((text.substring(0, end + 1) + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+      return parse(text.substring(0, end + 1) + "\r\n");
     } catch (BadRequest e) {
       return NONE;
     }

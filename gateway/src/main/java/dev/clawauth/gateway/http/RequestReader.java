@@ -126,16 +126,12 @@ final class RequestReader {
     switch (phase) {
       case P_HEAD:
         return headComplete() ? HEAD : NEED_MORE;
-      case P_FIXED: {
-        int n = (int) Math.min(left, lim - pos);
-        append(n);
-        left -= n;
-        if (left > 0) {
+      case P_FIXED:
+        if (!take()) {
           return NEED_MORE;
         }
         phase = P_DONE;
         return COMPLETE;
-      }
       case P_DONE:
         return COMPLETE;
       default:
@@ -159,7 +155,7 @@ final class RequestReader {
 
   /** The request as far as it arrived: its head, or what a cut-short head holds. */
   RequestHead partialHead() {
-    return phase == P_HEAD ? RequestHead.partial(Arrays.copyOfRange(buf, pos, lim)) : head;
+    return phase == P_HEAD ? RequestHead.partial(buf, pos, lim - pos) : head;
   }
 
   /** Whether the head arrived and the body did not: the request is stuck in its body. */
@@ -186,11 +182,11 @@ final class RequestReader {
         if (i + 1 - pos > maxHead) {
           throw tooLarge();
         }
-        byte[] bytes = Arrays.copyOfRange(buf, pos, i + 1);
+        int from = pos;
         pos = i + 1;
         scanned = 0;
         try {
-          head = RequestHead.parse(bytes);
+          head = RequestHead.parse(buf, from, pos - from);
         } catch (BadRequest bad) {
           throw malformed(RequestHead.NONE, bad.getMessage());
         }
@@ -308,16 +304,12 @@ final class RequestReader {
           }
           break;
         }
-        case P_DATA: {
-          int n = (int) Math.min(left, lim - pos);
-          append(n);
-          left -= n;
-          if (left > 0) {
+        case P_DATA:
+          if (!take()) {
             return NEED_MORE;
           }
           phase = P_DATA_END;
           break;
-        }
         case P_DATA_END: {
           int eol = lineEnd(MAX_CHUNK_LINE);
           if (eol < 0) {
@@ -389,14 +381,16 @@ final class RequestReader {
     while (end > start && (buf[end - 1] & 0xff) <= ' ') {
       end--;
     }
-    // Only hex digits: a sign would make a negative chunk, "0x" a wrong one.
+    // 15 hex digits at most, so the size cannot overflow.
     if (end == start || end - start > 15) {
       throw malformed(head, "malformed chunk size");
     }
     long size = 0;
     for (int i = start; i < end; i++) {
+      // Only hex digits (no byte from 128 up is one to Character.digit): a sign would make a
+      // negative chunk, "0x" a wrong one.
       int d = Character.digit(buf[i] & 0xff, 16);
-      if (d < 0 || (buf[i] & 0xff) > 127) {
+      if (d < 0) {
         throw malformed(head, "malformed chunk size");
       }
       size = size << 4 | d;
@@ -404,11 +398,18 @@ final class RequestReader {
     return size;
   }
 
+  /** Moves what is buffered of the fixed body or the current chunk into the body; true once all of it has. */
+  private boolean take() {
+    int n = (int) Math.min(left, lim - pos);
+    if (n > 0) {
+      append(n);
+      left -= n;
+    }
+    return left == 0;
+  }
+
   /** Moves {@code n} buffered bytes into the body. */
   private void append(int n) {
-    if (n == 0) {
-      return;
-    }
     int need = bodyLen + n;
     if (need > body.length) {
       body = Arrays.copyOf(body, (int) Math.min(bodyCap, Math.max(need, Math.max(body.length * 2L, 1024))));

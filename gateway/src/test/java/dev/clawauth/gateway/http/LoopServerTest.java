@@ -364,7 +364,7 @@ class LoopServerTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"zz", "-5", "+5", "", "5 5", "0x5", "ffffffffffffffffff"})
+  @ValueSource(strings = {"zz", "-5", "+5", "", "5 5", "0x5", "ffffffffffffffffff", "5\u00b2", "\u00aa"})
   void malformedChunkSizeIs400AndClosesTheConnection(String size) throws Exception {
     start(ROOMY, LoopServerTest::echo);
     RawClient c = connect();
@@ -1065,6 +1065,22 @@ class LoopServerTest {
         StandardCharsets.ISO_8859_1));
     assertThat(r.all("x-multi")).containsExactly("one");
     assertThat(c.send(get("/split")).response().text()).as("the connection is still in sync").isEqualTo("ok");
+  }
+
+  @Test
+  void responseHeaderNamesThatAreNotTokensAreNotWritten() throws Exception {
+    start(ROOMY, ex -> {
+      ex.responseHeaders().set("x(paren)", "v");
+      ex.responseHeaders().set("x\"quote\"", "v");
+      ex.responseHeaders().set("x/slash", "v");
+      ex.responseHeaders().set("x-good_1.2~", "fine");
+      ex.sendHeaders(200, 2);
+      ex.responseBody().write("ok".getBytes(StandardCharsets.US_ASCII));
+      ex.end();
+    });
+    RawClient.Response r = connect().send(get("/names")).response();
+    assertThat(r.head()).doesNotContain("paren").doesNotContain("quote").doesNotContain("slash");
+    assertThat(r.all("x-good_1.2~")).containsExactly("fine");
   }
 
   @Test

@@ -11,11 +11,13 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** Parsing of request heads, complete and cut short. */
 class RequestHeadTest {
   private static RequestHead parse(String head) throws BadRequest {
-    return RequestHead.parse(head.getBytes(StandardCharsets.ISO_8859_1));
+    byte[] b = head.getBytes(StandardCharsets.ISO_8859_1);
+    return RequestHead.parse(b, 0, b.length);
   }
 
   private static RequestHead partial(String bytes) {
-    return RequestHead.partial(bytes.getBytes(StandardCharsets.ISO_8859_1));
+    byte[] b = bytes.getBytes(StandardCharsets.ISO_8859_1);
+    return RequestHead.partial(b, 0, b.length);
   }
 
   @Test
