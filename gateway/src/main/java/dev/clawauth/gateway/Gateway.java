@@ -403,16 +403,16 @@ public final class Gateway implements AutoCloseable {
     if (status == 503) {
       ex.responseHeaders().set("retry-after", "1");
     }
-    if (status == 413) {
-      message = "The request body is larger than the gateway's limit of " + settings.maxBodyBytes() + " bytes";
-    }
     String hint = switch (status) {
       case 408 -> " (config gateway.readTimeoutMs)";
-      case 413 -> " (config gateway.maxBodyBytes).";
+      case 413 -> " (config gateway.maxBodyBytes)";
       case 503 -> " (config gateway.maxConnections)";
       default -> "";
     };
-    byte[] body = dialect.error(status, message + hint);
+    // The setting to change goes inside the server's sentence, before its full stop.
+    String shown = hint.isEmpty() ? message : message.endsWith(".")
+        ? message.substring(0, message.length() - 1) + hint + "." : message + hint;
+    byte[] body = dialect.error(status, shown);
     ex.responseHeaders().set("content-type", "application/json");
     ex.sendHeaders(status, body.length);
     ex.responseBody().write(body);
