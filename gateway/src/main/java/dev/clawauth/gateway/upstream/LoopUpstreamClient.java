@@ -132,7 +132,7 @@ public final class LoopUpstreamClient implements AutoCloseable {
     try {
       if (closed) {
         p.error(new IOException("upstream client closed"));
-      } else if (host == null || !(secure || scheme.equals("http"))) {
+      } else if (host == null || !(secure || scheme.equals("http")) || uri.getPort() > 65535) {
         // java.net.URI has no host for an underscore name or a missing scheme: the endpoint's fault,
         // like an unknown host, never the credential's.
         p.error(noHost(uri));
@@ -153,10 +153,14 @@ public final class LoopUpstreamClient implements AutoCloseable {
     String authority = uri.getRawAuthority();
     String shown = authority != null ? authority.substring(authority.lastIndexOf('@') + 1)
         : uri.getScheme() == null ? "" + uri.getRawPath() : uri.getScheme() + ":" + uri.getRawSchemeSpecificPart();
-    String why = uri.getHost() != null ? "not an http:// or https:// URL"
+    String why = uri.getPort() > 65535 ? "the port is over 65535"
+        : uri.getHost() != null ? "not an http:// or https:// URL"
         : authority != null ? "no host to connect to in the URL (a host name holds only letters, digits, '-' and '.')"
         : "no host to connect to in the URL (no http:// or https://)";
-    return new UnreachableException(shown.replaceAll("[/?#].*", ""), why, null);
+    // Whatever the URL's shape, nothing up to an '@' is shown: "user:key@host" without a scheme
+    // parses as the scheme "user" and carries no authority for the branch above to cut.
+    String where = shown.replaceAll("[/?#].*", "");
+    return new UnreachableException(where.substring(where.lastIndexOf('@') + 1), why, null);
   }
 
   private UpstreamPool pool(EventLoop loop) {

@@ -643,6 +643,13 @@ class LoopUpstreamClientTest {
     Recorder noScheme = send(client, URI.create("api.example.invalid/v1"), Map.of(), new byte[0], TIMEOUT);
     assertThatThrownBy(noScheme::text).isInstanceOf(UnreachableException.class)
         .hasMessageStartingWith("api.example.invalid: no host to connect to");
+    Recorder keyNoScheme = send(client, URI.create("me:sk-secret@api.example.invalid/v1"), Map.of(), new byte[0],
+        TIMEOUT);
+    assertThatThrownBy(keyNoScheme::text).isInstanceOf(UnreachableException.class)
+        .hasMessageStartingWith("api.example.invalid: ").hasMessageNotContaining("sk-");
+    Recorder badPort = send(client, URI.create("http://127.0.0.1:99999/v1"), Map.of(), new byte[0], TIMEOUT);
+    assertThatThrownBy(badPort::text).isInstanceOf(UnreachableException.class)
+        .hasMessage("127.0.0.1:99999: the port is over 65535");
     Recorder cancelled = new Recorder();
     recorders.add(cancelled);
     loop.execute(() -> client.post(loop, URI.create("localhost:8080/v1"), Map.of(), new byte[0], TIMEOUT, cancelled)
