@@ -79,7 +79,10 @@ final class PasteTokenCommandTest {
     Files.writeString(state.resolve("openclaw.json"),
         "// hand-written\n{ agents: { defaults: { model: { primary: 'anthropic/claude-opus-4-5' } } }, custom: 1 }\n");
     assertThat(cli.runWithInput(TOKEN, "models", "auth", "paste-token", "--provider", "anthropic").exitCode()).isZero();
-    JsonNode cfg = json(state.resolve("openclaw.json"));
+    // The file stays the user's JSON5, comment and all: only the new entry is written into it.
+    String text = Files.readString(state.resolve("openclaw.json"));
+    assertThat(text).startsWith("// hand-written\n");
+    JsonNode cfg = dev.clawauth.json.Json.parseJson5(state.resolve("openclaw.json"), text);
     assertThat(cfg.path("custom").asInt()).isEqualTo(1);
     assertThat(cfg.path("agents").path("defaults").path("model").path("primary").asText()).isEqualTo("anthropic/claude-opus-4-5");
     assertThat(cfg.path("auth").path("profiles").path("anthropic:manual").path("mode").asText()).isEqualTo("token");
