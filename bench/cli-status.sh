@@ -7,7 +7,8 @@
 # Prints median and max wall time and the peak RSS (largest maximum resident set of any run).
 # Wall time comes from hyperfine when it is installed, else from this script's own loop; RSS from
 # /usr/bin/time (GNU time), else from sampling /proc/<pid>/status VmHWM (a lower bound).
-# BENCH_TIMER=loop uses the own loop even when hyperfine is installed.
+# BENCH_TIMER=loop uses the own loop even when hyperfine is installed. BENCH_STORE=sqlite measures
+# the same credentials in OpenClaw 2026.9's SQLite store.
 set -euo pipefail
 root=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
 runs=${1:-30}
@@ -21,7 +22,7 @@ trap 'rm -rf "$work"' EXIT
 state="$work/state"
 mkdir -p "$work/home"
 
-"$root/bench/make-state.sh" "$state"
+"$root/bench/make-state.sh" "$state" "${BENCH_STORE:-file}"
 
 # A clean environment: no developer keys, the temp state dir for both CLI generations.
 envs=(env -i PATH="$PATH" HOME="$work/home" LANG=C.UTF-8 OPENCLAW_STATE_DIR="$state" CLAWDBOT_STATE_DIR="$state")

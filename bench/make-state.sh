@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Writes the benchmark state dir: DIR/agents/main/agent/auth-profiles.json with 50 profiles and
-# DIR/openclaw.json (also as clawdbot.json, the 2026.1 name).  usage: bench/make-state.sh DIR
+# DIR/openclaw.json (also as clawdbot.json, the 2026.1 name).  usage: bench/make-state.sh DIR [file|sqlite]
+# With sqlite the same credentials go into OpenClaw 2026.9's shared store (DIR/state/openclaw.sqlite,
+# made with python3's sqlite3 module) and no auth-profiles.json is left.
 set -euo pipefail
-state=${1:?usage: $0 DIR}
+state=${1:?usage: $0 DIR [file|sqlite]}
+kind=${2:-file}
 mkdir -p "$state/agents/main/agent"
 chmod 700 "$state" "$state/agents" "$state/agents/main" "$state/agents/main/agent"
 # 50 profiles: 20 API keys, 15 tokens and 15 OAuth (with refresh tokens) that expire in 30 days; an
@@ -35,3 +38,25 @@ cat > "$state/openclaw.json" <<'JSON'
 }
 JSON
 cp "$state/openclaw.json" "$state/clawdbot.json"
+if [ "$kind" = sqlite ]; then
+  mkdir -p "$state/state" && chmod 700 "$state/state"
+  python3 - "$state" <<'PY'
+import json, sqlite3, sys, os
+state = sys.argv[1]
+src = os.path.join(state, "agents/main/agent/auth-profiles.json")
+doc = json.load(open(src))
+db = sqlite3.connect(os.path.join(state, "state/openclaw.sqlite"))
+db.execute("PRAGMA journal_mode=WAL")
+db.execute("CREATE TABLE config_machine_state (state_key TEXT NOT NULL PRIMARY KEY, value_json TEXT NOT NULL,"
+           " updated_at_ms INTEGER NOT NULL) STRICT")
+compact = lambda v: json.dumps(v, separators=(",", ":"))
+rows = {"auth.sharedStore": {"location": "state-db"},
+        "authProfiles.store": {"version": 1, "profiles": doc["profiles"]},
+        "authProfiles.state": {"version": 1, **{k: doc[k] for k in ("order", "lastGood", "usageStats") if k in doc}}}
+db.executemany("INSERT INTO config_machine_state VALUES (?, ?, 0)", [(k, compact(v)) for k, v in rows.items()])
+db.commit()
+db.close()
+os.remove(src)
+os.chmod(os.path.join(state, "state/openclaw.sqlite"), 0o600)
+PY
+fi

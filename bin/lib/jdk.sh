@@ -98,7 +98,7 @@ clawauth_train_aot() {
   "usageStats": { "anthropic:key": { "lastUsed": $now, "cooldownUntil": $(( now + 600000 )), "errorCount": 1, "failureCounts": { "rate_limit": 1 }, "lastFailureAt": $now } }
 }
 JSON
-    env -i PATH=/usr/bin:/bin HOME="$work/home" LANG=C.UTF-8 OPENCLAW_STATE_DIR="$state" \
+    env -i PATH=/usr/bin:/bin HOME="$work/home" LANG=C.UTF-8 OPENCLAW_STATE_DIR="$state" CLAWAUTH_AOT_TRAINING=1 \
       "$jdk/bin/java" "$@" -XX:AOTMode=record -XX:AOTConfiguration="$work/app.aotconf" \
       -jar "$jar" models status --check || true
     "$jdk/bin/java" "$@" -XX:AOTMode=create -XX:AOTConfiguration="$work/app.aotconf" \

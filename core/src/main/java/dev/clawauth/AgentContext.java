@@ -6,7 +6,11 @@ import dev.clawauth.json.JsonFileException;
 import dev.clawauth.state.AgentIds;
 import dev.clawauth.state.Environment;
 import dev.clawauth.state.StatePaths;
-import dev.clawauth.store.AuthStore;
+import dev.clawauth.store.CredentialStore;
+import dev.clawauth.store.FileStore;
+import dev.clawauth.store.StoreEra;
+import dev.clawauth.store.sqlite.SqliteLayouts;
+import dev.clawauth.store.sqlite.SqliteStore;
 import dev.clawauth.store.LegacyImport;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -26,18 +30,20 @@ public final class AgentContext {
   private final ClawConfig config;
   private final String agentId;
   private final Path agentDir;
-  private final AuthStore store;
+  private final CredentialStore store;
+  private final StoreEra era;
   private final Clock clock;
   /** Volatile: {@link #envLoaded} is asked without the lock that a load in progress holds. */
   private volatile EnvSources env;
 
   private AgentContext(StatePaths paths, ClawConfig config, String agentId, Path agentDir,
-      AuthStore store, Clock clock) {
+      CredentialStore store, StoreEra era, Clock clock) {
     this.paths = paths;
     this.config = config;
     this.agentId = agentId;
     this.agentDir = agentDir;
     this.store = store;
+    this.era = era;
     this.clock = clock;
   }
 
@@ -56,17 +62,43 @@ public final class AgentContext {
   /**
    * Opens an agent with a config the caller already holds (or {@link ClawConfig#empty} when the
    * config file does not parse, as {@code doctor} must still look at the stores then).
+   *
+   * @throws IOException when the state directory's store cannot be told ({@link StoreEra})
    */
-  public static AgentContext open(StatePaths paths, ClawConfig config, String agentId, Clock clock) {
+  public static AgentContext open(StatePaths paths, ClawConfig config, String agentId, Clock clock)
+      throws IOException {
+    return open(paths, config, StoreEra.detect(paths, config), agentId, clock);
+  }
+
+  /** Opens an agent whose state directory's store the caller has told already. */
+  public static AgentContext open(StatePaths paths, ClawConfig config, StoreEra era, String agentId, Clock clock) {
     Environment env = paths.env();
     String defaultId = AgentIds.validate(config.defaultAgentId());
     String id = agentId == null ? defaultId : AgentIds.validate(agentId);
-    Path agentDir = config.agentDirOverride(id).map(env::expand)
-        .orElseGet(() -> paths.agentDir(id, defaultId));
-    LegacyImport legacy = new LegacyImport(agentDir.resolve("auth.json"),
-        id.equals(defaultId) ? paths.legacyOAuthFile() : null);
-    AuthStore store = new AuthStore(paths.storePath(agentDir), legacy, clock);
-    return new AgentContext(paths, config, id, agentDir, store, clock);
+    Path agentDir = agentDir(paths, config, id, defaultId);
+    CredentialStore store = switch (era.kind()) {
+      case FILE -> new FileStore(paths.storePath(agentDir), new LegacyImport(agentDir.resolve("auth.json"),
+          id.equals(defaultId) ? paths.legacyOAuthFile() : null));
+      case SQLITE -> new SqliteStore(SqliteLayouts.layout(paths, era.shared().orElseThrow(), id, agentDir,
+          agentDir(paths, config, AgentIds.DEFAULT, defaultId)), clock);
+    };
+    return new AgentContext(paths, config, id, agentDir, store, era, clock);
+  }
+
+  /**
+   * This agent under an edited config, with the same store, or empty when the edit moves the
+   * agent's directory (its store then stays where it was until a restart).
+   */
+  public java.util.Optional<AgentContext> withConfig(ClawConfig edited) {
+    String defaultId = AgentIds.validate(edited.defaultAgentId());
+    if (!agentDir(paths, edited, agentId, defaultId).equals(agentDir)) {
+      return java.util.Optional.empty();
+    }
+    return java.util.Optional.of(new AgentContext(paths, edited, agentId, agentDir, store, era, clock));
+  }
+
+  private static Path agentDir(StatePaths paths, ClawConfig config, String id, String defaultId) {
+    return config.agentDirOverride(id).map(paths.env()::expand).orElseGet(() -> paths.agentDir(id, defaultId));
   }
 
   public StatePaths paths() {
@@ -85,8 +117,13 @@ public final class AgentContext {
     return agentDir;
   }
 
-  public AuthStore store() {
+  public CredentialStore store() {
     return store;
+  }
+
+  /** Which store the state directory uses, and the file that told. */
+  public StoreEra era() {
+    return era;
   }
 
   public Clock clock() {

@@ -7,7 +7,7 @@ import dev.clawauth.json.JsonFileException;
 import dev.clawauth.select.Candidates;
 import dev.clawauth.state.Environment;
 import dev.clawauth.status.StatusReport;
-import dev.clawauth.store.AuthStore;
+import dev.clawauth.store.FileStore;
 import dev.clawauth.store.StoreDocument;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -86,7 +86,7 @@ public class StatusBenchmarks {
   /** Reading and parsing the 50-profile file, as every command does once. */
   @Benchmark
   public StoreDocument parseStore() throws IOException, JsonFileException {
-    return new AuthStore(storeFile).readFile();
+    return new FileStore(storeFile).readStored();
   }
 
   /** Choosing the profiles to try for a provider with 21 profiles, an order and a cooldown. */

@@ -41,7 +41,7 @@ final class CredentialPaste {
       expires = ctx.clock().millis() + Durations.parse(expiresIn);
     }
     // A store that does not parse must stop us before the user pastes anything.
-    ctx.store().readFile();
+    ctx.store().readStored();
     String suffix = explicitAgent == null ? "" : " --agent " + ctx.agentId();
     return new Plan(ctx, provider, kind, id, expires, suffix);
   }

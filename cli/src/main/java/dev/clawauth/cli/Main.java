@@ -7,7 +7,9 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
-    System.exit(run(args));
+    int code = run(args);
+    AotTraining.runIfAsked();
+    System.exit(code);
   }
 
   static int run(String[] args) {

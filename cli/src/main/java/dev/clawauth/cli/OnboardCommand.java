@@ -102,7 +102,7 @@ public final class OnboardCommand implements Callable<Integer> {
       throw new CliException("Invalid --model \"" + model.strip() + "\": use <provider>/<model>, e.g. anthropic/claude-opus-4-5.");
     }
     AgentContext ctx = agent.open();
-    ctx.store().readFile();
+    ctx.store().readStored();
     boolean terminal = Tty.stdinIsTerminal();
     if (!nonInteractive && !terminal) {
       throw new CliException("onboard is interactive and standard input is not a terminal: add --non-interactive"
@@ -236,7 +236,7 @@ public final class OnboardCommand implements Callable<Integer> {
     try {
       saved = CredentialPaste.store(plan, value, force ? ProfileWriter.OnConflict.REPLACE : ProfileWriter.OnConflict.REFUSE);
     } catch (CliException conflict) {
-      if (confirmReplace == null || !ctx.store().readFile().hasProfileId(pid)) {
+      if (confirmReplace == null || !ctx.store().readStored().hasProfileId(pid)) {
         throw conflict;
       }
       confirmReplace.println(conflict.getMessage().replace(" Re-run with --force to replace it, or choose another id with --profile-id.", ""));

@@ -151,12 +151,18 @@ public final class OrderCommand implements Runnable {
     public Integer call() throws Exception {
       AgentContext ctx = agent.open();
       String p = Providers.normalize(provider.provider);
-      boolean had = ctx.store().exists() && ctx.store().readFile().order(p).isPresent()
+      boolean had = ctx.store().exists() && ctx.store().readStored().order(p).isPresent()
           ? ctx.store().update(doc -> doc.clearOrder(p)) : false;
+      // OpenClaw 2026.9 keeps a shared order (from its import of a 2026.1 store) for every agent
+      // without its own; clearing the agent's cannot remove it.
+      var still = had ? ctx.store().readStored().order(p) : java.util.Optional.<List<String>>empty();
       PrintWriter out = spec.commandLine().getOut();
       out.println("Agent: " + ctx.agentId());
       out.println("Provider: " + p);
       out.println(had ? "Cleared per-agent order override." : "No per-agent order override was set.");
+      still.ifPresent(ids -> out.println("The shared order of " + ctx.store().files().getFirst()
+          + " still applies to every agent without its own: " + String.join(", ", ids)
+          + ". Override it for this agent with `clawauth models auth order set`."));
       out.flush();
       return 0;
     }

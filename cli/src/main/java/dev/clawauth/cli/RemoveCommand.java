@@ -7,7 +7,6 @@ import dev.clawauth.agents.Agents;
 import dev.clawauth.config.ConfigFile;
 import dev.clawauth.json.JsonFileException;
 import dev.clawauth.state.Environment;
-import dev.clawauth.store.AuthStore;
 import dev.clawauth.store.Credential;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -40,7 +39,7 @@ public final class RemoveCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     AgentContext ctx = agent.open();
     String id = profileId.strip();
-    var doc = ctx.store().readFile();
+    var doc = ctx.store().readStored();
     if (!doc.hasProfileId(id)) {
       throw new CliException("Auth profile \"" + id + "\" not found in " + ctx.agentDir()
           + ". See `clawauth models auth list" + (agent.agentId == null ? "" : " --agent " + ctx.agentId()) + "`.");
@@ -53,17 +52,18 @@ public final class RemoveCommand implements Callable<Integer> {
             + " re-run with --yes.");
       }
       try (Prompts p = Prompts.open()) {
-        if (!p.confirm("Remove auth profile " + id + " (" + what + ") from " + ctx.agentDir() + "?", false)) {
+        if (!p.confirm("Remove auth profile " + id + " (" + what + ") from " + ctx.store().holderOf(id) + "?", false)) {
           throw new CliException("Not removed.");
         }
       }
     }
+    String holder = ctx.store().holderOf(id);
     boolean removed = ctx.store().update(d -> d.removeProfile(id));
     if (!removed) {
       throw new CliException("Auth profile \"" + id + "\" was removed by another process meanwhile.");
     }
     PrintWriter out = spec.commandLine().getOut();
-    out.println("Removed auth profile: " + id + " (" + what + ") from " + ctx.store().path());
+    out.println("Removed auth profile: " + id + " (" + what + ") from " + holder);
     List<String> others = otherAgentsHolding(ctx, id);
     if (others.isEmpty()) {
       boolean[] changed = {false};
@@ -93,7 +93,8 @@ public final class RemoveCommand implements Callable<Integer> {
         continue;
       }
       try {
-        if (new AuthStore(ctx.paths().storePath(a.agentDir())).readFile().hasProfileId(id)) {
+        AgentContext other = AgentContext.open(ctx.paths(), ctx.config(), ctx.era(), a.id(), ctx.clock());
+        if (other.store().readStored().hasProfileId(id)) {
           out.add(a.id());
         }
       } catch (JsonFileException unreadable) {

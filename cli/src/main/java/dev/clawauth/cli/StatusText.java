@@ -30,7 +30,8 @@ final class StatusText {
     row(b, "Configured models (" + allowed + ")", allowed == 0 ? "all" : list(r.path("allowed")));
 
     b.append("\nAuth overview\n");
-    row(b, "Auth store", auth.path("storePath").asText());
+    row(b, "Auth store", auth.path("storePath").asText()
+        + (auth.path("storeKind").asText().equals("sqlite") ? " (SQLite, OpenClaw 2026.9)" : ""));
     JsonNode shell = auth.path("shellEnvFallback");
     row(b, "Shell env", shell.path("enabled").asBoolean()
         ? "on" + (shell.path("appliedKeys").isEmpty() ? "" : " (imported: " + list(shell.path("appliedKeys")) + ")")

@@ -205,19 +205,31 @@ final class DoctorCommandTest {
 
   @Test
   void legacyOAuthJsonIsImportedOnceAndKept() throws Exception {
-    workingAnthropicKey();
     long expires = System.currentTimeMillis() + 10 * 86_400_000L;
     Path oauthJson = secret(state.resolve("credentials/oauth.json"), """
         { "openai-codex": { "access": "access-DOCTOR-000000000000", "refresh": "%s", "expires": %d } }
         """.formatted(REFRESH, expires));
+    // The default model's key where a daemon reads it, so that no store exists before the import.
+    secret(state.resolve(".env"), "ANTHROPIC_API_KEY=" + API_KEY + "\n");
+    // As OpenClaw 2026.1 does, oauth.json is merged only into a store that does not exist yet.
     assertThat(codes(json(doctor("--json")))).contains("pending-import");
     var fixed = doctor("--fix");
     assertThat(fixed.exitCode()).as(fixed.toString()).isZero();
     JsonNode saved = new ObjectMapper().readTree(store.toFile());
     assertThat(saved.path("profiles").path("openai-codex:default").path("type").asText()).isEqualTo("oauth");
-    assertThat(saved.path("profiles").has("anthropic:default")).isTrue();
-    assertThat(Files.exists(oauthJson)).as("oauth.json is kept; the store marks it imported").isTrue();
+    assertThat(Files.exists(oauthJson)).as("oauth.json is kept; the store now exists, so it is not read again").isTrue();
     assertThat(codes(json(doctor("--json")))).doesNotContain("pending-import");
+  }
+
+  @Test
+  void legacyOAuthJsonIsNotMergedIntoAnExistingStore() throws Exception {
+    workingAnthropicKey();
+    secret(state.resolve("credentials/oauth.json"), """
+        { "openai-codex": { "access": "access-DOCTOR-000000000000", "refresh": "%s", "expires": %d } }
+        """.formatted(REFRESH, System.currentTimeMillis() + 86_400_000L));
+    assertThat(codes(json(doctor("--json")))).doesNotContain("pending-import");
+    assertThat(doctor("--fix").exitCode()).isZero();
+    assertThat(new ObjectMapper().readTree(store.toFile()).path("profiles").has("openai-codex:default")).isFalse();
   }
 
   @Test
@@ -286,19 +298,24 @@ final class DoctorCommandTest {
   }
 
   @Test
-  void configOrderNamingMissingProfilesIsExplainedButNotEdited() throws Exception {
+  void configOrderNamingMissingProfilesIsRepairedKeepingTheFilesComments() throws Exception {
     workingAnthropicKey();
     Path config = secret(state.resolve("openclaw.json"), """
         // hand-written, comments must survive
         { auth: { order: { anthropic: ["anthropic:default", "anthropic:elsewhere"] } } }
         """);
-    byte[] before = Files.readAllBytes(config);
-    var r = doctor("--fix", "--json");
-    assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
-    JsonNode f = find(json(r), "dangling-config-order");
+    var seen = doctor("--json");
+    assertThat(seen.exitCode()).as(seen.toString()).isEqualTo(1);
+    JsonNode f = find(json(seen), "dangling-config-order");
     assertThat(f.path("what").asText()).contains("anthropic:elsewhere (no such profile)");
-    assertThat(f.path("autoFix").asBoolean()).isFalse();
-    assertThat(Files.readAllBytes(config)).isEqualTo(before);
+    assertThat(f.path("autoFix").asBoolean()).isTrue();
+
+    var r = doctor("--fix", "--json");
+    assertThat(r.exitCode()).as(r.toString()).isZero();
+    assertThat(Files.readString(config)).isEqualTo("""
+        // hand-written, comments must survive
+        { auth: { order: { anthropic: ["anthropic:default"] } } }
+        """);
   }
 
   @Test

@@ -216,18 +216,20 @@ final class StatusCommandTest {
     s.write(s.state.resolve("credentials/oauth.json"), """
         {"openai-codex": {"access": "%s", "refresh": "%s", "expires": %d}}
         """.formatted(TestSecrets.get("LEGACY_ACCESS"), TestSecrets.get("LEGACY_REFRESH"), System.currentTimeMillis() + HOUR));
-    s.writeStore(s.example("auth-profiles.after-onboard.json"));
+    // No store yet: oauth.json is read (as OpenClaw 2026.1 reads it only then), and the first write keeps it.
     var set = s.run("models", "auth", "order", "set", "--provider", "openai-codex", "openai-codex:default");
     assertThat(set.exitCode()).as(set.toString()).isZero();
     JsonNode stored = JSON.readTree(s.read(s.store()));
     assertThat(stored.path("profiles").has("openai-codex:default")).isTrue();
 
-    // Remove the imported profile by hand, as another tool would.
+    // Remove the imported profile by hand, as another tool would (2026.1 keeps no marker of ours).
     ((com.fasterxml.jackson.databind.node.ObjectNode) stored.path("profiles")).remove("openai-codex:default");
     ((com.fasterxml.jackson.databind.node.ObjectNode) stored).remove("order");
+    ((com.fasterxml.jackson.databind.node.ObjectNode) stored).remove("clawauth");
     s.writeStore(dev.clawauth.json.JsonText.pretty(stored));
     JsonNode status = json(s.run("models", "status", "--json"));
     assertThat(status.at("/auth/oauth/profiles").toString()).doesNotContain("openai-codex");
+    s.writeStore(s.example("auth-profiles.after-onboard.json"));
     var again = s.run("models", "auth", "order", "set", "--provider", "anthropic", "anthropic:default");
     assertThat(again.exitCode()).as(again.toString()).isZero();
     assertThat(s.read(s.store())).doesNotContain("openai-codex:default");

@@ -11,6 +11,8 @@ import dev.clawauth.state.AgentIds;
 import dev.clawauth.state.Environment;
 import dev.clawauth.state.StatePaths;
 import dev.clawauth.store.AtomicFiles;
+import dev.clawauth.store.StoreEra;
+import dev.clawauth.store.StoreKind;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,9 +24,10 @@ import java.util.Set;
 import java.util.stream.Stream;
 
 /**
- * Isolated agents: each has its own agent dir and so its own auth-profiles.json. Adding one writes
- * it to the config's {@code agents.list} and creates its directories; it copies no credentials
- * (the documents: a new agent does not inherit the main agent's key).
+ * Isolated agents: each has its own agent dir and so its own credentials. Adding one writes it to
+ * the config in the shape the directory's OpenClaw reads ({@code agents.list} for 2026.1,
+ * {@code agents.entries} for 2026.9) and creates its directories; it copies no credentials (the
+ * documents: a new agent does not inherit the main agent's key).
  */
 public final class Agents {
   private Agents() {}
@@ -50,26 +53,17 @@ public final class Agents {
     Path agentDir = agentRoot.resolve("agent");
     Path sessions = agentRoot.resolve("sessions");
     Path ws = workspace.toAbsolutePath().normalize();
+    boolean entries = config.agentsShape() == ClawConfig.AgentsShape.ENTRIES
+        || config.agentsShape() == ClawConfig.AgentsShape.NONE
+            && StoreEra.detect(paths, config).kind() == StoreKind.SQLITE;
+    String defaultId = config.defaultAgentId();
     ConfigFile.update(paths.configPath(), root -> {
       ObjectNode agents = root.get("agents") instanceof ObjectNode a ? a : root.putObject("agents");
-      ArrayNode list;
-      if (agents.get("list") instanceof ArrayNode l) {
-        list = l;
+      if (entries) {
+        addEntry(agents, root, id, ws, agentDir, defaultId, paths);
       } else {
-        list = agents.putArray("list");
-        // An explicit list replaces the implicit default agent; keep it, as 2026.1 did.
-        list.addObject().put("id", AgentIds.DEFAULT);
+        addToList(agents, id, ws, agentDir, paths);
       }
-      for (JsonNode existing : list) {
-        if (id.equalsIgnoreCase(existing.path("id").asText(""))) {
-          throw new IllegalArgumentException("Agent \"" + id + "\" already exists in " + paths.configPath() + ".");
-        }
-      }
-      ObjectNode entry = list.addObject();
-      entry.put("id", id);
-      entry.put("name", id);
-      entry.put("workspace", ws.toString());
-      entry.put("agentDir", agentDir.toString());
     });
     AtomicFiles.createPrivateDirectories(agentDir);
     AtomicFiles.createPrivateDirectories(sessions);
@@ -77,6 +71,67 @@ public final class Agents {
       AtomicFiles.createPrivateDirectories(ws);
     }
     return new Added(id, ws, agentDir, sessions, paths.configPath());
+  }
+
+  /** OpenClaw 2026.1's shape: {@code agents.list: [{id, ...}]}. */
+  private static void addToList(ObjectNode agents, String id, Path ws, Path agentDir, StatePaths paths) {
+    ArrayNode list;
+    if (agents.get("list") instanceof ArrayNode l) {
+      list = l;
+    } else {
+      list = agents.putArray("list");
+      // An explicit list replaces the implicit default agent; keep it, as 2026.1 did.
+      list.addObject().put("id", AgentIds.DEFAULT);
+    }
+    for (JsonNode existing : list) {
+      if (id.equalsIgnoreCase(existing.path("id").asText(""))) {
+        throw new IllegalArgumentException("Agent \"" + id + "\" already exists in " + paths.configPath() + ".");
+      }
+    }
+    ObjectNode entry = list.addObject();
+    entry.put("id", id);
+    entry.put("name", id);
+    entry.put("workspace", ws.toString());
+    entry.put("agentDir", agentDir.toString());
+  }
+
+  /**
+   * OpenClaw 2026.9's shape, as its own {@code agents add} writes it: {@code agents.entries.<id>},
+   * the implicit default agent made explicit beside it, and what 2026.9 requires once there are
+   * two entries ({@code ownership: "explicit"} and the system agent for commands without
+   * {@code --agent}).
+   */
+  private static void addEntry(ObjectNode agents, ObjectNode root, String id, Path ws, Path agentDir,
+      String defaultId, StatePaths paths) {
+    ObjectNode entries = agents.get("entries") instanceof ObjectNode e ? e : agents.putObject("entries");
+    if (entries.has(id)) {
+      throw new IllegalArgumentException("Agent \"" + id + "\" already exists in " + paths.configPath() + ".");
+    }
+    if (entries.isEmpty()) {
+      entries.putObject(defaultId).put("workspace", paths.stateDir().resolve("workspace").toString());
+    }
+    ObjectNode entry = entries.putObject(id);
+    entry.put("name", id);
+    entry.put("workspace", ws.toString());
+    entry.put("agentDir", agentDir.toString());
+    entry.putObject("identity").put("name", id);
+    boolean marked = false;
+    for (JsonNode e : entries) {
+      marked |= e.path("default").asBoolean(false);
+    }
+    if (!marked && !agents.has("ownership")) {
+      agents.put("ownership", "explicit");
+    }
+    ObjectNode defaults = agents.get("defaults") instanceof ObjectNode d ? d : agents.putObject("defaults");
+    if (!defaults.has("systemAgent")) {
+      defaults.putObject("systemAgent").put("agentId", defaultId);
+    }
+    if (!defaults.has("heartbeat")) {
+      defaults.putObject("heartbeat").put("agentId", defaultId);
+    }
+    if (!root.has("talk")) {
+      root.putObject("talk").put("agentId", defaultId);
+    }
   }
 
   /**

@@ -65,37 +65,72 @@ public final class ClawConfig {
 
   // ---- agents and models
 
-  /** Configured agent ids, in file order; the default agent first if none is configured. */
-  public List<String> agentIds() {
-    List<String> ids = new ArrayList<>();
-    for (JsonNode a : root.path("agents").path("list")) {
+  /**
+   * The configured agents, in file order: OpenClaw 2026.9's {@code agents.entries} map
+   * ({@code id -> entry}), else 2026.1's {@code agents.list} array ({@code [{id, ...}]}).
+   */
+  private Map<String, JsonNode> agentEntries() {
+    Map<String, JsonNode> out = new LinkedHashMap<>();
+    JsonNode agents = root.path("agents");
+    if (agents.path("entries").isObject()) {
+      agents.path("entries").properties().forEach(e -> {
+        if (!e.getKey().isBlank()) {
+          out.putIfAbsent(e.getKey().trim().toLowerCase(java.util.Locale.ROOT), e.getValue());
+        }
+      });
+      return out;
+    }
+    for (JsonNode a : agents.path("list")) {
       String id = a.path("id").asText("");
       if (!id.isBlank()) {
-        ids.add(id.trim().toLowerCase(java.util.Locale.ROOT));
+        out.putIfAbsent(id.trim().toLowerCase(java.util.Locale.ROOT), a);
       }
     }
-    return ids;
+    return out;
   }
 
+  /** Which shape {@link #agentEntries} comes from, for writers that must keep it. */
+  public enum AgentsShape {
+    /** {@code agents.entries}: OpenClaw 2026.9. */
+    ENTRIES,
+    /** {@code agents.list}: OpenClaw 2026.1 (2026.9 reads it too while it stands alone). */
+    LIST,
+    /** Neither is written. */
+    NONE
+  }
+
+  public AgentsShape agentsShape() {
+    JsonNode agents = root.path("agents");
+    if (agents.has("entries")) {
+      return AgentsShape.ENTRIES;
+    }
+    return agents.has("list") ? AgentsShape.LIST : AgentsShape.NONE;
+  }
+
+  /** Configured agent ids, in file order. */
+  public List<String> agentIds() {
+    return new ArrayList<>(agentEntries().keySet());
+  }
+
+  /**
+   * The agent commands act on without {@code --agent}: the entry marked {@code default: true},
+   * else 2026.9's {@code agents.defaults.systemAgent.agentId}, else {@code main}.
+   */
   public String defaultAgentId() {
-    for (JsonNode a : root.path("agents").path("list")) {
-      if (a.path("default").asBoolean(false) && !a.path("id").asText("").isBlank()) {
-        return a.path("id").asText().trim().toLowerCase(java.util.Locale.ROOT);
+    for (var e : agentEntries().entrySet()) {
+      if (e.getValue().path("default").asBoolean(false)) {
+        return e.getKey();
       }
     }
-    return AgentIds.DEFAULT;
+    String system = root.path("agents").path("defaults").path("systemAgent").path("agentId").asText("").trim();
+    return system.isEmpty() ? AgentIds.DEFAULT : system.toLowerCase(java.util.Locale.ROOT);
   }
 
   private Optional<JsonNode> agentEntry(String agentId) {
-    for (JsonNode a : root.path("agents").path("list")) {
-      if (agentId.equalsIgnoreCase(a.path("id").asText(""))) {
-        return Optional.of(a);
-      }
-    }
-    return Optional.empty();
+    return Optional.ofNullable(agentEntries().get(agentId.toLowerCase(java.util.Locale.ROOT)));
   }
 
-  /** A configured agent dir override ({@code agents.list[].agentDir}). */
+  /** A configured agent dir override ({@code agentDir} of the agent's entry). */
   public Optional<String> agentDirOverride(String agentId) {
     return agentEntry(agentId).map(a -> a.path("agentDir").asText("")).filter(s -> !s.isBlank());
   }

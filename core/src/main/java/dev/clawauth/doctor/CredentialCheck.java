@@ -28,6 +28,15 @@ final class CredentialCheck {
       String relogin = FixCommands.forRelogin(provider, id, agentId);
       String repaste = "clawauth models auth paste-token --provider " + provider + " --profile-id " + id + suffix;
       String fix = type.equals("oauth") ? relogin : repaste;
+      if (h.path("refreshPending").asBoolean(false)) {
+        out.add(new Finding("refresh-pending", Severity.WARNING, Section.AUTH, agentId, agent.store().path(),
+            id + " is being refreshed by OpenClaw: its tokens are out of the store until that refresh ends",
+            "requests cannot use it meanwhile; if no OpenClaw process is refreshing it, that refresh was"
+                + " interrupted and the profile stays unusable (OpenClaw does not send a claimed refresh token again)",
+            "wait a minute and run `clawauth doctor` again; if it is still here, log in again: "
+                + h.path("fix").asText(relogin), null));
+        continue;
+      }
       if (h.path("needsRelogin").asBoolean(false)) {
         out.add(new Finding("needs-relogin", Severity.ERROR, Section.AUTH, agentId, agent.store().path(),
             id + " needs a new login (" + h.path("reloginReason").asText() + ")",

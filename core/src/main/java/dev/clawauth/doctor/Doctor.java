@@ -12,7 +12,10 @@ import dev.clawauth.state.Environment;
 import dev.clawauth.state.StatePaths;
 import dev.clawauth.status.StatusReport;
 import dev.clawauth.store.AtomicFiles;
+import dev.clawauth.store.LegacyImport;
 import dev.clawauth.store.StoreDocument;
+import dev.clawauth.store.StoreEra;
+import dev.clawauth.store.StoreKind;
 import dev.clawauth.store.StoreLock;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -116,15 +119,32 @@ public final class Doctor {
         EnvSources.load(paths.env(), paths.dotEnvFile(), loaded, (e, timeout) -> loginShell(loaded)), out);
 
     List<AgentContext> agents = new ArrayList<>();
-    for (String id : agentIds(paths, config, out)) {
-      AgentContext agent;
+    StoreEra era;
+    try {
+      era = StoreEra.detect(paths, config);
+    } catch (IOException e) {
+      out.add(new Finding("store-unknown", Severity.ERROR, Section.STATE, null, paths.stateDir(),
+          "cannot tell where this state directory keeps its credentials: " + e.getMessage(),
+          "no command can read or write its credentials until this is fixed",
+          "fix what the message names, or set " + StoreEra.OVERRIDE + "=file or =sqlite", null));
+      era = null;
+    }
+    for (String id : era == null ? List.<String>of() : agentIds(paths, config, out)) {
       try {
-        agent = AgentContext.open(paths, config, id, clock);
+        agents.add(AgentContext.open(paths, config, era, id, clock));
       } catch (IllegalArgumentException bad) {
-        continue;
+        // Reported by agentIds.
       }
-      agents.add(agent);
-      examineAgent(agent, paths, configUsable, now, out, unparsable);
+    }
+    Set<String> heldAnywhere = new LinkedHashSet<>();
+    boolean allRead = true;
+    for (AgentContext agent : agents) {
+      allRead &= examineAgent(agent, paths, configUsable, now, out, unparsable, heldAnywhere);
+    }
+    // With one store unread, an id it may hold would look dangling: say nothing rather than
+    // offer to remove it.
+    if (configUsable && onlyAgent == null && era != null && allRead) {
+      ConfigAuthCheck.danglingOrder(config, heldAnywhere, out);
     }
 
     boolean shellImport = config.shellEnvEnabled()
@@ -137,33 +157,45 @@ public final class Doctor {
     return new Examination(paths, List.copyOf(agents), List.copyOf(sorted), Set.copyOf(unparsable));
   }
 
-  private void examineAgent(AgentContext agent, StatePaths paths, boolean configUsable, long now,
-      List<Finding> out, Set<Path> unparsable) {
+  /** Returns whether the agent's store could be read. */
+  private boolean examineAgent(AgentContext agent, StatePaths paths, boolean configUsable, long now,
+      List<Finding> out, Set<Path> unparsable, Set<String> heldAnywhere) {
     String id = agent.agentId();
     Path dir = agent.agentDir();
     if (dir.startsWith(paths.agentsRoot())) {
       PermissionCheck.check(dir.getParent(), id, "Agent directory", out);
     }
     PermissionCheck.check(dir, id, "Agent directory", out);
-    PermissionCheck.check(agent.store().path(), id, "Credential store", out);
-    Path authJson = agent.store().legacy().agentAuthJson();
+    for (Path f : agent.store().files()) {
+      PermissionCheck.check(f, id, "Credential store", out);
+    }
+    Path authJson = agent.store().legacyImport().map(LegacyImport::agentAuthJson).orElse(null);
     PermissionCheck.check(authJson, id, "Legacy credential file", out);
-    LockCheck.check(agent.store().path(), id, now, out);
+    if (agent.store().kind() == StoreKind.FILE) {
+      LockCheck.check(agent.store().path(), id, now, out);
+    }
     boolean authJsonParses = parseCheck(authJson, id, "legacy credential file", out, unparsable);
+    if (agent.store().kind() == StoreKind.SQLITE) {
+      parseCheck(dir.resolve(StatePaths.STORE_FILE), id, "legacy credential store", out, unparsable);
+    }
 
     StoreDocument file;
     try {
-      file = agent.store().readFile();
+      file = agent.store().readStored();
     } catch (JsonFileException e) {
       out.add(unparsable(id, e, "credential store"));
       unparsable.add(e.file());
-      return;
+      return false;
     } catch (IOException e) {
       out.add(unreadable(id, agent.store().path(), "credential store", e));
-      return;
+      return false;
     }
+    LegacyJsonCheck.check(agent, file, out, unparsable);
     StoreDocument full = file.copy();
-    List<String> pending = agent.store().legacy().apply(full, now, false);
+    List<String> pending = agent.store().legacyImport()
+        .map(l -> l.apply(full, agent.store().exists())).orElse(List.of());
+    heldAnywhere.addAll(full.profiles().keySet());
+    heldAnywhere.addAll(full.unreadableProfileIds());
     if (!pending.isEmpty()) {
       out.add(new Finding("pending-import", Severity.WARNING, Section.PROFILES, id, agent.store().path(),
           String.join(", ", pending) + " " + (pending.size() == 1 ? "is" : "are") + " read from a legacy file ("
@@ -183,13 +215,17 @@ public final class Doctor {
         (e, timeout) -> loginShell(agent.config()));
     ObjectNode status = StatusReport.build(agent, full, pending, sources, now);
     CredentialCheck.check(agent, status, configUsable, out);
-    OrderCheck.check(agent, full, configUsable, out);
+    OrderCheck.check(agent, full, out);
+    if (configUsable) {
+      ConfigAuthCheck.undeclared(agent, full, out);
+    }
+    return true;
   }
 
   private static String legacySources(AgentContext agent) {
     List<String> files = new ArrayList<>();
-    Path a = agent.store().legacy().agentAuthJson();
-    Path o = agent.store().legacy().oauthJson();
+    Path a = agent.store().legacyImport().map(LegacyImport::agentAuthJson).orElse(null);
+    Path o = agent.store().legacyImport().map(LegacyImport::oauthJson).orElse(null);
     if (a != null && Files.isRegularFile(a)) {
       files.add(a.toString());
     }
@@ -329,7 +365,7 @@ public final class Doctor {
       }
     }
     // Imports and order edits of one store go through a single locked read-modify-write.
-    Map<dev.clawauth.store.AuthStore, List<Finding>> byStore = new java.util.LinkedHashMap<>();
+    Map<dev.clawauth.store.CredentialStore, List<Finding>> byStore = new java.util.LinkedHashMap<>();
     for (Finding f : examination.findings()) {
       if (f.repair() instanceof Repair.PersistImports p) {
         byStore.computeIfAbsent(p.store(), k -> new ArrayList<>()).add(f);
@@ -338,6 +374,14 @@ public final class Doctor {
       }
     }
     byStore.forEach((store, findings) -> Repairs.storeEdits(store, findings, unparsable, clock.millis(), changes));
+    for (Finding f : examination.findings()) {
+      switch (f.repair()) {
+        case Repair.DropConfigOrderEntries d -> Repairs.dropConfigOrder(f, d, examination.paths(), unparsable, changes);
+        case Repair.DeclareProfiles d -> Repairs.declareProfiles(f, d, examination.paths(), unparsable, changes);
+        case Repair.ImportLegacyJson i -> Repairs.importLegacyJson(f, i, clock, changes);
+        case null, default -> { }
+      }
+    }
     return changes;
   }
 

@@ -1,7 +1,6 @@
 package dev.clawauth.doctor;
 
 import dev.clawauth.AgentContext;
-import dev.clawauth.config.ClawConfig;
 import dev.clawauth.store.Credential;
 import dev.clawauth.store.Providers;
 import dev.clawauth.store.StoreDocument;
@@ -32,7 +31,7 @@ final class OrderCheck {
   }
 
   /** {@code doc} includes pending legacy imports: an entry they satisfy is not dangling. */
-  static void check(AgentContext agent, StoreDocument doc, boolean configUsable, List<Finding> out) {
+  static void check(AgentContext agent, StoreDocument doc, List<Finding> out) {
     String agentId = agent.agentId();
     String suffix = agentId.equals("main") ? "" : " --agent " + agentId;
     for (Map.Entry<String, List<String>> e : doc.orders().entrySet()) {
@@ -61,32 +60,5 @@ final class OrderCheck {
           manual + " (or `clawauth doctor --fix`" + suffix + ")",
           new Repair.DropOrderEntries(agent.store(), e.getKey())));
     }
-    if (!configUsable) {
-      return;
-    }
-    ClawConfig config = agent.config();
-    config.tree().path("auth").path("order").fieldNames().forEachRemaining(key -> {
-      String provider = Providers.normalize(key);
-      if (doc.order(provider).isPresent()) {
-        return;
-      }
-      List<String> bad = new ArrayList<>();
-      config.authOrder(provider).orElse(List.of()).forEach(id -> {
-        String why = problem(doc, provider, id);
-        if (why != null) {
-          bad.add(id + " (" + why + ")");
-        }
-      });
-      if (!bad.isEmpty()) {
-        out.add(new Finding("dangling-config-order", Severity.WARNING, Section.PROFILES, agentId,
-            config.path(),
-            "the config's auth.order." + key + " names " + String.join(", ", bad) + " for agent " + agentId,
-            "this agent skips those entries; if none is left it uses no stored " + provider + " profile",
-            "edit " + config.path() + " and remove them from auth.order." + key
-                + ", or give this agent its own order: clawauth models auth order set --provider "
-                + provider + " <ids>" + suffix,
-            null));
-      }
-    });
   }
 }

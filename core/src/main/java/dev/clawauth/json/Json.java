@@ -64,6 +64,19 @@ public final class Json {
     return parse(STRICT_FACTORY, file, text);
   }
 
+  /**
+   * Parses strict JSON held in a part of {@code file} (a database row); errors name {@code where}
+   * and end with {@code advice}.
+   */
+  public static JsonNode parseStrict(Path file, String where, String advice, String text)
+      throws JsonFileException {
+    try {
+      return parse(STRICT_FACTORY, file, text);
+    } catch (JsonFileException e) {
+      throw new JsonFileException(file, where, e.line(), e.column(), e.problem(), advice);
+    }
+  }
+
   public static JsonNode parseJson5(Path file, String text) throws JsonFileException {
     // JSON5 counts U+FEFF as white space (editors on Windows put it first); Jackson does not.
     return parse(JSON5_FACTORY, file, text.startsWith("\uFEFF") ? text.substring(1) : text);

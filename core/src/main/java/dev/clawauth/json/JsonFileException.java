@@ -13,8 +13,16 @@ public final class JsonFileException extends Exception {
   private final String problem;
 
   public JsonFileException(Path file, int line, int column, String problem) {
-    super(file + ":" + line + ":" + column + ": " + firstLine(problem)
-        + ". Fix the file by hand or move it aside; Clawauth will not overwrite it.");
+    this(file, file.toString(), line, column, problem,
+        "Fix the file by hand or move it aside; Clawauth will not overwrite it.");
+  }
+
+  /**
+   * JSON held inside {@code file} (a database row, say) that does not parse; {@code where} names
+   * the file and the part, {@code advice} says what to do.
+   */
+  public JsonFileException(Path file, String where, int line, int column, String problem, String advice) {
+    super(where + ":" + line + ":" + column + ": " + firstLine(problem) + ". " + advice);
     this.file = file;
     this.line = line;
     this.column = column;

@@ -17,24 +17,34 @@ public final class JsonText {
     return out.append('\n').toString();
   }
 
+  /** As {@code JSON.stringify(value)}: no white space, as OpenClaw 2026.9 writes its rows. */
+  public static String compact(JsonNode node) {
+    StringBuilder out = new StringBuilder(512);
+    write(node, out, -1);
+    return out.toString();
+  }
+
+  /** {@code depth} -1 writes compact JSON. */
   private static void write(JsonNode node, StringBuilder out, int depth) {
+    boolean pretty = depth >= 0;
+    int inner = pretty ? depth + 1 : -1;
     if (node.isObject()) {
       if (node.isEmpty()) {
         out.append("{}");
         return;
       }
-      out.append("{\n");
+      out.append(pretty ? "{\n" : "{");
       Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
       while (fields.hasNext()) {
         var e = fields.next();
-        indent(out, depth + 1);
+        indent(out, inner);
         quote(e.getKey(), out);
-        out.append(": ");
-        write(e.getValue(), out, depth + 1);
+        out.append(pretty ? ": " : ":");
+        write(e.getValue(), out, inner);
         if (fields.hasNext()) {
           out.append(',');
         }
-        out.append('\n');
+        newline(out, pretty);
       }
       indent(out, depth);
       out.append('}');
@@ -43,14 +53,14 @@ public final class JsonText {
         out.append("[]");
         return;
       }
-      out.append("[\n");
+      out.append(pretty ? "[\n" : "[");
       for (int i = 0; i < node.size(); i++) {
-        indent(out, depth + 1);
-        write(node.get(i), out, depth + 1);
+        indent(out, inner);
+        write(node.get(i), out, inner);
         if (i < node.size() - 1) {
           out.append(',');
         }
-        out.append('\n');
+        newline(out, pretty);
       }
       indent(out, depth);
       out.append(']');
@@ -98,6 +108,12 @@ public final class JsonText {
       }
     }
     out.append('"');
+  }
+
+  private static void newline(StringBuilder out, boolean pretty) {
+    if (pretty) {
+      out.append('\n');
+    }
   }
 
   private static void indent(StringBuilder out, int depth) {

@@ -6,6 +6,7 @@ import dev.clawauth.select.Cooldowns;
 import dev.clawauth.status.Durations;
 import dev.clawauth.status.FixCommands;
 import dev.clawauth.store.Credential;
+import dev.clawauth.store.CredentialStore;
 import dev.clawauth.store.StoreDocument;
 import java.io.IOException;
 import java.net.http.HttpClient;
@@ -24,9 +25,10 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>A token with more than the margin (5 min plus this instance's random jitter of up to 60 s,
  *       so that many processes do not all refresh at the same moment) left is used as it is.</li>
  *   <li>Otherwise threads of this process asking for the same profile share one refresh (single
- *       flight), and the one that does it holds the store's cross-process lock from re-reading the
- *       store, through the token request, to the atomic write. If the re-read shows that another
- *       process refreshed meanwhile, its tokens are used and nothing is sent.</li>
+ *       flight), and the one that does it holds the profile's cross-process refresh lock
+ *       ({@link CredentialStore#lockRefresh}) from re-reading the store, through the token request,
+ *       to the write. If the re-read shows that another process refreshed meanwhile, its tokens are
+ *       used and nothing is sent.</li>
  *   <li>The new refresh token replaces the old one in the same write, so a rotated token is never
  *       sent twice.</li>
  *   <li>A failure never blanks a credential. A transient one (network, timeout, 5xx, 429) while the
@@ -58,6 +60,10 @@ public final class TokenRefresher implements OAuthRefresher, AutoCloseable {
   private final ConcurrentHashMap<String, Long> retryAfter = new ConcurrentHashMap<>();
   /** Back-off after a transient failure while the stored token still works. */
   static final long RETRY_AFTER_MS = 30_000L;
+  /** How long a refresh by OpenClaw may take before this instance gives up waiting for it. */
+  private final Duration foreignWait;
+  static final long FOREIGN_POLL_MS = 50;
+  public static final Duration DEFAULT_FOREIGN_WAIT = Duration.ofSeconds(15);
   /** Token requests this instance sent, for metrics and tests. */
   private final AtomicLong refreshes = new AtomicLong();
 
@@ -67,6 +73,7 @@ public final class TokenRefresher implements OAuthRefresher, AutoCloseable {
     this.http = b.http != null ? b.http : HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     long jitter = b.jitter.toMillis() > 0 ? ThreadLocalRandom.current().nextLong(b.jitter.toMillis()) : 0;
     this.marginMs = b.margin.toMillis() + jitter;
+    this.foreignWait = b.foreignWait;
   }
 
   public static Builder builder() {
@@ -79,6 +86,13 @@ public final class TokenRefresher implements OAuthRefresher, AutoCloseable {
     private HttpClient http;
     private Duration margin = DEFAULT_MARGIN;
     private Duration jitter = DEFAULT_JITTER;
+    private Duration foreignWait = DEFAULT_FOREIGN_WAIT;
+
+    /** How long to wait for a refresh OpenClaw has claimed (its fence) to finish. */
+    public Builder foreignWait(Duration wait) {
+      this.foreignWait = wait;
+      return this;
+    }
 
     public Builder providers(LoginProviders providers) {
       this.providers = providers;
@@ -129,6 +143,9 @@ public final class TokenRefresher implements OAuthRefresher, AutoCloseable {
   public RefreshResult refresh(AgentContext agent, String profileId, boolean force)
       throws IOException, RefreshException {
     Credential.OAuth seen = oauth(read(agent), profileId);
+    if (seen.refreshPending()) {
+      seen = awaitForeignRefresh(agent, profileId);
+    }
     long now = agent.clock().millis();
     if (seen.needsRelogin() || seen.refresh().isEmpty()) {
       if (!force && usable(seen, now)) {
@@ -171,28 +188,72 @@ public final class TokenRefresher implements OAuthRefresher, AutoCloseable {
   }
 
   /** What happened under the lock; thrown only after the store was written. */
-  private sealed interface Step permits Done, Failed {}
+  private sealed interface Step permits Done, Failed, Send, Pending {}
+
+  /** OpenClaw holds the profile's refresh token out of the store while it refreshes. */
+  private record Pending() implements Step {}
 
   private record Done(RefreshResult result) implements Step {}
 
   private record Failed(RefreshException error) implements Step {}
 
+  /** The token endpoint must be asked, with this stored credential's refresh token. */
+  private record Send(Credential.OAuth current, OAuthProvider provider) implements Step {}
+
+  /**
+   * Under the profile's refresh lock: re-read, ask the token endpoint with no store transaction
+   * open (a backend may hold a lock that other programs wait on only briefly), then write in one
+   * short update. The refresh lock keeps every other refresher of the profile out meanwhile.
+   */
   private RefreshResult refreshLocked(AgentContext agent, String profileId, Credential.OAuth seen, boolean force)
       throws IOException, RefreshException {
     Step step;
-    try {
-      step = agent.store().update(doc -> lockedStep(agent, doc, profileId, seen, force));
-    } catch (JsonFileException e) {
-      throw new IOException(e.getMessage(), e);
+    try (CredentialStore.RefreshLock lock = agent.store().lockRefresh(seen.provider(), profileId)) {
+      step = decide(agent, read(agent), profileId, seen, force);
+      if (step instanceof Send send) {
+        step = send(agent, profileId, send, force);
+      }
     }
     return switch (step) {
       case Done d -> d.result();
       case Failed f -> throw f.error();
+      case Pending p -> new RefreshResult(profileId, awaitForeignRefresh(agent, profileId),
+          RefreshResult.Outcome.REFRESHED_ELSEWHERE);
+      case Send s -> throw new IllegalStateException("unreachable");
     };
   }
 
-  private Step lockedStep(AgentContext agent, StoreDocument doc, String profileId, Credential.OAuth seen,
-      boolean force) throws IOException {
+  /**
+   * Waits, without the refresh lock (OpenClaw holds it only around its writes), for OpenClaw to put
+   * new tokens where its refresh fence stands, polling the store as OpenClaw's own readers do.
+   */
+  private Credential.OAuth awaitForeignRefresh(AgentContext agent, String profileId)
+      throws IOException, RefreshException {
+    long deadline = System.nanoTime() + foreignWait.toNanos();
+    while (true) {
+      Credential.OAuth cur = oauth(read(agent), profileId);
+      if (!cur.refreshPending()) {
+        if (cur.needsRelogin()) {
+          throw reloginNeeded(agent, profileId, cur, "it needs a new login (" + cur.reloginReason() + ")");
+        }
+        return cur;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new RefreshException(profileId, "OpenClaw started refreshing it and has not finished in "
+            + foreignWait.toSeconds() + " s; if this lasts, its refresh was interrupted and the profile needs a new"
+            + " login: `" + FixCommands.forRelogin(cur.provider(), profileId, agent.agentId()) + "`", false);
+      }
+      try {
+        Thread.sleep(FOREIGN_POLL_MS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted while waiting for OpenClaw's refresh of " + profileId, e);
+      }
+    }
+  }
+
+  private Step decide(AgentContext agent, StoreDocument doc, String profileId, Credential.OAuth seen,
+      boolean force) {
     Credential.OAuth cur;
     try {
       cur = oauth(doc, profileId);
@@ -202,6 +263,9 @@ public final class TokenRefresher implements OAuthRefresher, AutoCloseable {
     long now = agent.clock().millis();
     if (cur.needsRelogin()) {
       return new Failed(reloginNeeded(agent, profileId, cur, "it needs a new login (" + cur.reloginReason() + ")"));
+    }
+    if (cur.refreshPending()) {
+      return new Pending();
     }
     boolean changed = !cur.refresh().matches(seen.refresh().value()) || !cur.access().matches(seen.access().value())
         || cur.expires() != seen.expires();
@@ -220,29 +284,67 @@ public final class TokenRefresher implements OAuthRefresher, AutoCloseable {
       return new Failed(new RefreshException(profileId, "no installed login plugin can refresh "
           + cur.provider() + " tokens", true));
     }
+    return new Send(cur, provider);
+  }
+
+  private Step send(AgentContext agent, String profileId, Send send, boolean force)
+      throws IOException {
+    Credential.OAuth cur = send.current();
+    long now = agent.clock().millis();
+    Credential.OAuth next;
+    TokenEndpointException refused;
     try {
       refreshes.incrementAndGet();
-      Credential.OAuth next = provider.refresh(agent, http, cur, now);
-      doc.updateProfile(profileId, next);
-      return new Done(new RefreshResult(profileId, next, RefreshResult.Outcome.REFRESHED));
+      next = send.provider().refresh(agent, http, cur, now);
+      refused = null;
     } catch (TokenEndpointException e) {
-      if (e.terminal()) {
-        String reason = e.error() != null ? e.error() : "HTTP " + e.status();
-        doc.updateProfile(profileId, new Credential.OAuth(cur.provider(), cur.access(), cur.refresh(),
-            cur.expires(), cur.accountId(), cur.email(), reason));
-        return new Failed(new RefreshException(profileId, e.getMessage() + ". The refresh token was refused; log in again: `"
-            + FixCommands.forRelogin(cur.provider(), profileId, agent.agentId()) + "`", true, e));
-      }
-      if (!force && usable(cur, now)) {
-        // The stored token still works for a while: use it, and leave the profile selectable.
-        return new Done(new RefreshResult(profileId, cur, RefreshResult.Outcome.DEFERRED));
-      }
-      long until = new Cooldowns(agent.config().cooldowns())
-          .recordFailure(doc, cur.provider(), profileId, e.reason(), now);
-      return new Failed(new RefreshException(profileId, e.getMessage()
-          + ". The stored tokens are kept; the profile cools down for " + Durations.remaining(until - now)
-          + " and is refreshed again after that", false, e));
+      next = null;
+      refused = e;
     }
+    Credential.OAuth obtained = next;
+    TokenEndpointException error = refused;
+    try {
+      return agent.store().update(doc -> {
+        Credential.OAuth stored;
+        try {
+          stored = oauth(doc, profileId);
+        } catch (RefreshException gone) {
+          // Removed while we asked: nothing to keep the answer for.
+          return new Failed(gone);
+        }
+        if (!stored.refresh().matches(cur.refresh().value())) {
+          // A new login replaced the grant meanwhile; it is newer than anything we obtained.
+          return new Done(new RefreshResult(profileId, stored, RefreshResult.Outcome.REFRESHED_ELSEWHERE));
+        }
+        if (obtained != null) {
+          doc.updateProfile(profileId, obtained);
+          return new Done(new RefreshResult(profileId, obtained, RefreshResult.Outcome.REFRESHED));
+        }
+        return failed(agent, doc, profileId, cur, error, force, now);
+      });
+    } catch (JsonFileException e) {
+      throw new IOException(e.getMessage(), e);
+    }
+  }
+
+  private static Step failed(AgentContext agent, StoreDocument doc, String profileId, Credential.OAuth cur,
+      TokenEndpointException e, boolean force, long now) {
+    if (e.terminal()) {
+      String reason = e.error() != null ? e.error() : "HTTP " + e.status();
+      doc.updateProfile(profileId, new Credential.OAuth(cur.provider(), cur.access(), cur.refresh(),
+          cur.expires(), cur.accountId(), cur.email(), reason));
+      return new Failed(new RefreshException(profileId, e.getMessage() + ". The refresh token was refused; log in again: `"
+          + FixCommands.forRelogin(cur.provider(), profileId, agent.agentId()) + "`", true, e));
+    }
+    if (!force && usable(cur, now)) {
+      // The stored token still works for a while: use it, and leave the profile selectable.
+      return new Done(new RefreshResult(profileId, cur, RefreshResult.Outcome.DEFERRED));
+    }
+    long until = new Cooldowns(agent.config().cooldowns())
+        .recordFailure(doc, cur.provider(), profileId, e.reason(), now);
+    return new Failed(new RefreshException(profileId, e.getMessage()
+        + ". The stored tokens are kept; the profile cools down for " + Durations.remaining(until - now)
+        + " and is refreshed again after that", false, e));
   }
 
   private static RefreshException reloginNeeded(AgentContext agent, String profileId, Credential.OAuth c,

@@ -12,19 +12,21 @@ public record StatePaths(Path stateDir, Path configPath, Environment env) {
   public static final String STORE_FILE = "auth-profiles.json";
 
   public static StatePaths resolve(Environment env) {
+    Path modernHome = env.home().resolve(".openclaw");
+    Path legacyHome = env.home().resolve(".clawdbot");
+    boolean legacyDir = env.get("OPENCLAW_STATE_DIR").isEmpty() && (env.get("CLAWDBOT_STATE_DIR").isPresent()
+        || !Files.isDirectory(modernHome) && Files.isDirectory(legacyHome) && !Files.isSymbolicLink(legacyHome));
     Path state = env.get("OPENCLAW_STATE_DIR").map(env::expand)
         .or(() -> env.get("CLAWDBOT_STATE_DIR").map(env::expand))
-        .orElseGet(() -> {
-          Path modern = env.home().resolve(".openclaw");
-          Path legacy = env.home().resolve(".clawdbot");
-          return !Files.isDirectory(modern) && Files.isDirectory(legacy) ? legacy : modern;
-        });
+        .orElseGet(() -> !Files.isDirectory(modernHome) && Files.isDirectory(legacyHome) ? legacyHome : modernHome);
     Path config = env.get("OPENCLAW_CONFIG_PATH").map(env::expand)
         .or(() -> env.get("CLAWDBOT_CONFIG_PATH").map(env::expand))
         .orElseGet(() -> {
           Path modern = state.resolve("openclaw.json");
           Path legacy = state.resolve("clawdbot.json");
-          return !Files.exists(modern) && Files.exists(legacy) ? legacy : modern;
+          // OpenClaw 2026.1 reads only clawdbot.json: in its state dir a new config takes that name,
+          // so that the two programs never read two files that drift apart.
+          return !Files.exists(modern) && (Files.exists(legacy) || legacyDir) ? legacy : modern;
         });
     return new StatePaths(state.toAbsolutePath().normalize(), config.toAbsolutePath().normalize(), env);
   }

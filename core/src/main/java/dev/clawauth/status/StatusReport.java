@@ -67,6 +67,7 @@ public final class StatusReport {
 
     ObjectNode auth = root.putObject("auth");
     auth.put("storePath", storePath);
+    auth.put("storeKind", agent.store().kind() == dev.clawauth.store.StoreKind.SQLITE ? "sqlite" : "file");
     ObjectNode shell = auth.putObject("shellEnvFallback");
     shell.put("enabled", env.shellEnabled());
     strings(shell.putArray("appliedKeys"), env.shellApplied());
@@ -231,6 +232,10 @@ public final class StatusReport {
     h.put("label", c.email() == null ? id : id + " (" + c.email() + ")");
     if (c instanceof Credential.OAuth o) {
       h.put("renews", o.canRefresh());
+      if (o.refreshPending()) {
+        h.put("refreshPending", true);
+        h.put("fix", FixCommands.forRelogin(o.provider(), id, agentId));
+      }
       if (o.needsRelogin()) {
         h.put("needsRelogin", true);
         h.put("reloginReason", o.reloginReason());

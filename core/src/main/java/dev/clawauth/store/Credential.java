@@ -45,7 +45,18 @@ public sealed interface Credential permits Credential.ApiKey, Credential.Token, 
     }
 
     public boolean canRefresh() {
-      return !refresh.isEmpty() && reloginReason == null;
+      return !refresh.isEmpty() && reloginReason == null && fence().isEmpty();
+    }
+
+    /** OpenClaw 2026.9's refresh fence, when the profile holds one instead of tokens. */
+    public java.util.Optional<OAuthFence> fence() {
+      return access.value().startsWith(OAuthFence.PREFIX)
+          ? OAuthFence.parse(access.value(), refresh.value(), expires) : java.util.Optional.empty();
+    }
+
+    /** Whether another program (OpenClaw) is refreshing it right now: its tokens are out of the store. */
+    public boolean refreshPending() {
+      return fence().map(f -> f.state() == OAuthFence.State.PENDING).orElse(false);
     }
 
     public boolean needsRelogin() {

@@ -24,8 +24,7 @@ final class Credentials {
       case "api_key" -> Optional.of(new Credential.ApiKey(provider, secret(n, "key"), email));
       case "token" -> Optional.of(new Credential.Token(provider, secret(n, "token"), millis(n), email));
       case "oauth" -> Optional.of(new Credential.OAuth(provider, secret(n, "access"),
-          secret(n, "refresh"), millis(n), text(n, "accountId"), email,
-          n.path(RELOGIN_FIELD).isObject() ? n.path(RELOGIN_FIELD).path("reason").asText("revoked") : null));
+          secret(n, "refresh"), millis(n), text(n, "accountId"), email, reloginReason(n)));
       default -> Optional.empty();
     };
   }
@@ -64,6 +63,19 @@ final class Credentials {
     }
     return n;
   }
+
+  /** Set when a refresh failed terminally: Clawauth's mark, or OpenClaw 2026.9's failed fence. */
+  private static String reloginReason(JsonNode n) {
+    if (n.path(RELOGIN_FIELD).isObject()) {
+      return n.path(RELOGIN_FIELD).path("reason").asText("revoked");
+    }
+    return OAuthFence.parse(text(n, "access"), text(n, "refresh"), millis(n))
+        .filter(f -> f.state() == OAuthFence.State.FAILED)
+        .map(f -> FAILED_FENCE_REASON).orElse(null);
+  }
+
+  /** How a failed fence reads where a refresh error's name would stand. */
+  static final String FAILED_FENCE_REASON = "an OpenClaw refresh failed";
 
   private static String text(JsonNode n, String field) {
     JsonNode v = n.get(field);

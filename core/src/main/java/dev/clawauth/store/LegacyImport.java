@@ -11,14 +11,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Credentials in files older than auth-profiles.json: the agent's flat {@code auth.json} and the
- * state dir's {@code credentials/oauth.json}. Imports only add profiles that are missing, so an
- * old file can never overwrite newer data.
+ * Credentials in files older than auth-profiles.json, imported as OpenClaw 2026.1 does: the agent's
+ * flat {@code auth.json} while the store has no profiles, and the state dir's
+ * {@code credentials/oauth.json} only while no store file exists (so a profile removed later never
+ * comes back from it). Imports only add profiles that are missing, so an old file can never
+ * overwrite newer data.
  */
 public final class LegacyImport {
-  /** Marker kept in the store once oauth.json was imported, so a profile removed later stays removed. */
-  static final String OAUTH_MARKER = "legacyOAuthImportedAt";
-
   private final Path agentAuthJson;
   private final Path oauthJson;
   private final List<String> warnings = new ArrayList<>();
@@ -48,8 +47,11 @@ public final class LegacyImport {
     return List.copyOf(warnings);
   }
 
-  /** Adds what the legacy files hold to {@code doc}; returns the ids added. */
-  public List<String> apply(StoreDocument doc, long now, boolean markPersisted) {
+  /**
+   * Adds what the legacy files hold to {@code doc}, the content of a store file that exists or
+   * not ({@code storeExists}); returns the ids added.
+   */
+  public List<String> apply(StoreDocument doc, boolean storeExists) {
     List<String> added = new ArrayList<>();
     warnings.clear();
     fromAuthJson.clear();
@@ -69,9 +71,8 @@ public final class LegacyImport {
         }
       }));
     }
-    if (oauthJson != null && !doc.hasClawauthMeta(OAUTH_MARKER)) {
-      var parsed = readObject(oauthJson);
-      parsed.ifPresent(map -> map.fields().forEachRemaining(e -> {
+    if (oauthJson != null && !storeExists) {
+      readObject(oauthJson).ifPresent(map -> map.fields().forEachRemaining(e -> {
         String provider = Providers.normalize(e.getKey());
         String id = provider + ":default";
         JsonNode v = e.getValue();
@@ -85,9 +86,6 @@ public final class LegacyImport {
           });
         }
       }));
-      if (markPersisted && parsed.isPresent()) {
-        doc.clawauthMeta().put(OAUTH_MARKER, now);
-      }
     }
     return added;
   }

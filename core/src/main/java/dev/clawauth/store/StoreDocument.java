@@ -17,6 +17,11 @@ import java.util.Optional;
  */
 public final class StoreDocument {
   private final ObjectNode root;
+  /**
+   * Ids given a new credential by {@link #putProfile} (not part of the content): a backend that
+   * shares profiles between agents keeps such a credential to the agent it was given to.
+   */
+  private final java.util.Set<String> replaced = new java.util.LinkedHashSet<>();
 
   StoreDocument(ObjectNode root) {
     this.root = root;
@@ -26,6 +31,19 @@ public final class StoreDocument {
     if (!root.path("profiles").isObject()) {
       root.set("profiles", Json.object());
     }
+  }
+
+  /**
+   * A document over {@code root}, which has the shape of an auth-profiles.json; for backends
+   * that assemble it from elsewhere. The document edits {@code root} in place.
+   */
+  public static StoreDocument over(ObjectNode root) {
+    return new StoreDocument(root);
+  }
+
+  /** A copy of the whole tree, for backends that split an edit back into their own records. */
+  public ObjectNode treeCopy() {
+    return root.deepCopy();
   }
 
   public static StoreDocument empty() {
@@ -77,6 +95,12 @@ public final class StoreDocument {
   /** Stores a new credential under {@code id}, replacing any profile there. */
   public void putProfile(String id, Credential credential) {
     profilesNode().set(id, Credentials.toJson(credential, null));
+    replaced.add(id);
+  }
+
+  /** Ids {@link #putProfile} gave a new credential since this document was read. */
+  public java.util.Set<String> replacedIds() {
+    return java.util.Collections.unmodifiableSet(replaced);
   }
 
   /** Updates a credential's fields in place, keeping the profile's fields this version does not know. */
@@ -219,15 +243,6 @@ public final class StoreDocument {
   public ObjectNode usageNode(String id) {
     ObjectNode usage = root.get("usageStats") instanceof ObjectNode o ? o : root.putObject("usageStats");
     return usage.get(id) instanceof ObjectNode n ? n : usage.putObject(id);
-  }
-
-  /** A top-level key that belongs to Clawauth; other programs keep or drop it, nothing depends on it. */
-  public ObjectNode clawauthMeta() {
-    return root.get("clawauth") instanceof ObjectNode o ? o : root.putObject("clawauth");
-  }
-
-  public boolean hasClawauthMeta(String field) {
-    return root.path("clawauth").has(field);
   }
 
   public String toJson() {

@@ -3,7 +3,7 @@ package dev.clawauth.select;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.clawauth.store.AuthStore;
+import dev.clawauth.store.FileStore;
 import dev.clawauth.store.StoreDocument;
 import dev.clawauth.store.UsageStats;
 import dev.clawauth.testing.StateFixture;
@@ -23,8 +23,8 @@ final class CooldownsTest {
   Path dir;
 
   private StoreDocument doc() throws Exception {
-    return new AuthStore(StateFixture.write(dir.resolve("auth-profiles.json"),
-        "{\"version\": 1, \"profiles\": {}, \"usageStats\": {\"p\": {\"futureStat\": 7}}}")).readFile();
+    return new FileStore(StateFixture.write(dir.resolve("auth-profiles.json"),
+        "{\"version\": 1, \"profiles\": {}, \"usageStats\": {\"p\": {\"futureStat\": 7}}}")).readStored();
   }
 
   private static Cooldowns cooldowns(String settings) throws Exception {

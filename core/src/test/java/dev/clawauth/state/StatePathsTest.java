@@ -49,6 +49,23 @@ final class StatePathsTest {
   }
 
   @Test
+  void aNewConfigInOpenClaw2026_1sStateDirIsClawdbotJson() throws Exception {
+    // 2026.1 reads only clawdbot.json; a second file named openclaw.json would drift from it.
+    Files.createDirectories(home().resolve(".clawdbot"));
+    assertThat(StatePaths.resolve(env(Map.of())).configPath()).isEqualTo(home().resolve(".clawdbot/clawdbot.json"));
+    assertThat(StatePaths.resolve(env(Map.of("CLAWDBOT_STATE_DIR", root + "/b"))).configPath())
+        .isEqualTo(root.resolve("b/clawdbot.json"));
+    assertThat(StatePaths.resolve(env(Map.of("OPENCLAW_STATE_DIR", root + "/c"))).configPath())
+        .isEqualTo(root.resolve("c/openclaw.json"));
+    // OpenClaw 2026.9's doctor leaves ~/.clawdbot as a link to ~/.openclaw: that is 2026.9's directory.
+    Path home = home();
+    Files.delete(home.resolve(".clawdbot"));
+    Files.createDirectories(root.resolve("elsewhere"));
+    Files.createSymbolicLink(home.resolve(".clawdbot"), root.resolve("elsewhere"));
+    assertThat(StatePaths.resolve(env(Map.of())).configPath()).isEqualTo(home.resolve(".clawdbot/openclaw.json"));
+  }
+
+  @Test
   void existingLegacyClawdbotDirIsUsedOnlyWhenDotOpenclawDoesNotExist() throws Exception {
     Environment env = env(Map.of());
     Files.createDirectories(home().resolve(".clawdbot"));

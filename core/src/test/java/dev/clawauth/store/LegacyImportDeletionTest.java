@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,15 +17,18 @@ final class LegacyImportDeletionTest {
           + " \"expires\": 4102444800000 } }";
 
   @Test
-  void authJsonBesideAStoreWithProfilesSurvivesAnOAuthImport() throws Exception {
+  void anExistingStoreTakesNothingFromLegacyFiles() throws Exception {
     Path storeFile = Files.writeString(dir.resolve("auth-profiles.json"), "{\"version\":1,\"profiles\":{"
         + "\"anthropic:work\":{\"type\":\"api_key\",\"provider\":\"anthropic\",\"key\":\"k-000000000000\"}}}\n");
     Path authJson = Files.writeString(dir.resolve("auth.json"),
         "{ \"anthropic\": { \"type\": \"api_key\", \"key\": \"sk-ant-api03-old-0000000000\" } }");
     Path oauthJson = Files.writeString(dir.resolve("oauth.json"), OAUTH_JSON);
-    AuthStore store = new AuthStore(storeFile, new LegacyImport(authJson, oauthJson), Clock.systemUTC());
+    FileStore store = new FileStore(storeFile, new LegacyImport(authJson, oauthJson));
     store.update(doc -> null);
-    assertThat(store.readFile().profiles()).containsOnlyKeys("anthropic:work", "openai-codex:default");
+    // As OpenClaw 2026.1: oauth.json is merged only into a store that does not exist yet, so a
+    // profile removed from the store never comes back from it.
+    assertThat(store.readStored().profiles()).containsOnlyKeys("anthropic:work");
+    assertThat(store.pendingImports()).isEmpty();
     assertThat(Files.exists(authJson)).as("auth.json was not imported, so it is not deleted").isTrue();
   }
 
@@ -34,10 +36,9 @@ final class LegacyImportDeletionTest {
   void unparsableAuthJsonIsNeverDeleted() throws Exception {
     Path authJson = Files.writeString(dir.resolve("auth.json"), "{ \"anthropic\": ");
     Path oauthJson = Files.writeString(dir.resolve("oauth.json"), OAUTH_JSON);
-    AuthStore store = new AuthStore(dir.resolve("auth-profiles.json"), new LegacyImport(authJson, oauthJson),
-        Clock.systemUTC());
+    FileStore store = new FileStore(dir.resolve("auth-profiles.json"), new LegacyImport(authJson, oauthJson));
     store.update(doc -> null);
-    assertThat(store.readFile().profiles()).containsKey("openai-codex:default");
+    assertThat(store.readStored().profiles()).containsKey("openai-codex:default");
     assertThat(Files.readString(authJson)).isEqualTo("{ \"anthropic\": ");
   }
 
@@ -45,10 +46,9 @@ final class LegacyImportDeletionTest {
   void importedAuthJsonIsDeletedAfterTheStoreHoldsIt() throws Exception {
     Path authJson = Files.writeString(dir.resolve("auth.json"),
         "{ \"anthropic\": { \"type\": \"api_key\", \"key\": \"sk-ant-api03-old-0000000000\" } }");
-    AuthStore store = new AuthStore(dir.resolve("auth-profiles.json"), new LegacyImport(authJson, null),
-        Clock.systemUTC());
+    FileStore store = new FileStore(dir.resolve("auth-profiles.json"), new LegacyImport(authJson, null));
     store.update(doc -> null);
-    assertThat(store.readFile().profiles()).containsKey("anthropic:default");
+    assertThat(store.readStored().profiles()).containsKey("anthropic:default");
     assertThat(Files.exists(authJson)).isFalse();
   }
 }

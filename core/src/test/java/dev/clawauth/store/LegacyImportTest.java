@@ -78,7 +78,7 @@ final class LegacyImportTest {
     AgentContext ctx = f.open(NOW);
     setOrder(ctx, "anthropic", "anthropic:default");
 
-    StoreDocument stored = ctx.store().readFile();
+    StoreDocument stored = ctx.store().readStored();
     assertThat(stored.profiles()).containsOnlyKeys("anthropic:default", "openai-codex:default");
     assertThat(stored.profiles().get("anthropic:default"))
         .isEqualTo(new Credential.ApiKey("anthropic", new Secret(KEY), null));
@@ -108,9 +108,9 @@ final class LegacyImportTest {
     AgentContext ctx = f.open(NOW);
     assertThat(ctx.store().read().profiles()).containsOnlyKeys("anthropic:default");
     setOrder(ctx, "anthropic", "anthropic:default");
-    Credential c = ctx.store().readFile().profiles().get("anthropic:default");
+    Credential c = ctx.store().readStored().profiles().get("anthropic:default");
     assertThat(((Credential.ApiKey) c).key().value()).isEqualTo(mine);
-    assertThat(ctx.store().readFile().profiles()).containsOnlyKeys("anthropic:default");
+    assertThat(ctx.store().readStored().profiles()).containsOnlyKeys("anthropic:default");
   }
 
   @Test
@@ -123,7 +123,7 @@ final class LegacyImportTest {
         """.formatted(newer, TestSecrets.get("OAUTH_REFRESH"), NOW + 7_200_000));
     AgentContext ctx = f.open(NOW);
     setOrder(ctx, "openai-codex", "openai-codex:default");
-    var o = (Credential.OAuth) ctx.store().readFile().profiles().get("openai-codex:default");
+    var o = (Credential.OAuth) ctx.store().readStored().profiles().get("openai-codex:default");
     assertThat(o.access().value()).isEqualTo(newer);
     assertThat(o.expires()).isEqualTo(NOW + 7_200_000);
   }
@@ -137,7 +137,7 @@ final class LegacyImportTest {
     assertThat(f.store("main")).doesNotExist();
 
     setOrder(ctx, "openai-codex", "openai-codex:default");
-    assertThat(ctx.store().readFile().profiles()).containsOnlyKeys("openai-codex:default");
+    assertThat(ctx.store().readStored().profiles()).containsOnlyKeys("openai-codex:default");
     assertThat(ctx.store().pendingImports()).isEmpty();
     assertThat(oauthJson()).as("oauth.json is shared with 2026.1 and left alone").exists();
   }
@@ -155,8 +155,21 @@ final class LegacyImportTest {
       doc.setLastGood("anthropic", "nothing");
       return null;
     });
-    assertThat(again.store().readFile().profiles()).isEmpty();
+    assertThat(again.store().readStored().profiles()).isEmpty();
     assertThat(again.store().read().profiles()).isEmpty();
+  }
+
+  @Test
+  void oauthJsonIsNotMergedIntoAStoreThatOpenClawWrote() throws Exception {
+    // What OpenClaw 2026.1 leaves after removing the imported profile: a store without it (and
+    // without any key of Clawauth's). It merges oauth.json only when no store exists; so do we.
+    writeOAuthJson();
+    f.writeStore("main", """
+        {"version":1,"profiles":{},"lastGood":{}}
+        """);
+    AgentContext ctx = f.open(NOW);
+    assertThat(ctx.store().read().profiles()).isEmpty();
+    assertThat(ctx.store().pendingImports()).isEmpty();
   }
 
   @Test
@@ -180,7 +193,7 @@ final class LegacyImportTest {
     StateFixture.write(authJson(), "{not json");
     AgentContext ctx = f.open(NOW);
     assertThat(ctx.store().read().profiles()).isEmpty();
-    assertThat(ctx.store().legacy().warnings()).singleElement().asString().contains(authJson().toString());
+    assertThat(ctx.store().legacyImport().orElseThrow().warnings()).singleElement().asString().contains(authJson().toString());
     setOrder(ctx, "anthropic", "anthropic:x");
     assertThat(Files.readString(authJson())).isEqualTo("{not json");
   }

@@ -26,8 +26,8 @@ final class StoreFormatTest {
     }
   }
 
-  private AuthStore storeWith(String text) throws Exception {
-    return new AuthStore(StateFixture.write(dir.resolve("agent/auth-profiles.json"), text));
+  private FileStore storeWith(String text) throws Exception {
+    return new FileStore(StateFixture.write(dir.resolve("agent/auth-profiles.json"), text));
   }
 
   @ParameterizedTest
@@ -35,12 +35,12 @@ final class StoreFormatTest {
       "auth-profiles.after-paste-token.json", "auth-profiles.mixed.json"})
   void specExampleIsWrittenBackByteForByte(String name) throws Exception {
     String text = example(name);
-    assertThat(storeWith(text).readFile().toJson()).isEqualTo(text);
+    assertThat(storeWith(text).readStored().toJson()).isEqualTo(text);
   }
 
   @Test
   void orderSetOnThePasteTokenStoreWritesExactlyTheFileThe2026CliWrote() throws Exception {
-    AuthStore store = storeWith(example("auth-profiles.after-paste-token.json"));
+    FileStore store = storeWith(example("auth-profiles.after-paste-token.json"));
     store.update(doc -> {
       doc.setOrder("anthropic", List.of("anthropic:default"));
       return null;
@@ -58,7 +58,7 @@ final class StoreFormatTest {
     String token2 = TestSecrets.get("ANTHROPIC_TOKEN_2");
     String access = TestSecrets.get("OAUTH_ACCESS");
     String refresh = TestSecrets.get("OAUTH_REFRESH");
-    AuthStore store = new AuthStore(dir.resolve("agent/auth-profiles.json"));
+    FileStore store = new FileStore(dir.resolve("agent/auth-profiles.json"));
     store.update(doc -> {
       doc.putProfile("anthropic:key", new Credential.ApiKey("anthropic", new Secret(key), null));
       doc.putProfile("anthropic:tok", new Credential.Token("anthropic", new Secret(token), 1795458929012L, null));
@@ -113,7 +113,7 @@ final class StoreFormatTest {
 
   @Test
   void tokenWithZeroExpiresNeverExpires() throws Exception {
-    AuthStore store = storeWith("""
+    FileStore store = storeWith("""
         {"version":1,"profiles":{"a:t":{"type":"token","provider":"anthropic","token":"%s","expires":0}}}
         """.formatted(TestSecrets.get("ANTHROPIC_TOKEN")));
     Credential.Token t = (Credential.Token) store.read().profiles().get("a:t");
@@ -160,7 +160,7 @@ final class StoreFormatTest {
           }
         }
         """.formatted(key);
-    AuthStore store = storeWith(before);
+    FileStore store = storeWith(before);
     assertThat(store.read().unreadableProfileIds()).containsExactly("anthropic:future", "orphan:x");
     store.update(doc -> {
       doc.setOrder("anthropic", List.of("anthropic:default"));
@@ -182,7 +182,7 @@ final class StoreFormatTest {
           "note": "quote \\" backslash \\\\ nl \\n tab \\t esc \\u001b del \u007f é ✓ \u2028 </script>"
         }
         """;
-    assertThat(storeWith(text).readFile().toJson()).isEqualTo(text);
+    assertThat(storeWith(text).readStored().toJson()).isEqualTo(text);
   }
 
   @Test
@@ -200,13 +200,13 @@ final class StoreFormatTest {
           ]
         }
         """;
-    assertThat(storeWith(text).readFile().toJson()).isEqualTo(text);
+    assertThat(storeWith(text).readStored().toJson()).isEqualTo(text);
   }
 
   @Test
   void orderSetOnAProviderThatHasOneReplacesItInPlace() throws Exception {
     // As a JavaScript assignment to an existing key does: the key keeps its place in the file.
-    AuthStore store = storeWith("""
+    FileStore store = storeWith("""
         {
           "version": 1,
           "profiles": {},

@@ -11,13 +11,9 @@ import dev.clawauth.store.Providers;
 import dev.clawauth.store.StoreDocument;
 import dev.clawauth.store.UsageStats;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -35,7 +31,7 @@ final class AgentState {
    * depends on may have changed (the file re-read, a failure, a success that cleared one); a plain
    * success only moves {@code lastUsed} and keeps it.
    */
-  record Snapshot(StoreDocument doc, Object fileKey, long size, long mtime, long generation) {}
+  record Snapshot(StoreDocument doc, Object stamp, long generation) {}
 
   /** A candidate list, reusable while nothing it depends on has changed. */
   private record CachedCandidates(long generation, long validUntil, Candidates.Result result) {}
@@ -80,18 +76,18 @@ final class AgentState {
       return ctx.config() == config;
     }
     offered = config;
-    AgentContext fresh = AgentContext.open(ctx.paths(), config, ctx.agentId(), ctx.clock());
-    if (!fresh.store().path().equals(ctx.store().path())) {
+    var fresh = ctx.withConfig(config);
+    if (fresh.isEmpty()) {
       return false;
     }
-    ctx = fresh;
+    ctx = fresh.get();
     cooldowns = new Cooldowns(config.cooldowns());
     candidateCache.clear();
     orderIgnoresLastUse.clear();
     // A new generation, so that a list computed under the old config meanwhile is not reused.
     Snapshot s = snapshot;
     if (s != null) {
-      snapshot = new Snapshot(s.doc(), s.fileKey(), s.size(), s.mtime(), generations.incrementAndGet());
+      snapshot = new Snapshot(s.doc(), s.stamp(), generations.incrementAndGet());
     }
     return true;
   }
@@ -102,53 +98,35 @@ final class AgentState {
   }
 
   /**
-   * The current store and its generation: one stat of the file per call when nothing changed,
-   * so an edit by the CLI is used from the next request on. Callers take one per request.
+   * The current store and its generation: one cheap change check per call when nothing changed
+   * (a stat of the file, or SQLite's data version), so an edit by the CLI or OpenClaw is used
+   * from the next request on. Callers take one per request.
    */
   Snapshot snapshot() throws IOException, JsonFileException {
     Snapshot s = snapshot;
-    BasicFileAttributes a = attributes();
-    if (matches(s, a)) {
+    Object stamp = ctx.store().changeStamp();
+    if (s != null && s.stamp().equals(stamp)) {
       return s;
     }
     synchronized (this) {
       // Requests that saw the same change while another thread re-read it use that reading.
       Snapshot current = snapshot;
-      if (current != s && matches(current, a)) {
+      if (current != s && current != null && current.stamp().equals(stamp)) {
         return current;
       }
-      return reload(a);
+      return reload(stamp);
     }
   }
 
-  private static boolean matches(Snapshot s, BasicFileAttributes a) {
-    if (s == null) {
-      return false;
-    }
-    return a == null ? s.fileKey == null && s.size == -1
-        : Objects.equals(s.fileKey, a.fileKey()) && s.size == a.size()
-            && s.mtime == a.lastModifiedTime().toMillis();
-  }
-
-  /** Reads the file (whose attributes, taken before, are {@code a}) and applies what is pending. */
-  private synchronized Snapshot reload(BasicFileAttributes a) throws IOException, JsonFileException {
+  /** Reads the store (whose stamp, taken before, is {@code stamp}) and applies what is pending. */
+  private synchronized Snapshot reload(Object stamp) throws IOException, JsonFileException {
     StoreDocument doc = ctx.store().read();
     for (Outcome o : pending) {
       apply(doc, o);
     }
-    long gen = generations.incrementAndGet();
-    Snapshot fresh = a == null ? new Snapshot(doc, null, -1, 0, gen)
-        : new Snapshot(doc, a.fileKey(), a.size(), a.lastModifiedTime().toMillis(), gen);
+    Snapshot fresh = new Snapshot(doc, stamp, generations.incrementAndGet());
     snapshot = fresh;
     return fresh;
-  }
-
-  private BasicFileAttributes attributes() throws IOException {
-    try {
-      return Files.readAttributes(ctx.store().path(), BasicFileAttributes.class);
-    } catch (NoSuchFileException e) {
-      return null;
-    }
   }
 
   /**
@@ -169,8 +147,7 @@ final class AgentState {
     }
     StoreDocument copy = s.doc.copy();
     apply(copy, o);
-    snapshot = new Snapshot(copy, s.fileKey, s.size, s.mtime,
-        selectionChanges ? generations.incrementAndGet() : s.generation);
+    snapshot = new Snapshot(copy, s.stamp, selectionChanges ? generations.incrementAndGet() : s.generation);
   }
 
   /**
@@ -262,7 +239,7 @@ final class AgentState {
     }
     // The flusher reads its own write back, so that requests do not each stop to do it.
     try {
-      reload(attributes());
+      reload(ctx.store().changeStamp());
     } catch (IOException | JsonFileException | RuntimeException e) {
       synchronized (this) {
         snapshot = null;

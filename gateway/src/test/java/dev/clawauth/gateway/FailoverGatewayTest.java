@@ -11,7 +11,7 @@ import com.anthropic.models.messages.MessageCreateParams;
 import com.anthropic.models.messages.RawMessageStreamEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.clawauth.store.AuthStore;
+import dev.clawauth.store.FileStore;
 import dev.clawauth.store.Credential;
 import dev.clawauth.store.Secret;
 import java.io.IOException;
@@ -446,7 +446,7 @@ class FailoverGatewayTest {
     f.store(GatewayFixture.storeJson("anthropic:a", apiKeyProfile("anthropic", KEY_A))).start();
     f.anthropic().messages().create(hello());
     assertThat(f.provider.last().credential()).isEqualTo(KEY_A);
-    new AuthStore(f.store).update(doc -> {
+    new FileStore(f.store).update(doc -> {
       doc.updateProfile("anthropic:a", new Credential.ApiKey("anthropic", new Secret(KEY_B), null));
       return null;
     });

@@ -74,7 +74,7 @@ class SessionsGatewayTest {
 
     // A pinned profile removed by the CLI is forgotten; the session goes on with the others.
     say("s3", "/model Opus@anthropic:b");
-    new dev.clawauth.store.AuthStore(f.store).update(doc -> doc.removeProfile("anthropic:b"));
+    new dev.clawauth.store.FileStore(f.store).update(doc -> doc.removeProfile("anthropic:b"));
     assertThat(say("s3", "hello")).isEqualTo("Hello from fake");
     assertThat(f.provider.last().credential()).isEqualTo(KEY_A);
     assertThat(say("s3", "/model status")).doesNotContain("[pinned]");

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.clawauth.cli.ClawauthProcess;
 import dev.clawauth.config.ConfigFile;
 import dev.clawauth.json.Json;
-import dev.clawauth.store.AuthStore;
+import dev.clawauth.store.FileStore;
 import dev.clawauth.store.Credential;
 import dev.clawauth.store.Secret;
 import dev.clawauth.store.StoreDocument;
@@ -62,7 +62,7 @@ class OpenClawInteropTest {
       model.putArray("fallbacks").add("openrouter/some-model");
     });
     long now = System.currentTimeMillis();
-    new AuthStore(store).update(doc -> {
+    new FileStore(store).update(doc -> {
       doc.putProfile("anthropic:key", new Credential.ApiKey("anthropic",
           new Secret("sk-ant-api03-FAKEFAKEFAKEFAKEFAKEFAKE-interop-KEYAA"), null));
       doc.putProfile("anthropic:tok", new Credential.Token("anthropic", new Secret(TOKEN), now + 12 * 3_600_000L, null));
@@ -114,7 +114,7 @@ class OpenClawInteropTest {
         "anthropic:pasted", "anthropic:manual");
     assertThat(set.exitCode()).as("%s", set).isZero();
 
-    StoreDocument doc = new AuthStore(store).readFile();
+    StoreDocument doc = new FileStore(store).readStored();
     assertThat(doc.profiles()).containsOnlyKeys("anthropic:pasted", "anthropic:manual");
     assertThat(doc.profile("anthropic:pasted").orElseThrow()).isInstanceOfSatisfying(Credential.Token.class, t -> {
       assertThat(t.token().matches(TOKEN)).isTrue();
@@ -158,7 +158,7 @@ class OpenClawInteropTest {
       holder.destroyForcibly();
       holder.waitFor(10, TimeUnit.SECONDS);
     }
-    StoreDocument doc = new AuthStore(store).readFile();
+    StoreDocument doc = new FileStore(store).readStored();
     assertThat(doc.profiles()).containsOnlyKeys("anthropic:manual");
     assertThat(doc.order("anthropic")).contains(List.of("anthropic:manual"));
     assertThat(store.resolveSibling("auth-profiles.json.lock")).doesNotExist();

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Two writer JVMs add profiles to one store at the same time through {@code AuthStore.update},
+ * Two writer JVMs add profiles to one store at the same time through {@code FileStore.update},
  * with the real cross-process lock and its real 30 s stale time; none is lost.
  */
 class StoreConcurrencyStressTest {

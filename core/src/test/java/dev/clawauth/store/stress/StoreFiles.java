@@ -1,6 +1,6 @@
 package dev.clawauth.store.stress;
 
-import dev.clawauth.store.AuthStore;
+import dev.clawauth.store.FileStore;
 import dev.clawauth.store.StoreDocument;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -16,7 +16,7 @@ final class StoreFiles {
 
   /** Profile ids of the store, read the way Clawauth reads it: a file that does not parse fails. */
   static Set<String> profileIds(Path store) throws Exception {
-    StoreDocument doc = new AuthStore(store).readFile();
+    StoreDocument doc = new FileStore(store).readStored();
     return new TreeSet<>(doc.profiles().keySet());
   }
 

@@ -3,7 +3,7 @@ package dev.clawauth.store.stress;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.clawauth.store.AuthStore;
+import dev.clawauth.store.FileStore;
 import dev.clawauth.store.Credential;
 import dev.clawauth.store.Secret;
 import dev.clawauth.store.StoreLock;
@@ -44,7 +44,7 @@ class StoreLockProcessTest {
     Files.setLastModifiedTime(lock, FileTime.fromMillis(System.currentTimeMillis() - 31_000));
 
     long t0 = System.nanoTime();
-    new AuthStore(store).update(doc -> {
+    new FileStore(store).update(doc -> {
       doc.putProfile("anthropic:after-crash", apiKey());
       return null;
     });
@@ -76,7 +76,7 @@ class StoreLockProcessTest {
 
       CompletableFuture<Void> update = CompletableFuture.runAsync(() -> {
         try {
-          new AuthStore(store).update(doc -> {
+          new FileStore(store).update(doc -> {
             doc.putProfile("anthropic:waited", apiKey());
             return null;
           });

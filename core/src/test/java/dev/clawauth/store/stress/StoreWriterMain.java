@@ -1,6 +1,6 @@
 package dev.clawauth.store.stress;
 
-import dev.clawauth.store.AuthStore;
+import dev.clawauth.store.FileStore;
 import dev.clawauth.store.Credential;
 import dev.clawauth.store.Secret;
 import dev.clawauth.store.StoreLock;
@@ -11,11 +11,11 @@ import java.nio.file.Path;
 
 /**
  * A child process for the store stress tests: a separate JVM that uses the real
- * {@link AuthStore} and {@link StoreLock}. Reports on stdout, one line per event.
+ * {@link FileStore} and {@link StoreLock}. Reports on stdout, one line per event.
  *
  * <ul>
  *   <li>{@code add <store> <prefix> <count>}: prints {@code ready}, waits for a line on stdin,
- *       then adds profiles {@code <prefix>-0 ..} one {@link AuthStore#update} each and prints
+ *       then adds profiles {@code <prefix>-0 ..} one {@link FileStore#update} each and prints
  *       {@code committed <id>} after each update returns ({@code count} 0 means until killed);
  *   <li>{@code hold <store>}: takes the lock, prints {@code locked}, releases it when a line
  *       arrives on stdin (or stdin closes) and prints {@code released}.
@@ -28,13 +28,13 @@ public final class StoreWriterMain {
     Path store = Path.of(args[1]);
     BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
     switch (args[0]) {
-      case "add" -> add(new AuthStore(store), args[2], Integer.parseInt(args[3]), in);
+      case "add" -> add(new FileStore(store), args[2], Integer.parseInt(args[3]), in);
       case "hold" -> hold(store, in);
       default -> throw new IllegalArgumentException("unknown mode " + args[0]);
     }
   }
 
-  private static void add(AuthStore store, String prefix, int count, BufferedReader in) throws Exception {
+  private static void add(FileStore store, String prefix, int count, BufferedReader in) throws Exception {
     System.out.println("ready");
     System.out.flush();
     if (in.readLine() == null) {

@@ -1,0 +1,2 @@
+/** Where an agent's credentials are kept: the store interface, its file backend and the credential model. */
+package dev.clawauth.store;

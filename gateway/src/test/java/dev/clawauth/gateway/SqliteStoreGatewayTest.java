@@ -1,0 +1,127 @@
+package dev.clawauth.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.anthropic.models.messages.MessageCreateParams;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The gateway on a state directory whose credentials OpenClaw 2026.9 keeps in SQLite: it serves
+ * with a key only the database holds, writes cooldowns where OpenClaw reads them, and uses a key
+ * another program commits while it runs from the next request on.
+ */
+class SqliteStoreGatewayTest {
+  static final String KEY_A = "sk-ant-api03-TEST-sqlite-gateway-key-A-0001";
+  static final String KEY_B = "sk-ant-api03-TEST-sqlite-gateway-key-B-0002";
+  static final String KEY_C = "sk-ant-api03-TEST-sqlite-gateway-key-C-0003";
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir
+  Path tmp;
+  GatewayFixture f;
+
+  @AfterEach
+  void stop() throws Exception {
+    if (f != null) {
+      f.close();
+    }
+  }
+
+  private Path sharedDb() {
+    return f.state.resolve("state/openclaw.sqlite");
+  }
+
+  /** What OpenClaw 2026.9's onboard and pastes leave: the shared store in the state database. */
+  private void openClawStore(String profilesJson, String stateJson) throws Exception {
+    Files.createDirectories(sharedDb().getParent());
+    Files.deleteIfExists(f.store);
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + sharedDb()); var st = c.createStatement()) {
+      st.execute("PRAGMA journal_mode=WAL");
+      st.execute("CREATE TABLE IF NOT EXISTS config_machine_state (state_key TEXT NOT NULL PRIMARY KEY,"
+          + " value_json TEXT NOT NULL, updated_at_ms INTEGER NOT NULL) STRICT");
+    }
+    setRow("auth.sharedStore", "{\"location\":\"state-db\"}");
+    setRow("authProfiles.store", "{\"version\":1,\"profiles\":" + profilesJson + "}");
+    if (stateJson != null) {
+      setRow("authProfiles.state", stateJson);
+    }
+  }
+
+  private void setRow(String key, String json) throws Exception {
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + sharedDb());
+        PreparedStatement ps = c.prepareStatement("INSERT INTO config_machine_state VALUES (?, ?, ?)"
+            + " ON CONFLICT(state_key) DO UPDATE SET value_json = excluded.value_json, updated_at_ms = excluded.updated_at_ms")) {
+      ps.setString(1, key);
+      ps.setString(2, json);
+      ps.setLong(3, System.currentTimeMillis());
+      ps.executeUpdate();
+    }
+  }
+
+  private JsonNode row(String key) throws Exception {
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + sharedDb());
+        PreparedStatement ps = c.prepareStatement("SELECT value_json FROM config_machine_state WHERE state_key = ?")) {
+      ps.setString(1, key);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? JSON.readTree(rs.getString(1)) : JSON.missingNode();
+      }
+    }
+  }
+
+  private static String apiKey(String key) {
+    return "{\"type\":\"api_key\",\"provider\":\"anthropic\",\"key\":\"" + key + "\"}";
+  }
+
+  private static MessageCreateParams hello() {
+    return MessageCreateParams.builder().model("claude-opus-4-5").maxTokens(64).addUserMessage("hello").build();
+  }
+
+  @Test
+  void servesWithAKeyOnlyTheDatabaseHoldsAndWritesCooldownsWhereOpenClawReadsThem() throws Exception {
+    f = new GatewayFixture(tmp);
+    openClawStore("{\"anthropic:a\":" + apiKey(KEY_A) + ",\"anthropic:b\":" + apiKey(KEY_B) + "}",
+        "{\"version\":1,\"order\":{\"anthropic\":[\"anthropic:a\",\"anthropic:b\"]}}");
+    f.start();
+    f.provider.when(KEY_A, FakeProvider.json(429,
+        "{\"type\":\"error\",\"error\":{\"type\":\"rate_limit_error\",\"message\":\"rate limited\"}}"));
+    long before = System.currentTimeMillis();
+    f.anthropic().messages().create(hello());
+    assertThat(f.provider.seen).extracting(FakeProvider.Seen::credential).containsExactly(KEY_A, KEY_B);
+    assertThat(Files.exists(f.store)).as("no auth-profiles.json beside OpenClaw's database").isFalse();
+
+    f.gateway.flush();
+    JsonNode usage = row("authProfiles.state").path("usageStats");
+    assertThat(usage.path("anthropic:a").path("cooldownUntil").asLong()).isGreaterThan(before);
+    assertThat(usage.path("anthropic:a").path("failureCounts").path("rate_limit").asInt()).isEqualTo(1);
+    assertThat(usage.path("anthropic:b").path("lastUsed").asLong()).isGreaterThanOrEqualTo(before);
+    assertThat(row("authProfiles.state").path("order").path("anthropic").toString())
+        .as("the shared order is left as it was").isEqualTo("[\"anthropic:a\",\"anthropic:b\"]");
+    assertThat(row("authProfiles.store").path("profiles").path("anthropic:a").path("key").asText()).isEqualTo(KEY_A);
+
+    f.anthropic().messages().create(hello());
+    assertThat(f.provider.last().credential()).as("the cooled profile is skipped").isEqualTo(KEY_B);
+  }
+
+  @Test
+  void aKeyAnotherProgramCommitsIsUsedOnTheNextRequest() throws Exception {
+    f = new GatewayFixture(tmp);
+    openClawStore("{\"anthropic:a\":" + apiKey(KEY_A) + "}", null);
+    f.start();
+    f.anthropic().messages().create(hello());
+    assertThat(f.provider.last().credential()).isEqualTo(KEY_A);
+    // As OpenClaw's paste does: one transaction rewriting the row.
+    setRow("authProfiles.store", "{\"version\":1,\"profiles\":{\"anthropic:a\":" + apiKey(KEY_C) + "}}");
+    f.anthropic().messages().create(hello());
+    assertThat(f.provider.last().credential()).isEqualTo(KEY_C);
+  }
+}
