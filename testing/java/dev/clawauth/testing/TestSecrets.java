@@ -27,6 +27,17 @@ public final class TestSecrets {
     return v;
   }
 
+  /** {@code text} with every test secret in it replaced by its name, for logs of command lines. */
+  public static String redact(String text) {
+    String s = text;
+    for (var e : all().entrySet()) {
+      if (!e.getValue().isEmpty()) {
+        s = s.replace(e.getValue(), "<test secret " + e.getKey() + ">");
+      }
+    }
+    return s;
+  }
+
   public static Map<String, String> all() {
     return ALL;
   }

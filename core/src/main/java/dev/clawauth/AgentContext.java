@@ -71,8 +71,9 @@ public final class AgentContext {
   }
 
   /** Opens an agent whose state directory's store the caller has told already. */
-  public static AgentContext open(StatePaths paths, ClawConfig config, StoreEra era, String agentId, Clock clock) {
+  public static AgentContext open(StatePaths paths, ClawConfig loaded, StoreEra era, String agentId, Clock clock) {
     Environment env = paths.env();
+    ClawConfig config = forEra(loaded, era);
     String defaultId = AgentIds.validate(config.defaultAgentId());
     String id = agentId == null ? defaultId : AgentIds.validate(agentId);
     Path agentDir = agentDir(paths, config, id, defaultId);
@@ -94,7 +95,12 @@ public final class AgentContext {
     if (!agentDir(paths, edited, agentId, defaultId).equals(agentDir)) {
       return java.util.Optional.empty();
     }
-    return java.util.Optional.of(new AgentContext(paths, edited, agentId, agentDir, store, era, clock));
+    return java.util.Optional.of(new AgentContext(paths, forEra(edited, era), agentId, agentDir, store, era, clock));
+  }
+
+  private static ClawConfig forEra(ClawConfig config, StoreEra era) {
+    return era.kind() == dev.clawauth.store.StoreKind.SQLITE
+        ? config.withBuiltInDefault(ClawConfig.OPENCLAW_2026_9_DEFAULT_MODEL) : config;
   }
 
   private static Path agentDir(StatePaths paths, ClawConfig config, String id, String defaultId) {

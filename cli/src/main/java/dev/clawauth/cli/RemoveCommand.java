@@ -73,10 +73,28 @@ public final class RemoveCommand implements Callable<Integer> {
             profiles.remove(id);
             changed[0] = true;
           }
+          // And out of the config's orders, as OpenClaw's logout takes it out.
+          if (root.path("auth").path("order") instanceof ObjectNode order) {
+            List<String> emptied = new ArrayList<>();
+            order.properties().forEach(e -> {
+              if (e.getValue() instanceof com.fasterxml.jackson.databind.node.ArrayNode list) {
+                for (int i = list.size() - 1; i >= 0; i--) {
+                  if (list.get(i).asText("").trim().equals(id)) {
+                    list.remove(i);
+                    changed[0] = true;
+                  }
+                }
+                if (list.isEmpty()) {
+                  emptied.add(e.getKey());
+                }
+              }
+            });
+            emptied.forEach(order::remove);
+          }
         });
       }
       if (changed[0]) {
-        out.println("Updated " + ctx.paths().configPath() + " (removed auth.profiles entry)");
+        out.println("Updated " + ctx.paths().configPath() + " (removed its auth.profiles and auth.order entries)");
       }
     } else {
       out.println("Kept the config's auth.profiles entry: agent(s) " + String.join(", ", others)

@@ -89,12 +89,7 @@ public final class ClawauthProcess {
 
   private static synchronized void log(String[] args, Result r) throws IOException {
     Files.createDirectories(LOG.getParent());
-    List<String> shown = new ArrayList<>();
-    for (String a : args) {
-      shown.add(TestSecrets.all().entrySet().stream().filter(e -> e.getValue().equals(a))
-          .map(e -> "<test secret " + e.getKey() + ">").findFirst().orElse(a));
-    }
-    Files.writeString(LOG, "$ clawauth " + String.join(" ", shown) + "\n" + r + "\n",
+    Files.writeString(LOG, "$ clawauth " + TestSecrets.redact(String.join(" ", args)) + "\n" + r + "\n",
         StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
   }
 

@@ -21,16 +21,33 @@ import java.util.Optional;
  * {@link ConfigFile} edits the tree and keeps them.
  */
 public final class ClawConfig {
+  /** The model OpenClaw 2026.1 uses when the config names none (and a fresh directory's). */
   public static final String DEFAULT_MODEL = "anthropic/claude-opus-4-5";
+  /** The model OpenClaw 2026.9 uses when the config names none. */
+  public static final String OPENCLAW_2026_9_DEFAULT_MODEL = "openai/gpt-6-astra";
 
   private final Path path;
   private final ObjectNode root;
   private final boolean exists;
+  private final String builtInDefault;
 
   ClawConfig(Path path, ObjectNode root, boolean exists) {
+    this(path, root, exists, DEFAULT_MODEL);
+  }
+
+  private ClawConfig(Path path, ObjectNode root, boolean exists, String builtInDefault) {
     this.path = path;
     this.root = root;
     this.exists = exists;
+    this.builtInDefault = builtInDefault;
+  }
+
+  /**
+   * This config as read by a release whose default model (when the config names none) is
+   * {@code model}: the state directory's OpenClaw decides which model its agents run.
+   */
+  public ClawConfig withBuiltInDefault(String model) {
+    return model.equals(builtInDefault) ? this : new ClawConfig(path, root, exists, model);
   }
 
   public static ClawConfig load(Path path) throws IOException, JsonFileException {
@@ -161,7 +178,7 @@ public final class ClawConfig {
   }
 
   public String defaultModel(String agentId) {
-    return primary(modelNode(agentId, "model")).orElse(DEFAULT_MODEL);
+    return primary(modelNode(agentId, "model")).orElse(builtInDefault);
   }
 
   public List<String> fallbacks(String agentId) {

@@ -50,6 +50,8 @@ public final class ConfigFile {
   static Written write(Path path, Edit edit) throws IOException, JsonFileException {
     AtomicFiles.createPrivateDirectories(path.toAbsolutePath().getParent());
     try (StoreLock lock = StoreLock.acquire(path)) {
+      // A writer killed mid-write leaves its temp file; under the lock none can be live.
+      AtomicFiles.removeLeftovers(path);
       // Read once: the text that is edited must be the one the tree was read from.
       String original = readIfExists(path);
       ObjectNode before = original == null ? Json.object() : parse(path, original);
@@ -57,7 +59,7 @@ public final class ConfigFile {
       edit.apply(root);
       ClawConfig edited = new ClawConfig(path, root, true);
       if (original == null) {
-        AtomicFiles.write(path, JsonText.pretty(root));
+        AtomicFiles.write(path, JsonText.pretty(root), rereads(path, root));
         return new Written(edited, Outcome.CREATED);
       }
       if (root.equals(before)) {
@@ -71,9 +73,24 @@ public final class ConfigFile {
       Path bak = path.resolveSibling(path.getFileName() + ".bak");
       Files.copy(path, bak, StandardCopyOption.REPLACE_EXISTING);
       Files.setPosixFilePermissions(bak, AtomicFiles.FILE_MODE);
-      AtomicFiles.write(path, text);
+      AtomicFiles.write(path, text, rereads(path, root));
       return new Written(edited, inPlace.isPresent() ? Outcome.EDITED : Outcome.REWRITTEN);
     }
+  }
+
+  /** What is renamed into place must read back as the edited tree, or the old file stays. */
+  private static AtomicFiles.Check rereads(Path path, ObjectNode expected) {
+    return text -> {
+      try {
+        if (!Json.parseJson5(path, text).equals(expected)) {
+          throw new IOException("refusing to write " + path + ": the new text would not read back as the edit;"
+              + " nothing was changed");
+        }
+      } catch (JsonFileException e) {
+        throw new IOException("refusing to write " + path + ": the new text would not parse (" + e.problem()
+            + "); nothing was changed", e);
+      }
+    };
   }
 
   private static String readIfExists(Path path) throws IOException {

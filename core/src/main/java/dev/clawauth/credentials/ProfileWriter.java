@@ -1,5 +1,6 @@
 package dev.clawauth.credentials;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.clawauth.AgentContext;
 import dev.clawauth.config.ConfigFile;
@@ -56,8 +57,28 @@ public final class ProfileWriter {
         entry.put("mode", mode);
         changed[0] = true;
       }
+      // A config order that exists is the whole rotation of agents without their own: a profile
+      // left out of it is never used. OpenClaw's paste puts the new one first; so does this.
+      if (auth.path("order") instanceof ObjectNode order) {
+        for (var it = order.properties().iterator(); it.hasNext();) {
+          var e = it.next();
+          if (Providers.same(e.getKey(), provider) && e.getValue() instanceof ArrayNode list && !holds(list, id)) {
+            list.insert(0, id);
+            changed[0] = true;
+          }
+        }
+      }
     });
     return new Saved(id, provider, mode, outcome, changed[0]);
+  }
+
+  private static boolean holds(ArrayNode list, String id) {
+    for (var v : list) {
+      if (v.asText("").trim().equals(id)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static Outcome put(StoreDocument doc, String id, Credential credential, OnConflict onConflict,

@@ -115,7 +115,10 @@ public final class StatusReport {
       ObjectNode eff = pn.putObject("effective");
       if (!ids.isEmpty()) {
         eff.put("kind", "profiles");
-        eff.put("detail", storePath);
+        // Where the provider's profiles were read: the agent's own database only when it holds one.
+        List<java.nio.file.Path> from = ids.stream().map(doc::origin).flatMap(Optional::stream).distinct().toList();
+        eff.put("detail", from.isEmpty() ? storePath
+            : from.contains(agent.store().path()) ? storePath : from.getFirst().toString());
       } else if (ev.isPresent() || !configKeys.containsKey(p)) {
         eff.put("kind", "env");
         eff.put("detail", ev.map(v -> v.value().masked()).orElse("missing"));

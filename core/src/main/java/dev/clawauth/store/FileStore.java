@@ -108,7 +108,7 @@ public final class FileStore implements CredentialStore {
       List<String> imported = legacy.apply(doc, exists());
       T result = mutation.apply(doc);
       if (!doc.equals(before) || !Files.exists(file)) {
-        AtomicFiles.write(file, doc.toJson());
+        AtomicFiles.write(file, doc.toJson(), AtomicFiles.strictJson(file));
         legacy.afterPersist(imported);
       }
       return result;

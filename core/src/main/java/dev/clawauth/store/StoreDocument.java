@@ -22,6 +22,8 @@ public final class StoreDocument {
    * shares profiles between agents keeps such a credential to the agent it was given to.
    */
   private final java.util.Set<String> replaced = new java.util.LinkedHashSet<>();
+  /** The file each profile was read from, where a backend reads several (not part of the content). */
+  private java.util.Map<String, java.nio.file.Path> origins = java.util.Map.of();
 
   StoreDocument(ObjectNode root) {
     this.root = root;
@@ -39,6 +41,18 @@ public final class StoreDocument {
    */
   public static StoreDocument over(ObjectNode root) {
     return new StoreDocument(root);
+  }
+
+  /** {@link #over(ObjectNode)}, knowing which file each profile came from. */
+  public static StoreDocument over(ObjectNode root, java.util.Map<String, java.nio.file.Path> origins) {
+    StoreDocument d = new StoreDocument(root);
+    d.origins = java.util.Map.copyOf(origins);
+    return d;
+  }
+
+  /** The file profile {@code id} was read from, when the backend reads more than one. */
+  public Optional<java.nio.file.Path> origin(String id) {
+    return Optional.ofNullable(origins.get(id));
   }
 
   /** A copy of the whole tree, for backends that split an edit back into their own records. */

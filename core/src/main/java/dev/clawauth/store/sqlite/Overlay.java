@@ -26,7 +26,7 @@ final class Overlay {
   /** One database's credential and runtime-state documents. */
   record Docs(ObjectNode store, ObjectNode state) {
     static Docs empty() {
-      return new Docs(versioned(), versioned());
+      return new Docs(emptyStore(), versioned());
     }
 
     Docs copy() {
@@ -54,6 +54,16 @@ final class Overlay {
     }
   }
 
+  /**
+   * A credential document with no profiles, as OpenClaw writes one: it calls a store without a
+   * {@code profiles} object unreadable and then refuses every command of that agent.
+   */
+  static ObjectNode emptyStore() {
+    ObjectNode n = versioned();
+    n.putObject("profiles");
+    return n;
+  }
+
   static ObjectNode versioned() {
     ObjectNode n = Json.object();
     n.put("version", 1);
@@ -65,6 +75,21 @@ final class Overlay {
     ObjectNode root = versioned();
     for (String section : sections()) {
       ObjectNode merged = Json.object();
+      if (section.equals("profiles") && own != null) {
+        // The agent's own profiles first, as OpenClaw lists them: with no order, it breaks ties
+        // between equally ranked profiles by this order.
+        putAll(merged, own.section(section), section);
+        ObjectNode sharedProfiles = shared.section(section);
+        if (sharedProfiles != null) {
+          sharedProfiles.properties().forEach(e -> {
+            if (!merged.has(e.getKey())) {
+              merged.set(e.getKey(), e.getValue().deepCopy());
+            }
+          });
+        }
+        root.set(section, merged);
+        continue;
+      }
       putAll(merged, shared.section(section), section);
       if (own != null) {
         ObjectNode mine = own.section(section);

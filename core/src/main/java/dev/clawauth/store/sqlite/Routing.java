@@ -75,19 +75,15 @@ final class Routing {
         }
       }
     }
+    // Only an order the edit changed is written. One it left alone may still read differently
+    // now (OpenClaw puts an agent's own profiles before a shared order): that is OpenClaw's view
+    // too, and freezing it into an override would hide the agent's later profiles.
     ObjectNode wanted = after.get("order") instanceof ObjectNode o ? o : Overlay.versioned().objectNode();
     ObjectNode shown = Overlay.view(newShared, newOwn == newShared ? null : newOwn).get("order") instanceof ObjectNode o
         ? o : wanted.objectNode();
-    List<String> providers = new ArrayList<>();
-    wanted.fieldNames().forEachRemaining(providers::add);
-    shown.fieldNames().forEachRemaining(p -> {
-      if (!providers.contains(p)) {
-        providers.add(p);
-      }
-    });
-    for (String p : providers) {
-      if (!Objects.equals(wanted.get(p), shown.get(p))) {
-        Overlay.apply(newOwn, new Overlay.Change("order", p, wanted.get(p)));
+    for (Overlay.Change c : changes) {
+      if (c.section().equals("order") && !Objects.equals(wanted.get(c.key()), shown.get(c.key()))) {
+        Overlay.apply(newOwn, new Overlay.Change("order", c.key(), wanted.get(c.key())));
       }
     }
   }

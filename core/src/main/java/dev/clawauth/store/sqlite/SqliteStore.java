@@ -84,7 +84,14 @@ public final class SqliteStore implements CredentialStore {
   public StoreDocument readStored() throws IOException, JsonFileException {
     Overlay.Docs shared = read(layout.sharedDb(), layout.sharedRows()).orElseGet(Overlay.Docs::empty);
     Overlay.Docs own = layout.ownIsShared() ? null : read(layout.ownDb(), new AuthRows.Agent()).orElse(null);
-    return StoreDocument.over(Overlay.view(shared, own));
+    java.util.Map<String, Path> origins = new java.util.HashMap<>();
+    if (shared.section("profiles") != null) {
+      shared.section("profiles").fieldNames().forEachRemaining(id -> origins.put(id, layout.sharedDb()));
+    }
+    if (own != null && own.section("profiles") != null) {
+      own.section("profiles").fieldNames().forEachRemaining(id -> origins.put(id, layout.ownDb()));
+    }
+    return StoreDocument.over(Overlay.view(shared, own), origins);
   }
 
   /**
@@ -154,7 +161,7 @@ public final class SqliteStore implements CredentialStore {
   private static ObjectNode document(Path file, AuthRows rows, String which, Optional<String> json)
       throws JsonFileException {
     if (json.isEmpty()) {
-      return Overlay.versioned();
+      return which.equals("store") ? Overlay.emptyStore() : Overlay.versioned();
     }
     String where = file + " (" + rows.describe(which) + ")";
     String advice = "Let OpenClaw repair it (openclaw doctor --fix); Clawauth will not overwrite it.";
@@ -329,18 +336,24 @@ public final class SqliteStore implements CredentialStore {
     void write(Overlay.Docs after, long now) throws IOException {
       try {
         if (!storeRow || !docs.store().equals(after.store())) {
-          rows.writeStore(db, JsonText.compact(after.store()), now);
+          rows.writeStore(db, checked(JsonText.compact(after.store())), now);
         }
         if (!docs.state().equals(after.state())) {
           if (after.stateIsEmpty()) {
             rows.deleteState(db);
           } else {
-            rows.writeState(db, JsonText.compact(after.state()), now);
+            rows.writeState(db, checked(JsonText.compact(after.state())), now);
           }
         }
       } catch (SQLException e) {
         throw SqliteDb.failure(db.file(), "write", e);
       }
+    }
+
+    /** A row is written only as JSON that OpenClaw's JSON.parse, and ours, read back. */
+    private String checked(String json) throws IOException {
+      dev.clawauth.store.AtomicFiles.strictJson(db.file()).verify(json);
+      return json;
     }
 
     void commit() throws IOException {
