@@ -49,14 +49,45 @@ final class FailureHandler implements CommandLine.IExecutionExceptionHandler {
   static int usageError(CommandLine.ParameterException ex, String[] args) {
     CommandLine cmd = ex.getCommandLine();
     PrintWriter err = cmd.getErr();
-    err.println("Error: " + ex.getMessage());
+    String message = withoutSecrets(ex.getMessage(), args);
+    err.println("Error: " + message);
     CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
     err.println("Run '" + cmd.getCommandSpec().qualifiedName() + " --help' for usage.");
     if (Arrays.asList(args).contains("--verbose")) {
-      ex.printStackTrace(err);
+      // The parser's own message quotes the argument: the trace carries the cleaned one.
+      Exception shown = new Exception(ex.getClass().getName() + ": " + message);
+      shown.setStackTrace(ex.getStackTrace());
+      shown.printStackTrace(err);
     }
     err.flush();
     return 1;
+  }
+
+  /**
+   * {@code message} with every argument that may be a secret (a key pasted where a flag or a
+   * profile id was expected) replaced by its position: the parser quotes what it could not use.
+   */
+  static String withoutSecrets(String message, String[] args) {
+    String out = message == null ? "" : message;
+    for (int i = args.length - 1; i >= 0; i--) {
+      String a = args[i];
+      int eq = a.startsWith("--") ? a.indexOf('=') : -1;
+      String value = eq > 0 ? a.substring(eq + 1) : a;
+      if (mayBeSecret(value)) {
+        out = out.replace(value, "<argument " + (i + 1) + ">");
+      }
+    }
+    return out;
+  }
+
+  /** Long runs of key characters, or anything shaped like a known credential. */
+  static boolean mayBeSecret(String value) {
+    String v = value.strip();
+    if (dev.clawauth.credentials.KeyShapes.detect(v).isPresent()) {
+      return true;
+    }
+    return v.length() >= 16 && v.chars().filter(c -> Character.isLetterOrDigit(c) || c == '-' || c == '_'
+        || c == '.' || c == '+' || c == '/' || c == '=').count() == v.length() && v.chars().anyMatch(Character::isDigit);
   }
 
   private static boolean verbose(CommandLine.ParseResult parsed) {

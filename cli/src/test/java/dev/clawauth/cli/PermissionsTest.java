@@ -45,4 +45,23 @@ final class PermissionsTest {
     assertThat(r.exitCode()).as(r.toString()).isZero();
     assertThat(mode(s.store())).isEqualTo("rw-------");
   }
+
+  @Test
+  void theLockDirectoryIs0700UnderAPermissiveUmask() throws Exception {
+    Path store = tmp.resolve("auth-profiles.json");
+    Path testClasses = Path.of(dev.clawauth.cli.interop.LockHolderMain.class.getProtectionDomain()
+        .getCodeSource().getLocation().toURI());
+    String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Process p = new ProcessBuilder("/bin/sh", "-c", "umask 000 && exec \"$0\" -cp \"$1\" "
+        + dev.clawauth.cli.interop.LockHolderMain.class.getName() + " \"$2\"", javaBin,
+        ClawauthProcess.JAR.toAbsolutePath() + java.io.File.pathSeparator + testClasses, store.toString()).start();
+    try (var out = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream()))) {
+      assertThat(out.readLine()).isEqualTo("locked");
+      assertThat(mode(tmp.resolve("auth-profiles.json.lock"))).isEqualTo("rwx------");
+      p.getOutputStream().close();
+      assertThat(out.readLine()).isEqualTo("released");
+    } finally {
+      p.destroyForcibly();
+    }
+  }
 }

@@ -77,7 +77,7 @@ final class StatusCommandTest {
     s.clawauth.env("MM_CONFIG_KEY", key);
     var r = s.run("models", "status", "--check");
     assertThat(r.exitCode()).as(r.toString()).isZero();
-    assertThat(r.stdout()).contains("- minimax effective=models.json:" + key.substring(0, 8))
+    assertThat(r.stdout()).contains("- minimax effective=models.json:" + dev.clawauth.store.Secret.mask(key))
         .contains("source=models.providers.minimax.apiKey in " + s.state.resolve("openclaw.json"))
         .doesNotContain(key);
     var json = s.run("models", "status", "--json");

@@ -154,7 +154,7 @@ final class StatusProbeTest {
         .contains("- openai:rate (openai, api_key sk-proj-...000000AD): rate limited (HTTP 429)")
         .contains("- openrouter:bill (openrouter, api_key sk-or-v1...000000AF): billing problem (HTTP 402)")
         .contains("- openrouter:slow (openrouter, api_key sk-or-v1...000000AG): timed out (no answer within 1000 ms)")
-        .contains("- acme:key (acme, api_key acme-000...00000000): not probed (unknown provider API");
+        .contains("- acme:key (acme, api_key acme-0...000000): not probed (unknown provider API");
   }
 
   @Test

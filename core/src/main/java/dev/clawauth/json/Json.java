@@ -25,7 +25,10 @@ public final class Json {
 
   // Reading builds the tree straight from a streaming parser: an ObjectMapper costs about 200
   // classes and a few hundred ms of a CLI run's start-up, for a tree readTree builds the same way.
-  private static final JsonFactory STRICT_FACTORY = new JsonFactory();
+  // A repeated key is an error in a store: a reader keeps one of the two profiles of one id, and
+  // the next write would drop the other without a word.
+  private static final JsonFactory STRICT_FACTORY = JsonFactory.builder()
+      .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
 
   // Jackson covers the JSON5 that people write by hand; hex numbers and line continuations are not
   // accepted and are reported with their position like any other syntax error.

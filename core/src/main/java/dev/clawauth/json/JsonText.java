@@ -68,6 +68,8 @@ public final class JsonText {
       quote(node.textValue(), out);
     } else if (node.isNull() || node.isMissingNode()) {
       out.append("null");
+    } else if (node.isBigDecimal()) {
+      out.append(node.decimalValue().toString());
     } else if (node.isFloatingPointNumber()) {
       double d = node.doubleValue();
       if (d == Math.rint(d) && Math.abs(d) < 1e15) {

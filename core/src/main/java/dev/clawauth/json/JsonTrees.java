@@ -10,8 +10,9 @@ import java.io.IOException;
 
 /**
  * Builds a {@link JsonNode} tree from a streaming parser with the node types that
- * {@code ObjectMapper.readTree} picks (int, long or big integer; double; a repeated key keeps its
- * first position and its last value), without the cost of creating an ObjectMapper.
+ * {@code ObjectMapper.readTree} picks (int, long or big integer; double, or a big decimal for a
+ * literal beyond a double's range; a repeated key keeps its first position and its last value),
+ * without the cost of creating an ObjectMapper.
  */
 final class JsonTrees {
   private JsonTrees() {}
@@ -44,7 +45,19 @@ final class JsonTrees {
         case LONG -> NODES.numberNode(p.getLongValue());
         default -> NODES.numberNode(p.getBigIntegerValue());
       };
-      case VALUE_NUMBER_FLOAT -> NODES.numberNode(p.getDoubleValue());
+      case VALUE_NUMBER_FLOAT -> {
+        double d = p.getDoubleValue();
+        // A literal beyond a double's range keeps its digits: written back as Infinity it would
+        // make the file unreadable to both programs.
+        if (!Double.isInfinite(d) || p.isNaN()) {
+          yield NODES.numberNode(d);
+        }
+        try {
+          yield NODES.numberNode(p.getDecimalValue());
+        } catch (NumberFormatException tooLarge) {
+          throw new com.fasterxml.jackson.core.JsonParseException(p, "number out of range");
+        }
+      }
       case VALUE_TRUE -> NODES.booleanNode(true);
       case VALUE_FALSE -> NODES.booleanNode(false);
       case VALUE_NULL -> NODES.nullNode();

@@ -1,14 +1,13 @@
 package dev.clawauth.oauth;
 
-/** Text from a remote server, cut short and stripped of control characters before it is shown. */
+/**
+ * Text from a remote server, stripped of control characters, of anything shaped like a key or
+ * token (a token endpoint may echo the refresh token it refused) and cut short before it is shown.
+ */
 final class Sanitize {
   private Sanitize() {}
 
   static String shortText(String s) {
-    if (s == null) {
-      return "";
-    }
-    String t = s.replaceAll("[\\p{Cntrl}]+", " ").trim();
-    return t.length() <= 160 ? t : t.substring(0, 157) + "...";
+    return s == null ? "" : dev.clawauth.credentials.SecretFilter.shortMessage(s, java.util.List.of());
   }
 }

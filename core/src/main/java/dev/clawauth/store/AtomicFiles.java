@@ -11,6 +11,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
@@ -24,6 +25,39 @@ public final class AtomicFiles {
 
   /** Writes {@code text} to {@code target} atomically, mode 0600; missing directories are made 0700. */
   public static void write(Path target, String text) throws IOException {
+    write(target, text, null);
+  }
+
+  /** What a writer checks of the text it is about to put in place; throws to keep the old file. */
+  @FunctionalInterface
+  public interface Check {
+    void verify(String text) throws IOException;
+  }
+
+  /** The check for every JSON file Clawauth writes: strict JSON, and no larger than it reads. */
+  public static Check strictJson(Path target) {
+    return text -> {
+      if (text.length() > MAX_FILE_BYTES) {
+        throw new IOException("refusing to write " + target + ": it would hold more than "
+            + (MAX_FILE_BYTES >> 20) + " MiB; nothing was changed");
+      }
+      try {
+        dev.clawauth.json.Json.parseStrict(target, text);
+      } catch (dev.clawauth.json.JsonFileException e) {
+        throw new IOException("refusing to write " + target + ": what would be written does not parse ("
+            + e.problem() + "); nothing was changed", e);
+      }
+    };
+  }
+
+  /**
+   * {@link #write(Path, String)}, but {@code check} sees the text first: a writer re-reads what it
+   * is about to rename into place, so no write can leave a file its readers reject.
+   */
+  public static void write(Path target, String text, Check check) throws IOException {
+    if (check != null) {
+      check.verify(text);
+    }
     Path real = resolveLink(target);
     Path dir = real.toAbsolutePath().getParent();
     createPrivateDirectories(dir);
@@ -116,7 +150,31 @@ public final class AtomicFiles {
     }
   }
 
+  /**
+   * The most a credential store, config or legacy file may hold. The largest real ones are a few
+   * kilobytes; reading a huge one whole would end in an OutOfMemoryError instead of a message.
+   */
+  public static final long MAX_FILE_BYTES = 16L << 20;
+
+  /**
+   * Reads a whole text file: a regular file (a FIFO or a device would block or never end) of at
+   * most {@link #MAX_FILE_BYTES}.
+   */
   public static String read(Path file) throws IOException {
+    BasicFileAttributes a;
+    try {
+      a = Files.readAttributes(file, BasicFileAttributes.class);
+    } catch (java.nio.file.NoSuchFileException missing) {
+      throw missing;
+    }
+    if (!a.isRegularFile()) {
+      throw new FileSystemException(file.toString(), null, a.isDirectory() ? "is a directory, not a file"
+          : "is not a regular file (a pipe, socket or device); move it aside");
+    }
+    if (a.size() > MAX_FILE_BYTES) {
+      throw new FileSystemException(file.toString(), null, "is " + (a.size() >> 20) + " MiB; such files hold a"
+          + " few kilobytes (at most " + (MAX_FILE_BYTES >> 20) + " MiB is read): move it aside");
+    }
     try {
       return Files.readString(file, StandardCharsets.UTF_8);
     } catch (java.nio.charset.MalformedInputException e) {

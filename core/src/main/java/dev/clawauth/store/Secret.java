@@ -17,7 +17,12 @@ public record Secret(String value) {
     return value.isBlank();
   }
 
-  /** The spec's masking rule: first 8 + "..." + last 8 for long values, shorter cuts for short ones. */
+  /**
+   * OpenClaw's masking (first 8 + "..." + last 8 for long values, 2 + 2 up to 16 characters, 1 + 1
+   * up to 6), except that at most a quarter of the value is shown on each side: OpenClaw's rule
+   * shows 16 of a 17-character secret. Values of 32 characters and more, every real key, are
+   * masked exactly as OpenClaw masks them.
+   */
   public String masked() {
     return mask(value);
   }
@@ -28,13 +33,9 @@ public record Secret(String value) {
     if (n == 0) {
       return "missing";
     }
-    if (n <= 6) {
-      return v.charAt(0) + "..." + v.charAt(n - 1);
-    }
-    if (n <= 16) {
-      return v.substring(0, 2) + "..." + v.substring(n - 2);
-    }
-    return v.substring(0, 8) + "..." + v.substring(n - 8);
+    int openClaw = n <= 6 ? 1 : n <= 16 ? 2 : 8;
+    int shown = Math.min(openClaw, n / 4);
+    return shown == 0 ? "..." : v.substring(0, shown) + "..." + v.substring(n - shown);
   }
 
   /** Constant-time comparison, for tokens that guard something. */

@@ -116,7 +116,7 @@ public final class StoreLock implements AutoCloseable {
       long wait = 25;
       while (true) {
         try {
-          Files.createDirectory(lockDir);
+          Files.createDirectory(lockDir, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(AtomicFiles.DIR_MODE));
           break;
         } catch (FileAlreadyExistsException busy) {
           try {

@@ -42,8 +42,8 @@ class JsonTreesTest {
   static Stream<String> strictInputs() throws Exception {
     Stream<String> handMade = Stream.of(
         "{}", "[]", "1", "\"s\"", "null", "true",
-        "{\"a\":1,\"b\":2147483648,\"c\":92233720368547758070,\"d\":-0,\"e\":1.5,\"f\":-0.0,\"g\":1e400,\"h\":1E-5}",
-        "{\"dup\":1,\"x\":[1,{\"y\":null}],\"dup\":\"last\"}",
+        "{\"a\":1,\"b\":2147483648,\"c\":92233720368547758070,\"d\":-0,\"e\":1.5,\"f\":-0.0,\"h\":1E-5}",
+        "{\"x\":[1,{\"y\":null}],\"z\":\"last\"}",
         "{\"nested\":{\"deep\":[[[[{\"k\":false}]]]]},\"u\":\"\\u00e9\\n\\\"\"}",
         "{\"a\":1} {\"b\":2}", "{\"a\":1}\n]", "{\"a\":1,}", "{\"a\" 1}", "{'a':1}", "{\"a\":01}",
         "{\"a\":[1,2", "[1,2,]", "{\"a\":NaN}", "  \n", "// c\n{}", "{\"a\":\"tab\there\"}");
@@ -64,6 +64,23 @@ class JsonTreesTest {
         "// comment\n# yaml comment\n{ /* block */ a: +1, b: .5, c: 5., d: NaN, e: -Infinity, 'f': 'x\\'y' }",
         "{ a: 1 } trailing", "{ a: 0x10 }", "{ a: 1 \\\n }", "// only a comment\n", "{ a: [1, 2,, ] }",
         "{ env: { ANTHROPIC_API_KEY: \"sk-ant-FAKE\", shellEnv: { enabled: true, timeoutMs: 15000 } } }");
+  }
+
+  @org.junit.jupiter.api.Test
+  void aNumberBeyondADoublesRangeIsWrittenBackAsItWasReadNotAsInfinity() throws Exception {
+    JsonNode n = Json.parseStrict(FILE, "{\"expires\":1e400,\"small\":1.5}");
+    String written = JsonText.pretty(n);
+    assertThat(written).contains("\"expires\": 1E+400").contains("\"small\": 1.5").doesNotContain("Infinity");
+    assertThat(Json.parseStrict(FILE, written)).isEqualTo(n);
+  }
+
+  @org.junit.jupiter.api.Test
+  void aRepeatedKeyInAStoreIsAnErrorAtItsPositionNotASilentlyLostProfile() {
+    JsonFileException e = catchThrowableOfType(JsonFileException.class, () -> Json.parseStrict(FILE,
+        "{\"profiles\":{\n \"anthropic:a\":{},\n \"anthropic:a\":{}}}"));
+    assertThat(e).isNotNull();
+    assertThat(e.line()).isEqualTo(3);
+    assertThat(e.problem()).containsIgnoringCase("duplicate");
   }
 
   @ParameterizedTest

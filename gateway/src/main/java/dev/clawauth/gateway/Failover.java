@@ -505,8 +505,9 @@ final class Failover {
     }
 
     /** An error answer, read whole: passed through as it is, or the reason to try the next credential. */
-    private void judge(byte[] err) throws IOException {
+    private void judge(byte[] raw) throws IOException {
       inFlight = null;
+      byte[] err = Proxy.withoutSecrets(raw, auth);
       String errText = new String(err, StandardCharsets.UTF_8);
       String lower = errText.toLowerCase(Locale.ROOT);
       FailureReason reason = lower.contains(Proxy.CLAUDE_CODE_ONLY) ? FailureReason.AUTH

@@ -3,6 +3,7 @@ package dev.clawauth.gateway;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.clawauth.config.ClawConfig;
+import dev.clawauth.credentials.SecretFilter;
 import dev.clawauth.env.EnvValue;
 import dev.clawauth.env.ProviderEnvVars;
 import dev.clawauth.gateway.upstream.LoopUpstreamClient;
@@ -313,7 +314,7 @@ final class Proxy {
 
   /** Turns the provider errors people hit most into the command that fixes them. */
   static String guidance(String lower, UpstreamAuth auth, AgentState agent, String errText) {
-    String msg = providerMessage(errText);
+    String msg = providerMessage(errText, auth);
     String agentFlag = agent.ctx().agentId().equals("main") ? "" : " --agent " + agent.ctx().agentId();
     if (lower.contains(CLAUDE_CODE_ONLY)) {
       return msg + " -- this subscription token only works for Claude Code requests; use an Anthropic API key: "
@@ -327,23 +328,36 @@ final class Proxy {
     return msg;
   }
 
-  private static String providerMessage(String errText) {
+  /**
+   * The provider's error as its type and a short message with no secret in it: providers echo
+   * the key they were sent, and this text reaches the client, the log and {@code /status}.
+   */
+  static String providerMessage(String errText, UpstreamAuth auth) {
+    java.util.List<String> sent = auth == null ? java.util.List.of() : java.util.List.of(auth.secret().value());
+    String type = null;
+    String message = null;
     try {
       JsonNode n = JsonBytes.read(errText.getBytes(StandardCharsets.UTF_8));
-      JsonNode m = n.path("error").path("message");
-      if (m.isTextual()) {
-        return m.asText();
-      }
-      if (n.path("error").isTextual()) {
-        return n.path("error").asText();
-      }
-      if (n.path("message").isTextual()) {
-        return n.path("message").asText();
-      }
+      JsonNode error = n.path("error");
+      type = error.path("type").isTextual() ? error.path("type").asText() : n.path("type").isTextual()
+          && !n.path("type").asText().equals("error") ? n.path("type").asText() : null;
+      message = error.path("message").isTextual() ? error.path("message").asText()
+          : error.isTextual() ? error.asText() : n.path("message").isTextual() ? n.path("message").asText() : null;
     } catch (IOException notJson) {
-      // fall through to the raw text
+      // The raw text, cut, below.
     }
-    return firstLine(errText.length() > 300 ? errText.substring(0, 300) : errText);
+    if (message == null) {
+      message = firstLine(errText.length() > 300 ? errText.substring(0, 300) : errText);
+    }
+    String shown = SecretFilter.shortMessage(message, sent);
+    return type == null ? shown : SecretFilter.shortMessage(type, sent) + ": " + shown;
+  }
+
+  /** A provider's error body passed on to the client as it is, except for the secrets in it. */
+  static byte[] withoutSecrets(byte[] body, UpstreamAuth auth) {
+    String text = new String(body, StandardCharsets.UTF_8);
+    String safe = SecretFilter.scrub(text, auth == null ? java.util.List.of() : java.util.List.of(auth.secret().value()));
+    return safe.equals(text) ? body : safe.getBytes(StandardCharsets.UTF_8);
   }
 
   static long retryAfterMs(Map<String, List<String>> headers) {

@@ -251,6 +251,33 @@ class FailoverGatewayTest {
   }
 
   @Test
+  void aProviderThatEchoesTheKeyItWasSentNeverHasItShown() throws Exception {
+    twoProfiles().start();
+    // As OpenAI answers a wrong key: the key itself in the message.
+    f.provider.when(KEY_A, FakeProvider.json(401, "{\"error\":{\"type\":\"invalid_request_error\","
+        + "\"message\":\"Incorrect API key provided: " + KEY_A + ". You can find your API key at https://x\"}}"));
+    f.provider.when(KEY_B, FakeProvider.json(400, "{\"type\":\"error\",\"error\":{\"type\":\"invalid_request_error\","
+        + "\"message\":\"max_tokens too large for key " + KEY_B + " (req_01AbCdEfGh)\"}}"));
+    HttpResponse<String> r = post("/v1/messages",
+        "{\"model\":\"claude-opus-4-5\",\"max_tokens\":64,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+    // Key A failed over (its message kept as type and text, key masked); key B's own error is the
+    // client's and goes back, the key in it masked.
+    assertThat(r.statusCode()).isEqualTo(400);
+    assertThat(r.body()).contains("max_tokens too large").doesNotContain(KEY_B).doesNotContain(KEY_B.substring(12, 40));
+    f.provider.when(KEY_B, FakeProvider.json(401, "{\"error\":{\"message\":\"bad key " + KEY_B + "\"}}"));
+    HttpResponse<String> both = post("/v1/messages",
+        "{\"model\":\"claude-opus-4-5\",\"max_tokens\":64,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+    assertThat(both.statusCode()).isEqualTo(503);
+    for (String key : new String[] {KEY_A, KEY_B}) {
+      String middle = key.substring(12, 40);
+      assertThat(both.body()).doesNotContain(key).doesNotContain(middle);
+      assertThat(f.log()).doesNotContain(key).doesNotContain(middle);
+      assertThat(get("/status").body()).doesNotContain(key).doesNotContain(middle);
+    }
+    assertThat(f.log()).contains("invalid_request_error: Incorrect API key provided: sk-ant-a...");
+  }
+
+  @Test
   void otherClientErrorsGoBackUnchangedAndCoolNothing() throws Exception {
     twoProfiles().start();
     String body = "{\"type\":\"error\",\"error\":{\"type\":\"invalid_request_error\",\"message\":\"max_tokens: must be positive\"}}";
