@@ -31,6 +31,14 @@ public interface CredentialStore {
   /** The file the agent's credentials are read from (status shows it as {@code storePath}). */
   Path path();
 
+  /**
+   * Where the credentials are, as status shows it: the file, or a database's address (never with
+   * its password).
+   */
+  default String location() {
+    return path().toString();
+  }
+
   /** Every file this store reads or writes, for permission and lock checks. */
   List<Path> files();
 
