@@ -73,6 +73,14 @@ public interface CredentialStore {
    */
   Object changeStamp() throws IOException;
 
+  /**
+   * Why the store can be neither read afresh nor written now (a database that is down), or empty
+   * when it can. Answered from memory: never waits on the network.
+   */
+  default Optional<String> unavailable() {
+    return Optional.empty();
+  }
+
   /** Where profile {@code id} is kept, in words for a confirmation or a report. */
   default String holderOf(String id) {
     return path().toString();

@@ -31,7 +31,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * What one agent writes is read back the same way.
  */
 public class StoreBackendsTest {
-  static final long NOW = 1_800_000_000_000L;
+  protected static final long NOW = 1_800_000_000_000L;
 
   @TempDir
   Path root;
@@ -91,7 +91,7 @@ public class StoreBackendsTest {
     return backend.state(root);
   }
 
-  static Credential.ApiKey key(String name) {
+  protected static Credential.ApiKey key(String name) {
     return new Credential.ApiKey("anthropic", new Secret(TestSecrets.get(name)), null);
   }
 
