@@ -91,11 +91,14 @@ public final class PgCluster {
     return c;
   }
 
-  /** Starts the server (again, after {@link #stop}) on the same port. */
+  /**
+   * Starts the server (again, after {@link #stop}) on the same port. fsync is off (the machine does
+   * not crash in a test), but commits stay synchronous: an immediate stop would lose async ones.
+   */
   public void start() throws IOException, InterruptedException {
     run(60, bin.resolve("pg_ctl").toString(), "-D", dir.resolve("data").toString(), "-l", dir.resolve("log").toString(),
         "-w", "-t", "60", "-o", "-p " + port + " -c listen_addresses=127.0.0.1 -c unix_socket_directories=" + dir
-            + " -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300", "start");
+            + " -c fsync=off -c full_page_writes=off -c max_connections=300", "start");
   }
 
   /** Stops the server at once, as a crash would: clients see their connections drop. */

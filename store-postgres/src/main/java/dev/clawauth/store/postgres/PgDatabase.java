@@ -172,7 +172,12 @@ final class PgDatabase {
 
   /** The driver's words, first line only (they never hold the password). */
   static String reason(SQLException e) {
-    String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    // The pool's "request timed out" hides the driver's reason (refused, wrong password) in its cause.
+    Throwable t = e;
+    while (t.getCause() instanceof SQLException inner) {
+      t = inner;
+    }
+    String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
     int nl = m.indexOf('\n');
     return nl < 0 ? m : m.substring(0, nl);
   }

@@ -23,6 +23,6 @@ public final class PostgresBackend implements StoreBackend {
 
   /** Agent {@code agentId}'s store in the database {@code settings} name. */
   public static PostgresStore open(PostgresSettings settings, String agentId) {
-    return new PostgresStore(PgDatabase.of(settings), agentId, settings.paths().stateDir().resolve(OwnSettings.FILE));
+    return new PostgresStore(PgDatabase.of(settings), settings, agentId, settings.paths().stateDir().resolve(OwnSettings.FILE));
   }
 }

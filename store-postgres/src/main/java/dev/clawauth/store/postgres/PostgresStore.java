@@ -33,12 +33,15 @@ import java.util.Optional;
  */
 public final class PostgresStore implements CredentialStore {
   private final PgDatabase db;
+  /** The settings this store was opened with: its keys may differ from the pool's first user's. */
+  private final PostgresSettings settings;
   private final String agentId;
   private final Path configFile;
   private volatile KeyRing keys;
 
-  PostgresStore(PgDatabase db, String agentId, Path configFile) {
+  PostgresStore(PgDatabase db, PostgresSettings settings, String agentId, Path configFile) {
     this.db = db;
+    this.settings = settings;
     this.agentId = agentId;
     this.configFile = configFile;
   }
@@ -171,7 +174,7 @@ public final class PostgresStore implements CredentialStore {
   private AgentRows rows() throws IOException {
     KeyRing k = keys;
     if (k == null) {
-      k = db.settings().keys();
+      k = settings.keys();
       keys = k;
     }
     return new AgentRows(agentId, location(), k);
