@@ -9,6 +9,7 @@ import dev.clawauth.select.FailureReason;
 import dev.clawauth.store.Credential;
 import dev.clawauth.store.Providers;
 import dev.clawauth.store.StoreDocument;
+import dev.clawauth.store.StoreUnavailableException;
 import dev.clawauth.store.UsageStats;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -114,7 +115,16 @@ final class AgentState {
       if (current != s && current != null && current.stamp().equals(stamp)) {
         return current;
       }
-      return reload(stamp);
+      try {
+        return reload(stamp);
+      } catch (StoreUnavailableException down) {
+        // A database that is down: the last pool read stays in use, read-only, with the outcomes
+        // recorded since; the stamp is kept, so the next request reads again once it is back.
+        if (current == null) {
+          throw down;
+        }
+        return current;
+      }
     }
   }
 

@@ -63,6 +63,7 @@ public final class Gateway implements AutoCloseable {
   private final LoopUpstreamClient http;
   private final Map<String, AgentState> agents = new ConcurrentHashMap<>();
   private final Sessions sessions = new Sessions();
+  private final StoreHealth health = new StoreHealth();
   private final Metrics metrics = new Metrics();
   private final Semaphore inFlight;
   private final Proxy proxy;
@@ -184,9 +185,12 @@ public final class Gateway implements AutoCloseable {
 
   /** Writes every agent's pending usage outcomes now. */
   public void flush() {
+    health.check(agents.values(), log);
     for (AgentState a : agents.values()) {
       try {
         a.flush();
+      } catch (dev.clawauth.store.StoreUnavailableException down) {
+        // Told once by the health check; the outcomes wait in memory.
       } catch (IOException | JsonFileException | RuntimeException e) {
         log.println("gateway: could not write usage stats to " + a.ctx().store().path() + ": " + e.getMessage());
       }
@@ -310,7 +314,13 @@ public final class Gateway implements AutoCloseable {
     LoopExchange ex = call.ex;
     String method = ex.method();
     if (call.path.equals("/healthz")) {
-      call.send(200, "application/json", "{\"status\":\"ok\"}".getBytes(StandardCharsets.UTF_8));
+      ObjectNode health = Json.object();
+      AgentState main = agents.get(defaultAgent);
+      health.put("status", main != null && StoreHealth.of(main).isPresent() ? "degraded" : "ok");
+      if (main != null) {
+        StoreHealth.describe(health, main);
+      }
+      call.send(200, "application/json", JsonBytes.write(health));
       return;
     }
     AgentState agent;
@@ -330,6 +340,7 @@ public final class Gateway implements AutoCloseable {
         case "/status" -> {
           ObjectNode report = StatusReport.build(agent.ctx(), agent.doc(),
               agent.ctx().store().pendingImports(), agent.ctx().env(), clock.millis());
+          StoreHealth.describe(report, agent);
           call.send(200, "application/json", JsonText.pretty(report).getBytes(StandardCharsets.UTF_8));
         }
         case "/metrics" -> call.send(200, "text/plain; version=0.0.4",
