@@ -278,7 +278,12 @@ public final class Gateway implements AutoCloseable {
       if (!call.answered()) {
         log.println("gateway: " + ex.method() + " " + rawPath + " failed: " + t);
         try {
-          call.error(dialect, 500, "Internal gateway error: " + t.getClass().getSimpleName());
+          if (t instanceof dev.clawauth.store.StoreUnavailableException down) {
+            // Nothing read yet to serve from (a pool once read is kept while the database is down).
+            call.error(dialect, 503, down.getMessage() + "; the gateway has no pool read yet. Retry when it is back.");
+          } else {
+            call.error(dialect, 500, "Internal gateway error: " + t.getClass().getSimpleName());
+          }
         } catch (IOException | RuntimeException ignored) {
           // the client is gone
         }
