@@ -45,7 +45,7 @@ final class PgHosts {
     Files.writeString(state.resolve("openclaw.json"), openclaw);
     Files.writeString(state.resolve("store.key"), TestSecrets.get("STORE_KEY") + "\n");
     Files.writeString(state.resolve("clawauth.json"), "{ store: { url: '" + cluster.url() + "', schema: '" + schema
-        + "', keyFile: 'store.key', connectTimeoutMs: 1000 } }\n");
+        + "', keyFile: 'store.key' } }\n");
     Path home = Files.createDirectories(root.resolve(host).resolve("home"));
     return new ClawauthProcess(home, state).env("CLAWAUTH_STORE_PASSWORD", cluster.password());
   }

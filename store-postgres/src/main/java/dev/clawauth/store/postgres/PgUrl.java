@@ -25,7 +25,9 @@ public record PgUrl(String user, String host, int port, String database, String 
       throw new IllegalArgumentException("store.url is not a valid address: " + e.getReason());
     }
     String info = uri.getRawUserInfo();
-    if (info != null && info.contains(":")) {
+    String query = uri.getRawQuery();
+    boolean inQuery = query != null && ("&" + query.toLowerCase(Locale.ROOT)).contains("&password=");
+    if (info != null && info.contains(":") || inQuery) {
       throw new IllegalArgumentException("store.url holds a password; keep it out of the config: put it in the file"
           + " store.passwordFile names, or in $" + PostgresSettings.DEFAULT_PASSWORD_ENV);
     }
@@ -35,7 +37,7 @@ public record PgUrl(String user, String host, int port, String database, String 
     String path = uri.getPath() == null ? "" : uri.getPath().replaceFirst("^/", "");
     String user = uri.getUserInfo();
     return new PgUrl(user == null || user.isBlank() ? null : user, uri.getHost(), uri.getPort() < 0 ? 5432 : uri.getPort(),
-        path.isBlank() ? (user == null ? "postgres" : user) : path, uri.getRawQuery());
+        path.isBlank() ? (user == null ? "postgres" : user) : path, query);
   }
 
   /** The text before any {@code @}: what a mistyped URL may show without a secret in it. */

@@ -24,7 +24,7 @@ import java.util.regex.Pattern;
  *   passwordFile: "/etc/clawauth/pg-password",   // else $CLAWAUTH_STORE_PASSWORD, else ~/.pgpass
  *   keyFile: "/etc/clawauth/store.key",          // else $CLAWAUTH_STORE_KEY
  *   previousKeyFiles: ["/etc/clawauth/store.key.1"],
- *   schema: "clawauth", poolSize: 8, connectTimeoutMs: 2000,
+ *   schema: "clawauth", poolSize: 8, connectTimeoutMs: 5000,
  * }
  * }</pre>
  */
@@ -51,7 +51,7 @@ public record PostgresSettings(PgUrl url, String schema, Optional<Path> password
         Optional.ofNullable(store.get("keyFile")).map(n -> file(paths, n.asText())),
         store.path("keyEnv").asText(DEFAULT_KEY_ENV), List.copyOf(previous),
         Math.max(2, store.path("poolSize").asInt(8)),
-        Duration.ofMillis(Math.max(250, store.path("connectTimeoutMs").asLong(2000))), paths);
+        Duration.ofMillis(Math.max(250, store.path("connectTimeoutMs").asLong(5000))), paths);
   }
 
   /** The same settings pointed at another database (a copy between stores). */

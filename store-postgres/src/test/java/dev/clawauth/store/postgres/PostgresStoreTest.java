@@ -254,6 +254,9 @@ class PostgresStoreTest {
     assertThatThrownBy(() -> PgUrl.parse("postgresql://u:" + TestSecrets.get("PG_PASSWORD") + "@db/x"))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("password")
         .satisfies(e -> assertThat(e.getMessage()).doesNotContain(TestSecrets.get("PG_PASSWORD")));
+    assertThatThrownBy(() -> PgUrl.parse("postgresql://u@db/x?sslmode=require&password=" + TestSecrets.get("PG_PASSWORD")))
+        .hasMessageContaining("holds a password")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain(TestSecrets.get("PG_PASSWORD")));
     assertThat(PgUrl.parse("postgresql://clawauth@db.internal/pool?sslmode=require"))
         .isEqualTo(new PgUrl("clawauth", "db.internal", 5432, "pool", "sslmode=require"));
   }
