@@ -52,6 +52,19 @@ public final class PgCluster {
     return Optional.ofNullable(shared);
   }
 
+  /**
+   * The cluster for a test: without PostgreSQL the test is skipped with the reason, or fails when
+   * {@code CLAWAUTH_REQUIRE_POSTGRES=1} (CI, which installs it).
+   */
+  public static PgCluster forTest() {
+    Optional<PgCluster> c = shared();
+    if (c.isEmpty() && "1".equals(System.getenv("CLAWAUTH_REQUIRE_POSTGRES"))) {
+      throw new IllegalStateException(missing());
+    }
+    org.junit.jupiter.api.Assumptions.assumeTrue(c.isPresent(), () -> "skipped: " + missing());
+    return c.get();
+  }
+
   /** Why {@link #shared} is empty. */
   public static synchronized String missing() {
     return missing;

@@ -1,7 +1,5 @@
 package dev.clawauth.cli.postgres;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 import dev.clawauth.cli.ClawauthProcess;
 import dev.clawauth.testing.PgCluster;
 import dev.clawauth.testing.TestSecrets;
@@ -24,12 +22,7 @@ final class PgHosts {
   final Path root;
 
   PgHosts(Path root) {
-    var c = PgCluster.shared();
-    if (c.isEmpty() && "1".equals(System.getenv("CLAWAUTH_REQUIRE_POSTGRES"))) {
-      throw new IllegalStateException(PgCluster.missing());
-    }
-    assumeTrue(c.isPresent(), () -> "skipped: " + PgCluster.missing());
-    this.cluster = c.get();
+    this.cluster = PgCluster.forTest();
     this.schema = "e" + ProcessHandle.current().pid() + "_" + SCHEMAS.incrementAndGet();
     this.root = root;
   }
@@ -55,6 +48,13 @@ final class PgHosts {
     ClawauthProcess p = host(host, openclaw);
     Files.delete(state(host).resolve("clawauth.json"));
     return p.env("CLAWAUTH_STORE_KEY", TestSecrets.get("STORE_KEY"));
+  }
+
+  /** Writes agent {@code agent}'s auth-profiles.json on {@code host}. */
+  Path writeFile(String host, String agent, String json) throws IOException {
+    Path file = state(host).resolve("agents").resolve(agent).resolve("agent/auth-profiles.json");
+    Files.createDirectories(file.getParent());
+    return Files.writeString(file, json);
   }
 
   String url() {

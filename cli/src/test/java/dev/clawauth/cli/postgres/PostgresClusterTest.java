@@ -8,6 +8,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.clawauth.cli.ClawauthProcess;
 import dev.clawauth.oauth.FakeOAuthServer;
+import dev.clawauth.testing.Await;
 import dev.clawauth.testing.TestSecrets;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -31,7 +32,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -100,16 +100,6 @@ class PostgresClusterTest {
 
   private record Host(ClawauthProcess cli, String url, String token) {}
 
-  private static void await(String what, Duration limit, BooleanSupplier done) throws InterruptedException {
-    long end = System.nanoTime() + limit.toNanos();
-    while (!done.getAsBoolean()) {
-      if (System.nanoTime() > end) {
-        throw new AssertionError("not within " + limit + ": " + what);
-      }
-      Thread.sleep(25);
-    }
-  }
-
   private HttpResponse<String> post(Host h, String path, String body) throws Exception {
     return http.send(HttpRequest.newBuilder(URI.create(h.url() + path)).timeout(Duration.ofSeconds(60))
         .header("x-api-key", h.token()).header("content-type", "application/json")
@@ -153,9 +143,7 @@ class PostgresClusterTest {
     // The pool: an expired OAuth grant and two OpenAI keys in a fixed order, moved in from files.
     String refresh = oauth.issueInitial()[1];
     ClawauthProcess seed = pg.filesHost("seed", openclaw);
-    Path file = pg.state("seed").resolve("agents/main/agent/auth-profiles.json");
-    Files.createDirectories(file.getParent());
-    Files.writeString(file, "{\"version\":1,\"profiles\":{"
+    pg.writeFile("seed", "main", "{\"version\":1,\"profiles\":{"
         + "\"anthropic:claude\":{\"type\":\"oauth\",\"provider\":\"anthropic\",\"access\":\"" + OLD_ACCESS
         + "\",\"refresh\":\"" + refresh + "\",\"expires\":" + (System.currentTimeMillis() - 60_000) + "},"
         + "\"openai:a\":{\"type\":\"api_key\",\"provider\":\"openai\",\"key\":\"" + KEY_A + "\"},"
@@ -211,7 +199,7 @@ class PostgresClusterTest {
     assertThat(seen).containsExactly(KEY_A, KEY_B);
     long t0 = System.nanoTime();
     for (Host h : hosts.subList(1, HOSTS)) {
-      await("host " + h.url() + " sees openai:a cooling down", Duration.ofSeconds(10),
+      Await.until("host " + h.url() + " sees openai:a cooling down", Duration.ofSeconds(10),
           () -> coolingDown(get(h, "/status"), "openai:a"));
     }
     System.out.printf("the 429 on host A was seen by hosts B and C after %d ms (flush interval 1 s)%n",
@@ -242,12 +230,12 @@ class PostgresClusterTest {
         }));
       }
     }
-    await("load under way", Duration.ofSeconds(30), () -> ok.get() > 50);
+    Await.until("load under way", Duration.ofSeconds(30), () -> ok.get() > 50);
     pg.cluster.stop();
     int beforeOutage = ok.get();
     try {
       for (Host h : hosts) {
-        await("host " + h.url() + " reports the database down", Duration.ofSeconds(15),
+        Await.until("host " + h.url() + " reports the database down", Duration.ofSeconds(15),
             () -> get(h, "/healthz").path("status").asText().equals("degraded"));
       }
       JsonNode health = get(hosts.get(1), "/healthz");
@@ -255,12 +243,12 @@ class PostgresClusterTest {
       assertThat(health.path("store").path("reason").asText()).contains("127.0.0.1:" + pg.cluster.port())
           .doesNotContain(pg.cluster.password());
       assertThat(get(hosts.get(2), "/status").path("store").path("readOnly").asBoolean()).isTrue();
-      await("calls answered while the database is down", Duration.ofSeconds(30), () -> ok.get() > beforeOutage + 150);
+      Await.until("calls answered while the database is down", Duration.ofSeconds(30), () -> ok.get() > beforeOutage + 150);
     } finally {
       pg.cluster.start();
     }
     for (Host h : hosts) {
-      await("host " + h.url() + " reports the database back", Duration.ofSeconds(30),
+      Await.until("host " + h.url() + " reports the database back", Duration.ofSeconds(30),
           () -> get(h, "/healthz").path("status").asText().equals("ok"));
     }
     loading.set(false);
@@ -276,7 +264,7 @@ class PostgresClusterTest {
     assertThat(order.exitCode()).as(order.stderr()).isZero();
     seen.clear();
     for (Host h : hosts) {
-      await("host " + h.url() + " uses the new order", Duration.ofSeconds(10), () -> {
+      Await.until("host " + h.url() + " uses the new order", Duration.ofSeconds(10), () -> {
         seen.clear();
         try {
           return post(h, "/v1/chat/completions", GPT).statusCode() == 200 && seen.equals(List.of(KEY_B));
@@ -288,7 +276,7 @@ class PostgresClusterTest {
     pool.shutdownNow();
 
     // Each host said so in its log, once each way, without the password.
-    await("host B's log tells the database is back", Duration.ofSeconds(10),
+    Await.until("host B's log tells the database is back", Duration.ofSeconds(10),
         () -> logs.get(1).toString().contains("is reachable again"));
     String log = logs.get(1).toString();
     Files.writeString(ClawauthProcess.LOG, log, java.nio.file.StandardOpenOption.CREATE,

@@ -68,9 +68,7 @@ public final class PostgresGatewayBench {
         + "\"provider\":\"anthropic\",\"key\":\"" + TestSecrets.get("ANTHROPIC_KEY_2") + "\"}}}";
     PgHosts hosts = new PgHosts(tmp);
     ClawauthProcess fileHost = hosts.filesHost("file", openclaw);
-    Path file = hosts.state("file").resolve("agents/main/agent/auth-profiles.json");
-    Files.createDirectories(file.getParent());
-    Files.writeString(file, profiles);
+    hosts.writeFile("file", "main", profiles);
     var moved = fileHost.run("store", "migrate", "--to", pg.url(), "--schema", hosts.schema, "--key-file", "store.key");
     if (moved.exitCode() != 0) {
       throw new IllegalStateException(moved.stderr());

@@ -30,13 +30,9 @@ class PostgresStoreCommandTest {
   void migratesTheFilesIntoTheDatabaseAndBackWithADryRunFirst() throws Exception {
     PgHosts hosts = new PgHosts(tmp);
     ClawauthProcess files = hosts.filesHost("a", "{}");
-    Path file = hosts.state("a").resolve("agents/main/agent/auth-profiles.json");
-    Files.createDirectories(file.getParent());
     String original = store(TestSecrets.get("ANTHROPIC_KEY"), TestSecrets.get("ANTHROPIC_KEY_2"));
-    Files.writeString(file, original);
-    Path work = hosts.state("a").resolve("agents/work/agent/auth-profiles.json");
-    Files.createDirectories(work.getParent());
-    Files.writeString(work, "{\"version\":1,\"profiles\":{}}");
+    hosts.writeFile("a", "main", original);
+    hosts.writeFile("a", "work", "{\"version\":1,\"profiles\":{}}");
     String[] target = {"--schema", hosts.schema, "--key-file", "store.key"};
 
     var dry = files.run(concat(new String[] {"store", "migrate", "--to", hosts.url(), "--dry-run"}, target));
@@ -77,12 +73,10 @@ class PostgresStoreCommandTest {
   void aDifferentTargetIsReplacedOnlyWithForce() throws Exception {
     PgHosts hosts = new PgHosts(tmp);
     ClawauthProcess files = hosts.filesHost("a", "{}");
-    Path file = hosts.state("a").resolve("agents/main/agent/auth-profiles.json");
-    Files.createDirectories(file.getParent());
-    Files.writeString(file, store(TestSecrets.get("ANTHROPIC_KEY"), TestSecrets.get("ANTHROPIC_KEY_2")));
+    hosts.writeFile("a", "main", store(TestSecrets.get("ANTHROPIC_KEY"), TestSecrets.get("ANTHROPIC_KEY_2")));
     String[] target = {"--schema", hosts.schema, "--key-file", "store.key"};
     assertThat(files.run(concat(new String[] {"store", "migrate", "--to", hosts.url()}, target)).exitCode()).isZero();
-    Files.writeString(file, store(TestSecrets.get("ANTHROPIC_KEY_2"), TestSecrets.get("ANTHROPIC_KEY")));
+    hosts.writeFile("a", "main", store(TestSecrets.get("ANTHROPIC_KEY_2"), TestSecrets.get("ANTHROPIC_KEY")));
     var refused = files.run(concat(new String[] {"store", "migrate", "--to", hosts.url()}, target));
     assertThat(refused.exitCode()).isEqualTo(1);
     assertThat(refused.stderr().strip()).startsWith("Error: agent main already has different credentials")

@@ -1,7 +1,5 @@
 package dev.clawauth.store.postgres;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 import dev.clawauth.testing.PgCluster;
 import dev.clawauth.testing.StateFixture;
 import dev.clawauth.testing.TestSecrets;
@@ -31,12 +29,7 @@ final class PgTestDb {
   }
 
   static PgTestDb fresh() {
-    var c = PgCluster.shared();
-    if (c.isEmpty() && "1".equals(System.getenv("CLAWAUTH_REQUIRE_POSTGRES"))) {
-      throw new IllegalStateException(PgCluster.missing());
-    }
-    assumeTrue(c.isPresent(), () -> "skipped: " + PgCluster.missing());
-    return new PgTestDb(c.get(), "t" + ProcessHandle.current().pid() + "_" + SCHEMAS.incrementAndGet());
+    return new PgTestDb(PgCluster.forTest(), "t" + ProcessHandle.current().pid() + "_" + SCHEMAS.incrementAndGet());
   }
 
   /** A state directory using this schema: key in a file, password in the environment. */

@@ -13,6 +13,7 @@ import dev.clawauth.store.StoreDocument;
 import dev.clawauth.store.StoreKind;
 import dev.clawauth.store.StoreUnavailableException;
 import dev.clawauth.testing.StateFixture;
+import dev.clawauth.testing.Await;
 import dev.clawauth.testing.TestSecrets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +26,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,22 +35,6 @@ class PostgresStoreTest {
 
   @TempDir
   Path root;
-
-  private static void await(String what, Duration limit, BooleanSupplier done) throws InterruptedException {
-    await(() -> what, limit, done);
-  }
-
-  /** Waits for {@code done}; {@code what} is asked only on failure, to say what was seen then. */
-  private static void await(java.util.function.Supplier<String> what, Duration limit, BooleanSupplier done)
-      throws InterruptedException {
-    long end = System.nanoTime() + limit.toNanos();
-    while (!done.getAsBoolean()) {
-      if (System.nanoTime() > end) {
-        throw new AssertionError("not within " + limit + ": " + what.get());
-      }
-      Thread.sleep(20);
-    }
-  }
 
   private static Object stamp(CredentialStore s) {
     try {
@@ -173,14 +157,14 @@ class PostgresStoreTest {
       return null;
     });
     Object seen = stamp(b);
-    await("host B starts listening", Duration.ofSeconds(10), () -> b.unavailable().isEmpty() && !stamp(b).equals(0L));
+    Await.until("host B starts listening", Duration.ofSeconds(10), () -> b.unavailable().isEmpty() && !stamp(b).equals(0L));
     seen = stamp(b);
     a.update(doc -> {
       doc.usageNode("anthropic:a").put("cooldownUntil", NOW + 60_000);
       return null;
     });
     Object before = seen;
-    await("host B hears of host A's write", Duration.ofSeconds(5), () -> !stamp(b).equals(before));
+    Await.until("host B hears of host A's write", Duration.ofSeconds(5), () -> !stamp(b).equals(before));
     assertThat(b.read().usage("anthropic:a").cooldownUntil()).isEqualTo(NOW + 60_000);
   }
 
@@ -219,10 +203,10 @@ class PostgresStoreTest {
       doc.putProfile("anthropic:a", new Credential.ApiKey("anthropic", new Secret(TestSecrets.get("ANTHROPIC_KEY")), null));
       return null;
     });
-    await("listening", Duration.ofSeconds(10), () -> store.unavailable().isEmpty() && !stamp(store).equals(0L));
+    Await.until("listening", Duration.ofSeconds(10), () -> store.unavailable().isEmpty() && !stamp(store).equals(0L));
     db.cluster.stop();
     try {
-      await("the store says it is unreachable", Duration.ofSeconds(10), () -> store.unavailable().isPresent());
+      Await.until("the store says it is unreachable", Duration.ofSeconds(10), () -> store.unavailable().isPresent());
       assertThat(store.unavailable().orElseThrow()).contains("127.0.0.1:" + db.cluster.port())
           .doesNotContain(db.cluster.password());
       long t0 = System.nanoTime();
@@ -238,14 +222,14 @@ class PostgresStoreTest {
     } finally {
       db.cluster.start();
     }
-    await(() -> "the store is reachable again (" + store.unavailable() + ")", Duration.ofSeconds(15),
+    Await.until(() -> "the store is reachable again (" + store.unavailable() + ")", Duration.ofSeconds(15),
         () -> store.unavailable().isEmpty());
     Object stamp = stamp(store);
     otherHost(db, f, null).update(doc -> {
       doc.setLastGood("anthropic", "anthropic:a");
       return null;
     });
-    await("the stamp catches up", Duration.ofSeconds(5), () -> !stamp(store).equals(stamp));
+    Await.until("the stamp catches up", Duration.ofSeconds(5), () -> !stamp(store).equals(stamp));
     assertThat(store.read().lastGood("anthropic")).contains("anthropic:a");
   }
 
