@@ -94,7 +94,12 @@ class PostgresStoreCommandTest {
     var status = db.run("models", "status");
     assertThat(status.exitCode()).isEqualTo(1);
     assertThat(status.stderr().strip()).startsWith("Error: the PostgreSQL store at postgresql://clawauth@127.0.0.1:1/x"
-        + " cannot be reached").doesNotContain("\n").doesNotContain(hosts.cluster.password());
+        + " cannot be reached").doesNotContain("\n").doesNotContain("--verbose")
+        .doesNotContain(hosts.cluster.password());
+    var doctor = db.run("doctor");
+    assertThat(doctor.exitCode()).isEqualTo(1);
+    assertThat(doctor.stdout()).contains("postgresql://clawauth@127.0.0.1:1/x cannot be reached")
+        .contains("start the database");
     var paste = db.runWithInput(TestSecrets.get("ANTHROPIC_KEY") + "\n", "models", "auth", "paste-api-key",
         "--provider", "anthropic");
     assertThat(paste.exitCode()).isEqualTo(1);
