@@ -29,6 +29,9 @@ final class Migrations {
   private Migrations() {}
 
   static void apply(Connection c, String schema) throws SQLException, IOException {
+    if (upToDate(c, schema)) {
+      return;
+    }
     boolean auto = c.getAutoCommit();
     c.setAutoCommit(false);
     try (Statement s = c.createStatement()) {
@@ -76,6 +79,33 @@ final class Migrations {
     } finally {
       c.setAutoCommit(auto);
     }
+  }
+
+  /**
+   * Whether every migration is applied as this build has it: then no DDL is run, which a role
+   * without CREATE on the database (its schema made by an administrator) could not run.
+   */
+  private static boolean upToDate(Connection c, String schema) throws SQLException, IOException {
+    Map<Integer, String> applied = new LinkedHashMap<>();
+    try (Statement s = c.createStatement()) {
+      try (ResultSet r = s.executeQuery("SELECT to_regclass('" + schema + ".clawauth_schema') IS NOT NULL")) {
+        r.next();
+        if (!r.getBoolean(1)) {
+          return false;
+        }
+      }
+      try (ResultSet r = s.executeQuery("SELECT version, sha256 FROM " + schema + ".clawauth_schema")) {
+        while (r.next()) {
+          applied.put(r.getInt(1), r.getString(2));
+        }
+      }
+    }
+    for (int i = 0; i < FILES.size(); i++) {
+      if (!sha256(text(FILES.get(i))).equals(applied.get(i + 1))) {
+        return false;
+      }
+    }
+    return applied.size() == FILES.size();
   }
 
   private static String text(String file) throws IOException {

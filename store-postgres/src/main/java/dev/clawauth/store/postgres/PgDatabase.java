@@ -106,7 +106,7 @@ final class PgDatabase {
         c.setJdbcUrl(settings.url().jdbcUrl());
         c.setDataSourceProperties(properties());
         c.setMaximumPoolSize(settings.poolSize());
-        c.setMinimumIdle(Math.min(2, settings.poolSize()));
+        c.setMinimumIdle(1);
         c.setConnectionTimeout(settings.connectTimeout().toMillis());
         c.setValidationTimeout(Math.min(settings.connectTimeout().toMillis(), 1000));
         // Started without a connection: a database that is down is reported by the call that needs it.
