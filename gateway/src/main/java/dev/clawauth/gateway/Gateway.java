@@ -82,7 +82,7 @@ public final class Gateway implements AutoCloseable {
     AgentContext main = AgentContext.open(env, null, clock);
     this.paths = main.paths();
     this.defaultAgent = main.agentId();
-    agents.put(main.agentId(), new AgentState(main));
+    agents.put(main.agentId(), new AgentState(main, this::flushSoon));
     this.configs = new ConfigWatch(main.config(), log);
     this.token = GatewayToken.loadOrCreate(main);
     this.inFlight = new Semaphore(Math.max(1, settings.maxConcurrentRequests()));
@@ -186,19 +186,44 @@ public final class Gateway implements AutoCloseable {
   /** Writes every agent's pending usage outcomes now. */
   public void flush() {
     health.check(agents.values(), log);
-    for (AgentState a : agents.values()) {
-      try {
-        a.flush();
-      } catch (dev.clawauth.store.StoreUnavailableException down) {
-        // Told once by the health check; the outcomes wait in memory.
-      } catch (IOException | JsonFileException | RuntimeException e) {
-        log.println("gateway: could not write usage stats to " + a.ctx().store().path() + ": " + e.getMessage());
-      }
+    agents.values().forEach(this::flush);
+  }
+
+  private void flush(AgentState a) {
+    try {
+      a.flush();
+    } catch (dev.clawauth.store.StoreUnavailableException down) {
+      // Told once by the health check; the outcomes wait in memory.
+    } catch (IOException | JsonFileException | RuntimeException e) {
+      log.println("gateway: could not write usage stats to " + a.ctx().store().path() + ": " + e.getMessage());
     }
   }
 
+  /**
+   * A failure is written at once, on the timer thread, unless the agent's outcomes were written
+   * less than a flush interval (1 s) ago: the timer's next flush writes it then, so an agent's
+   * store is written at most once an interval by this host whatever happens.
+   */
+  private void flushSoon(AgentState a) {
+    try {
+      timers.execute(() -> {
+        if (a.mayFlush(settings.flushInterval())) {
+          flush(a);
+        }
+      });
+    } catch (java.util.concurrent.RejectedExecutionException closed) {
+      // the gateway is stopping; close() flushes
+    }
+  }
+
+  /** The timer's flush: an agent whose outcomes were written less than an interval ago waits for the next tick. */
   private void flushQuietly() {
-    flush();
+    health.check(agents.values(), log);
+    for (AgentState a : agents.values()) {
+      if (a.mayFlush(settings.flushInterval())) {
+        flush(a);
+      }
+    }
   }
 
   @Override
@@ -408,7 +433,7 @@ public final class Gateway implements AutoCloseable {
     dev.clawauth.state.AgentIds.validate(id);
     // An agent added a moment ago (`clawauth agents add`) must be opened with the config that has it.
     AgentContext ctx = AgentContext.open(paths, configs.checkNow(), id, clock);
-    return agents.computeIfAbsent(ctx.agentId(), k -> new AgentState(ctx));
+    return agents.computeIfAbsent(ctx.agentId(), k -> new AgentState(ctx, this::flushSoon));
   }
 
   /** Requests the HTTP layer turns away (malformed, too slow, too large a head, too many connections). */
