@@ -202,7 +202,7 @@ class PostgresClusterTest {
       Await.until("host " + h.url() + " sees openai:a cooling down", Duration.ofSeconds(10),
           () -> coolingDown(get(h, "/status"), "openai:a"));
     }
-    System.out.printf("the 429 on host A was seen by hosts B and C after %d ms (flush interval 1 s)%n",
+    System.out.printf("the 429 on host A was seen by hosts B and C after %d ms%n",
         (System.nanoTime() - t0) / 1_000_000);
     for (Host h : hosts.subList(1, HOSTS)) {
       assertThat(post(h, "/v1/chat/completions", GPT).statusCode()).isEqualTo(200);

@@ -43,7 +43,11 @@ final class AgentRows {
   }
 
   Loaded load(Connection c, long version, String docJson) throws SQLException, IOException {
-    ObjectNode tree = docJson == null ? Json.object() : object(docJson, "the agent's document");
+    ObjectNode tree = Json.object();
+    tree.put("version", 1);
+    if (docJson != null) {
+      tree = object(docJson, "the agent's document");
+    }
     ObjectNode profiles = Json.object();
     Map<String, Stored> stored = new LinkedHashMap<>();
     try (PreparedStatement p = c.prepareStatement(

@@ -86,6 +86,9 @@ final class ChangeFeed {
         db.failed(e);
       } catch (java.io.IOException e) {
         down = e.getMessage().replaceFirst("^the PostgreSQL store at \\S+ cannot be reached: ", "");
+      } catch (RuntimeException e) {
+        // Whatever went wrong, the thread must live on: without it no change would be seen again.
+        down = e.toString();
       }
       try {
         Thread.sleep(backoff);
@@ -114,7 +117,7 @@ final class ChangeFeed {
         for (PGNotification n : got) {
           String p = n.getParameter();
           int sp = p.indexOf(' ');
-          if (sp > 0) {
+          if (sp > 0 && p.substring(0, sp).chars().allMatch(Character::isDigit)) {
             saw(p.substring(sp + 1), Long.parseLong(p.substring(0, sp)));
           }
         }

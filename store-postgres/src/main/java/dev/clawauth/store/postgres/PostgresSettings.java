@@ -69,6 +69,12 @@ public record PostgresSettings(PgUrl url, String schema, Optional<Path> password
     return p.isAbsolute() ? p : paths.stateDir().resolve(p);
   }
 
+  /** The address and schema only: the environment these settings read holds the password. */
+  @Override
+  public String toString() {
+    return url.display() + " (schema " + schema + ")";
+  }
+
   /** What identifies one database and schema within this process: one pool and one listener each. */
   String identity() {
     return url.jdbcUrl() + "|" + url.user() + "|" + schema;
