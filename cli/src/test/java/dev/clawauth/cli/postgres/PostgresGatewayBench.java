@@ -121,8 +121,14 @@ public final class PostgresGatewayBench {
           + " (usage-stat transactions that changed rows), all commits %.2f/s%n", q[0] / f[0], q[2] - f[2],
           writes / secs, commits / secs);
     } finally {
-      started.forEach(Process::destroy);
+      for (Process p : started) {
+        p.destroy();
+        p.waitFor();
+      }
       provider.stop(0);
+      try (var all = Files.walk(tmp)) {
+        all.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+      }
     }
     System.exit(0);
   }
