@@ -8,6 +8,7 @@ import dev.clawauth.state.Environment;
 import dev.clawauth.state.StatePaths;
 import dev.clawauth.store.CredentialStore;
 import dev.clawauth.store.FileStore;
+import dev.clawauth.store.StoreBackends;
 import dev.clawauth.store.StoreEra;
 import dev.clawauth.store.sqlite.SqliteLayouts;
 import dev.clawauth.store.sqlite.SqliteStore;
@@ -82,6 +83,7 @@ public final class AgentContext {
           id.equals(defaultId) ? paths.legacyOAuthFile() : null));
       case SQLITE -> new SqliteStore(SqliteLayouts.layout(paths, era.shared().orElseThrow(), id, agentDir,
           agentDir(paths, config, AgentIds.DEFAULT, defaultId)), clock);
+      case POSTGRES -> StoreBackends.open(era.kind(), paths, era.settings().orElseThrow(), id, clock);
     };
     return new AgentContext(paths, config, id, agentDir, store, era, clock);
   }

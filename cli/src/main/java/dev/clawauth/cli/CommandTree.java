@@ -36,6 +36,8 @@ final class CommandTree {
       node(OnboardCommand.class),
       node(DoctorCommand.class),
       node(GatewayCommand.class, node(GatewayCommand.TokenCommand.class)),
+      node(StoreCommand.class, node(StoreMigrateCommand.class), node(StoreRekeyCommand.class),
+          node(StoreKeygenCommand.class)),
       node(ChatCommand.class),
       node(CommandLine.HelpCommand.class));
 

@@ -16,7 +16,7 @@ final class FailureHandler implements CommandLine.IExecutionExceptionHandler {
     PrintWriter err = cmd.getErr();
     boolean verbose = verbose(parsed);
     boolean expected = ex instanceof CliException || ex instanceof JsonFileException
-        || ex instanceof IllegalArgumentException;
+        || ex instanceof IllegalArgumentException || ex instanceof dev.clawauth.store.StoreUnavailableException;
     // One line without --verbose: the hint for unexpected failures goes on the same line.
     err.println("Error: " + message(ex)
         + (verbose || expected ? "" : " (run again with --verbose for details)"));

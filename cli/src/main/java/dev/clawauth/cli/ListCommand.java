@@ -48,7 +48,7 @@ public final class ListCommand implements Callable<Integer> {
     if (json) {
       ObjectNode n = Json.object();
       n.put("agentId", ctx.agentId());
-      n.put("storePath", ctx.store().path().toString());
+      n.put("storePath", ctx.store().location());
       ArrayNode arr = n.putArray("profiles");
       for (Row r : rows) {
         ObjectNode o = arr.addObject();
@@ -76,7 +76,7 @@ public final class ListCommand implements Callable<Integer> {
       out.print(JsonText.pretty(n));
     } else {
       out.println("Agent: " + ctx.agentId());
-      out.println("Auth file: " + ctx.store().path());
+      out.println("Auth file: " + ctx.store().location());
       if (rows.isEmpty()) {
         out.println("No auth profiles. Add one with `clawauth models auth paste-token --provider anthropic"
             + (agent.agentId == null ? "" : " --agent " + ctx.agentId()) + "` or `clawauth onboard`.");

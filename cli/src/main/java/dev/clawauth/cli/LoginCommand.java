@@ -95,7 +95,7 @@ public final class LoginCommand implements Callable<Integer> {
       out.println("Access token: " + o.access().masked() + " (expires in "
           + Durations.remaining(o.expires() - ctx.clock().millis()) + ", renews itself on use)");
     }
-    out.println("Auth file: " + ctx.store().path());
+    out.println("Auth file: " + ctx.store().location());
     out.println("Updated " + ctx.config().path());
     if (setDefault && result.defaultModel() != null) {
       out.println("Default model: " + result.defaultModel());

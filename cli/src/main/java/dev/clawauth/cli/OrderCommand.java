@@ -59,7 +59,7 @@ public final class OrderCommand implements Runnable {
         ObjectNode n = Json.object();
         n.put("agentId", ctx.agentId());
         n.put("provider", p);
-        n.put("authFile", ctx.store().path().toString());
+        n.put("authFile", ctx.store().location());
         if (stored.isPresent()) {
           stored.get().forEach(n.putArray("order")::add);
         } else {
@@ -71,7 +71,7 @@ public final class OrderCommand implements Runnable {
       } else {
         out.println("Agent: " + ctx.agentId());
         out.println("Provider: " + p);
-        out.println("Auth file: " + ctx.store().path());
+        out.println("Auth file: " + ctx.store().location());
         out.println("Order override: " + stored.map(l -> String.join(", ", l)).orElse("(none)"));
         out.println("Order in use: " + (effective.ids().isEmpty() ? "(no usable profile)"
             : String.join(", ", effective.ids())) + " (" + describe(effective.source()) + ")");

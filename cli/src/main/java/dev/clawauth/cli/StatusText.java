@@ -31,7 +31,11 @@ final class StatusText {
 
     b.append("\nAuth overview\n");
     row(b, "Auth store", auth.path("storePath").asText()
-        + (auth.path("storeKind").asText().equals("sqlite") ? " (SQLite, OpenClaw 2026.9)" : ""));
+        + switch (auth.path("storeKind").asText()) {
+          case "sqlite" -> " (SQLite, OpenClaw 2026.9)";
+          case "postgres" -> " (PostgreSQL, shared by gateway hosts)";
+          default -> "";
+        });
     JsonNode shell = auth.path("shellEnvFallback");
     row(b, "Shell env", shell.path("enabled").asBoolean()
         ? "on" + (shell.path("appliedKeys").isEmpty() ? "" : " (imported: " + list(shell.path("appliedKeys")) + ")")

@@ -186,6 +186,12 @@ public final class Doctor {
       out.add(unparsable(id, e, "credential store"));
       unparsable.add(e.file());
       return false;
+    } catch (dev.clawauth.store.StoreUnavailableException e) {
+      out.add(new Finding("store-unreachable", Severity.ERROR, Section.STATE, id, agent.store().path(),
+          e.getMessage(), "no command can read or write this agent's credentials; gateways serve from what they"
+          + " read last, read-only", "start the database or fix the network, or check store.url in "
+          + agent.store().path(), null));
+      return false;
     } catch (IOException e) {
       out.add(unreadable(id, agent.store().path(), "credential store", e));
       return false;

@@ -34,7 +34,7 @@ public final class DoctorReport {
       ObjectNode n = agents.addObject();
       n.put("agentId", a.agentId());
       n.put("agentDir", a.agentDir().toString());
-      n.put("storePath", a.store().path().toString());
+      n.put("storePath", a.store().location());
     }
     root.put("fixRequested", fixRequested);
     ArrayNode ch = root.putArray("changes");

@@ -157,7 +157,7 @@ public final class TokenRefresher implements OAuthRefresher, AutoCloseable {
     if (!force && seen.expires() - now > marginMs) {
       return new RefreshResult(profileId, seen, RefreshResult.Outcome.FRESH);
     }
-    String key = agent.store().path() + "\n" + profileId;
+    String key = agent.store().location() + "\n" + profileId;
     if (!force && usable(seen, now) && retryAfter.getOrDefault(key, 0L) > now) {
       return new RefreshResult(profileId, seen, RefreshResult.Outcome.DEFERRED);
     }

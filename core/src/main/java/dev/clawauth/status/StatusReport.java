@@ -44,7 +44,7 @@ public final class StatusReport {
       EnvSources env, long now) {
     ClawConfig config = agent.config();
     String agentId = agent.agentId();
-    String storePath = agent.store().path().toString();
+    String storePath = agent.store().location();
 
     ObjectNode root = Json.object();
     root.put("configPath", config.path().toString());
@@ -67,7 +67,11 @@ public final class StatusReport {
 
     ObjectNode auth = root.putObject("auth");
     auth.put("storePath", storePath);
-    auth.put("storeKind", agent.store().kind() == dev.clawauth.store.StoreKind.SQLITE ? "sqlite" : "file");
+    auth.put("storeKind", switch (agent.store().kind()) {
+      case FILE -> "file";
+      case SQLITE -> "sqlite";
+      case POSTGRES -> "postgres";
+    });
     ObjectNode shell = auth.putObject("shellEnvFallback");
     shell.put("enabled", env.shellEnabled());
     strings(shell.putArray("appliedKeys"), env.shellApplied());

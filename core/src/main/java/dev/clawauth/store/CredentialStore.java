@@ -31,6 +31,14 @@ public interface CredentialStore {
   /** The file the agent's credentials are read from (status shows it as {@code storePath}). */
   Path path();
 
+  /**
+   * Where the credentials are, as status shows it: the file, or a database's address (never with
+   * its password).
+   */
+  default String location() {
+    return path().toString();
+  }
+
   /** Every file this store reads or writes, for permission and lock checks. */
   List<Path> files();
 
@@ -64,6 +72,14 @@ public interface CredentialStore {
    * once per request.
    */
   Object changeStamp() throws IOException;
+
+  /**
+   * Why the store can be neither read afresh nor written now (a database that is down), or empty
+   * when it can. Answered from memory: never waits on the network.
+   */
+  default Optional<String> unavailable() {
+    return Optional.empty();
+  }
 
   /** Where profile {@code id} is kept, in words for a confirmation or a report. */
   default String holderOf(String id) {

@@ -67,6 +67,12 @@ public final class StoreDocument {
     return new StoreDocument(root);
   }
 
+  /** Replaces this document's whole content with a copy of {@code other}'s (a store moved between backends). */
+  public void replaceContent(StoreDocument other) {
+    root.removeAll();
+    root.setAll(other.root.deepCopy());
+  }
+
   public StoreDocument copy() {
     return new StoreDocument(root.deepCopy());
   }

@@ -1,6 +1,9 @@
 package dev.clawauth.store;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.clawauth.config.ClawConfig;
+import dev.clawauth.config.OwnSettings;
+import dev.clawauth.json.JsonFileException;
 import dev.clawauth.state.StatePaths;
 import dev.clawauth.store.sqlite.SqliteLayout;
 import dev.clawauth.store.sqlite.SqliteLayouts;
@@ -18,7 +21,9 @@ import java.util.Optional;
  * spec's table "Telling the eras apart"), and the file that showed it.
  *
  * <ol>
- *   <li>{@code CLAWAUTH_STORE=file|sqlite} decides, when set.</li>
+ *   <li>{@code CLAWAUTH_STORE=file|sqlite|postgres} decides, when set.</li>
+ *   <li>A {@code store.url} in {@code <state>/clawauth.json}: that database (a store several
+ *       gateway hosts share).</li>
  *   <li>OpenClaw 2026.9 credentials: an {@code auth.sharedStore} row in
  *       {@code state/openclaw.sqlite}, an agent's {@code openclaw-agent.sqlite}, or an
  *       {@code auth-profiles.json.migrated-*} archive left by its import.</li>
@@ -30,10 +35,16 @@ import java.util.Optional;
  * </ol>
  *
  * @param shared for {@link StoreKind#SQLITE}, where the shared store is
+ * @param settings for a {@link StoreBackend}'s kind, clawauth.json's {@code store} block
  */
-public record StoreEra(StoreKind kind, Optional<SqliteLayout.Shared> shared, String evidence) {
+public record StoreEra(StoreKind kind, Optional<SqliteLayout.Shared> shared, String evidence,
+    Optional<JsonNode> settings) {
 
   public static final String OVERRIDE = "CLAWAUTH_STORE";
+
+  public StoreEra(StoreKind kind, Optional<SqliteLayout.Shared> shared, String evidence) {
+    this(kind, shared, evidence, Optional.empty());
+  }
 
   public static StoreEra detect(StatePaths paths, ClawConfig config) throws IOException {
     Optional<String> forced = paths.env().get(OVERRIDE).map(v -> v.trim().toLowerCase(Locale.ROOT));
@@ -42,9 +53,15 @@ public record StoreEra(StoreKind kind, Optional<SqliteLayout.Shared> shared, Str
         case "file", "json" -> new StoreEra(StoreKind.FILE, Optional.empty(), "$" + OVERRIDE + "=" + forced.get());
         case "sqlite" -> new StoreEra(StoreKind.SQLITE, Optional.of(SqliteLayouts.sharedLocation(paths)),
             "$" + OVERRIDE + "=sqlite");
+        case "postgres", "postgresql" -> configured(paths).orElseThrow(() -> new IOException("$" + OVERRIDE
+            + "=postgres, but " + paths.stateDir().resolve(OwnSettings.FILE) + " has no store.url"));
         default -> throw new IOException("$" + OVERRIDE + " is \"" + forced.get()
-            + "\"; use file (auth-profiles.json) or sqlite (OpenClaw 2026.9), or unset it");
+            + "\"; use file (auth-profiles.json), sqlite (OpenClaw 2026.9) or postgres, or unset it");
       };
+    }
+    Optional<StoreEra> configured = configured(paths);
+    if (configured.isPresent()) {
+      return configured.get();
     }
     Path sharedDb = paths.stateDir().resolve(SqliteLayout.SHARED_DB);
     Optional<SqliteLayout.Shared> declared = SqliteLayouts.declaredLocation(sharedDb);
@@ -80,6 +97,24 @@ public record StoreEra(StoreKind kind, Optional<SqliteLayout.Shared> shared, Str
           config.path() + " has agents.entries (OpenClaw 2026.9)");
     }
     return new StoreEra(StoreKind.FILE, Optional.empty(), "no credential store yet; the documents' file is used");
+  }
+
+  /** The database clawauth.json's {@code store.url} names, if it names one. */
+  private static Optional<StoreEra> configured(StatePaths paths) throws IOException {
+    Path own = paths.stateDir().resolve(OwnSettings.FILE);
+    if (!Files.isRegularFile(own)) {
+      return Optional.empty();
+    }
+    JsonNode store;
+    try {
+      store = ClawConfig.load(own).tree().path("store");
+    } catch (JsonFileException e) {
+      throw new IOException(e.getMessage(), e);
+    }
+    if (!store.path("url").isTextual() || store.path("url").asText().isBlank()) {
+      return Optional.empty();
+    }
+    return Optional.of(new StoreEra(StoreKind.POSTGRES, Optional.empty(), own + " has store.url", Optional.of(store)));
   }
 
   /** The default agent's directory, every configured one, and every one under {@code <state>/agents}. */

@@ -17,46 +17,96 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Every store operation, run against each backend: the documents' auth-profiles.json and
  * OpenClaw 2026.9's SQLite store (a state directory whose {@code state/openclaw.sqlite} says the
- * shared store is there, as one OpenClaw made). What one agent writes is read back the same way.
+ * shared store is there, as one OpenClaw made); store-postgres runs it again against PostgreSQL.
+ * What one agent writes is read back the same way.
  */
-class StoreBackendsTest {
-  static final long NOW = 1_800_000_000_000L;
+public class StoreBackendsTest {
+  protected static final long NOW = 1_800_000_000_000L;
 
   @TempDir
   Path root;
 
-  StateFixture state(StoreKind kind) throws Exception {
-    StateFixture f = new StateFixture(root);
-    if (kind == StoreKind.SQLITE) {
-      OpenClawDb.sharedDb(f.state);
-    }
-    return f;
+  /** One backend under test: how a state directory that uses it is made, and how it is broken. */
+  public interface Backend {
+    StoreKind kind();
+
+    StateFixture state(Path root) throws Exception;
+
+    /** Makes agent main's stored credentials unparsable, in a way another program could. */
+    Corruption corrupt(StateFixture f) throws Exception;
   }
 
-  static Credential.ApiKey key(String name) {
+  /**
+   * @param error what reading must throw
+   * @param named what its message must name
+   * @param contents the stored bytes, which no write may change afterwards
+   */
+  public record Corruption(Class<? extends Exception> error, List<String> named, Callable<Object> contents) {}
+
+  /** The backends this class runs against; a subclass for another backend declares its own. */
+  static Stream<Backend> backends() {
+    return Stream.of(new Local(StoreKind.FILE), new Local(StoreKind.SQLITE));
+  }
+
+  private record Local(StoreKind kind) implements Backend {
+    @Override
+    public StateFixture state(Path root) throws Exception {
+      StateFixture f = new StateFixture(root);
+      if (kind == StoreKind.SQLITE) {
+        OpenClawDb.sharedDb(f.state);
+      }
+      return f;
+    }
+
+    @Override
+    public Corruption corrupt(StateFixture f) throws Exception {
+      Path file;
+      if (kind == StoreKind.FILE) {
+        file = f.writeStore("main", "{\"version\":1,\"profiles\":{\"a\": }");
+      } else {
+        file = f.state.resolve("state/openclaw.sqlite");
+        OpenClawDb.setRow(file, "authProfiles.store", "{\"version\":1,\"profiles\":{\"a\": }");
+      }
+      return new Corruption(JsonFileException.class, List.of(file.toString(), ":1:"),
+          () -> java.util.HexFormat.of().formatHex(Files.readAllBytes(file)));
+    }
+
+    @Override
+    public String toString() {
+      return kind.name();
+    }
+  }
+
+  StateFixture state(Backend backend) throws Exception {
+    return backend.state(root);
+  }
+
+  protected static Credential.ApiKey key(String name) {
     return new Credential.ApiKey("anthropic", new Secret(TestSecrets.get(name)), null);
   }
 
   @ParameterizedTest
-  @EnumSource(StoreKind.class)
-  void theStateDirectoryTellsTheBackend(StoreKind kind) throws Exception {
-    AgentContext ctx = state(kind).open(NOW);
-    assertThat(ctx.store().kind()).isEqualTo(kind);
+  @MethodSource("backends")
+  void theStateDirectoryTellsTheBackend(Backend backend) throws Exception {
+    AgentContext ctx = state(backend).open(NOW);
+    assertThat(ctx.store().kind()).isEqualTo(backend.kind());
     assertThat(ctx.era().evidence()).isNotBlank();
   }
 
   @ParameterizedTest
-  @EnumSource(StoreKind.class)
-  void profilesAreWrittenUpdatedAndRemoved(StoreKind kind) throws Exception {
-    StateFixture f = state(kind);
+  @MethodSource("backends")
+  void profilesAreWrittenUpdatedAndRemoved(Backend backend) throws Exception {
+    StateFixture f = state(backend);
     AgentContext ctx = f.open(NOW);
     ctx.store().update(doc -> {
       doc.putProfile("anthropic:a", key("ANTHROPIC_KEY"));
@@ -76,9 +126,9 @@ class StoreBackendsTest {
   }
 
   @ParameterizedTest
-  @EnumSource(StoreKind.class)
-  void ordersAreSetAndClearedAndRemovalDropsTheirEntries(StoreKind kind) throws Exception {
-    StateFixture f = state(kind);
+  @MethodSource("backends")
+  void ordersAreSetAndClearedAndRemovalDropsTheirEntries(Backend backend) throws Exception {
+    StateFixture f = state(backend);
     AgentContext ctx = f.open(NOW);
     ctx.store().update(doc -> {
       doc.putProfile("anthropic:a", key("ANTHROPIC_KEY"));
@@ -94,9 +144,9 @@ class StoreBackendsTest {
   }
 
   @ParameterizedTest
-  @EnumSource(StoreKind.class)
-  void usageStatsAndCooldownsSurviveARead(StoreKind kind) throws Exception {
-    StateFixture f = state(kind);
+  @MethodSource("backends")
+  void usageStatsAndCooldownsSurviveARead(Backend backend) throws Exception {
+    StateFixture f = state(backend);
     AgentContext ctx = f.open(NOW);
     Cooldowns cooldowns = new Cooldowns(ctx.config().cooldowns());
     long until = ctx.store().update(doc -> {
@@ -113,9 +163,9 @@ class StoreBackendsTest {
   }
 
   @ParameterizedTest
-  @EnumSource(StoreKind.class)
-  void agentsAreIsolated(StoreKind kind) throws Exception {
-    StateFixture f = state(kind);
+  @MethodSource("backends")
+  void agentsAreIsolated(Backend backend) throws Exception {
+    StateFixture f = state(backend);
     f.open("work", NOW).store().update(doc -> {
       doc.putProfile("anthropic:work", key("ANTHROPIC_KEY_2"));
       return null;
@@ -125,9 +175,9 @@ class StoreBackendsTest {
   }
 
   @ParameterizedTest
-  @EnumSource(StoreKind.class)
-  void anUnchangedUpdateWritesNothingAndAWriteChangesTheStamp(StoreKind kind) throws Exception {
-    StateFixture f = state(kind);
+  @MethodSource("backends")
+  void anUnchangedUpdateWritesNothingAndAWriteChangesTheStamp(Backend backend) throws Exception {
+    StateFixture f = state(backend);
     CredentialStore store = f.open(NOW).store();
     store.update(doc -> {
       doc.putProfile("anthropic:a", key("ANTHROPIC_KEY"));
@@ -146,9 +196,9 @@ class StoreBackendsTest {
   }
 
   @ParameterizedTest
-  @EnumSource(StoreKind.class)
-  void concurrentWritersLoseNothing(StoreKind kind) throws Exception {
-    StateFixture f = state(kind);
+  @MethodSource("backends")
+  void concurrentWritersLoseNothing(Backend backend) throws Exception {
+    StateFixture f = state(backend);
     ExecutorService pool = Executors.newFixedThreadPool(8);
     try {
       List<Future<?>> done = new ArrayList<>();
@@ -176,24 +226,18 @@ class StoreBackendsTest {
   }
 
   @ParameterizedTest
-  @EnumSource(StoreKind.class)
-  void anUnreadableStoreIsNamedAndNeverOverwritten(StoreKind kind) throws Exception {
-    StateFixture f = state(kind);
-    Path file;
-    if (kind == StoreKind.FILE) {
-      file = f.writeStore("main", "{\"version\":1,\"profiles\":{\"a\": }");
-    } else {
-      file = f.state.resolve("state/openclaw.sqlite");
-      OpenClawDb.setRow(file, "authProfiles.store", "{\"version\":1,\"profiles\":{\"a\": }");
-    }
-    byte[] before = Files.readAllBytes(file);
+  @MethodSource("backends")
+  void anUnreadableStoreIsNamedAndNeverOverwritten(Backend backend) throws Exception {
+    StateFixture f = state(backend);
+    Corruption broken = backend.corrupt(f);
+    Object before = broken.contents().call();
     AgentContext ctx = f.open(NOW);
-    assertThatThrownBy(() -> ctx.store().read()).isInstanceOf(JsonFileException.class)
-        .hasMessageContaining(file.toString()).hasMessageContaining(":1:");
+    var thrown = assertThatThrownBy(() -> ctx.store().read()).isInstanceOf(broken.error());
+    broken.named().forEach(thrown::hasMessageContaining);
     assertThatThrownBy(() -> ctx.store().update(doc -> {
       doc.putProfile("anthropic:a", key("ANTHROPIC_KEY"));
       return null;
-    })).isInstanceOf(JsonFileException.class);
-    assertThat(Files.readAllBytes(file)).isEqualTo(before);
+    })).isInstanceOf(broken.error());
+    assertThat(broken.contents().call()).isEqualTo(before);
   }
 }

@@ -9,6 +9,7 @@ import dev.clawauth.select.FailureReason;
 import dev.clawauth.store.Credential;
 import dev.clawauth.store.Providers;
 import dev.clawauth.store.StoreDocument;
+import dev.clawauth.store.StoreUnavailableException;
 import dev.clawauth.store.UsageStats;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -51,7 +52,17 @@ final class AgentState {
   /** The config last given to {@link #useConfig} (or the first one), taken or not. */
   private volatile ClawConfig offered;
 
+  /** Asks for this agent's pending outcomes to be written soon, off the request's thread. */
+  private final java.util.function.Consumer<AgentState> flushSoon;
+  /** When the last write of outcomes began, or this agent was opened (System.nanoTime). */
+  private volatile long lastFlush = System.nanoTime();
+
   AgentState(AgentContext ctx) {
+    this(ctx, a -> { });
+  }
+
+  AgentState(AgentContext ctx, java.util.function.Consumer<AgentState> flushSoon) {
+    this.flushSoon = flushSoon;
     this.ctx = ctx;
     this.offered = ctx.config();
     this.cooldowns = new Cooldowns(ctx.config().cooldowns());
@@ -114,7 +125,16 @@ final class AgentState {
       if (current != s && current != null && current.stamp().equals(stamp)) {
         return current;
       }
-      return reload(stamp);
+      try {
+        return reload(stamp);
+      } catch (StoreUnavailableException down) {
+        // A database that is down: the last pool read stays in use, read-only, with the outcomes
+        // recorded since; the stamp is kept, so the next request reads again once it is back.
+        if (current == null) {
+          throw down;
+        }
+        return current;
+      }
     }
   }
 
@@ -136,6 +156,10 @@ final class AgentState {
    */
   synchronized void record(Outcome o) {
     pending.add(o);
+    if (o.reason() != null) {
+      // Other hosts sharing the store honour a cooldown only once it is written.
+      flushSoon.accept(this);
+    }
     Snapshot s = snapshot;
     if (s == null) {
       return;
@@ -221,6 +245,7 @@ final class AgentState {
       }
       batch = pending;
       pending = new ArrayList<>();
+      lastFlush = System.nanoTime();
     }
     try {
       ctx.store().update(doc -> {
@@ -267,6 +292,11 @@ final class AgentState {
       out.add(o);
     }
     return out;
+  }
+
+  /** Whether the last write of outcomes began at least {@code spacing} ago. */
+  boolean mayFlush(java.time.Duration spacing) {
+    return System.nanoTime() - lastFlush >= spacing.toNanos();
   }
 
   synchronized boolean hasPending() {

@@ -63,6 +63,7 @@ public final class Gateway implements AutoCloseable {
   private final LoopUpstreamClient http;
   private final Map<String, AgentState> agents = new ConcurrentHashMap<>();
   private final Sessions sessions = new Sessions();
+  private final StoreHealth health = new StoreHealth();
   private final Metrics metrics = new Metrics();
   private final Semaphore inFlight;
   private final Proxy proxy;
@@ -81,7 +82,7 @@ public final class Gateway implements AutoCloseable {
     AgentContext main = AgentContext.open(env, null, clock);
     this.paths = main.paths();
     this.defaultAgent = main.agentId();
-    agents.put(main.agentId(), new AgentState(main));
+    agents.put(main.agentId(), new AgentState(main, this::flushSoon));
     this.configs = new ConfigWatch(main.config(), log);
     this.token = GatewayToken.loadOrCreate(main);
     this.inFlight = new Semaphore(Math.max(1, settings.maxConcurrentRequests()));
@@ -184,17 +185,45 @@ public final class Gateway implements AutoCloseable {
 
   /** Writes every agent's pending usage outcomes now. */
   public void flush() {
-    for (AgentState a : agents.values()) {
-      try {
-        a.flush();
-      } catch (IOException | JsonFileException | RuntimeException e) {
-        log.println("gateway: could not write usage stats to " + a.ctx().store().path() + ": " + e.getMessage());
-      }
+    health.check(agents.values(), log);
+    agents.values().forEach(this::flush);
+  }
+
+  private void flush(AgentState a) {
+    try {
+      a.flush();
+    } catch (dev.clawauth.store.StoreUnavailableException down) {
+      // Told once by the health check; the outcomes wait in memory.
+    } catch (IOException | JsonFileException | RuntimeException e) {
+      log.println("gateway: could not write usage stats to " + a.ctx().store().path() + ": " + e.getMessage());
     }
   }
 
+  /**
+   * A failure is written at once, on the timer thread, unless the agent's outcomes were written
+   * less than a flush interval (1 s) ago: the timer's next flush writes it then, so an agent's
+   * store is written at most once an interval by this host whatever happens.
+   */
+  private void flushSoon(AgentState a) {
+    try {
+      timers.execute(() -> {
+        if (a.mayFlush(settings.flushInterval())) {
+          flush(a);
+        }
+      });
+    } catch (java.util.concurrent.RejectedExecutionException closed) {
+      // the gateway is stopping; close() flushes
+    }
+  }
+
+  /** The timer's flush: an agent whose outcomes were written less than an interval ago waits for the next tick. */
   private void flushQuietly() {
-    flush();
+    health.check(agents.values(), log);
+    for (AgentState a : agents.values()) {
+      if (a.mayFlush(settings.flushInterval())) {
+        flush(a);
+      }
+    }
   }
 
   @Override
@@ -274,7 +303,12 @@ public final class Gateway implements AutoCloseable {
       if (!call.answered()) {
         log.println("gateway: " + ex.method() + " " + rawPath + " failed: " + t);
         try {
-          call.error(dialect, 500, "Internal gateway error: " + t.getClass().getSimpleName());
+          if (t instanceof dev.clawauth.store.StoreUnavailableException down) {
+            // Nothing read yet to serve from (a pool once read is kept while the database is down).
+            call.error(dialect, 503, down.getMessage() + "; the gateway has no pool read yet. Retry when it is back.");
+          } else {
+            call.error(dialect, 500, "Internal gateway error: " + t.getClass().getSimpleName());
+          }
         } catch (IOException | RuntimeException ignored) {
           // the client is gone
         }
@@ -310,7 +344,13 @@ public final class Gateway implements AutoCloseable {
     LoopExchange ex = call.ex;
     String method = ex.method();
     if (call.path.equals("/healthz")) {
-      call.send(200, "application/json", "{\"status\":\"ok\"}".getBytes(StandardCharsets.UTF_8));
+      ObjectNode health = Json.object();
+      AgentState main = agents.get(defaultAgent);
+      health.put("status", main != null && StoreHealth.of(main).isPresent() ? "degraded" : "ok");
+      if (main != null) {
+        StoreHealth.describe(health, main);
+      }
+      call.send(200, "application/json", JsonBytes.write(health));
       return;
     }
     AgentState agent;
@@ -330,6 +370,7 @@ public final class Gateway implements AutoCloseable {
         case "/status" -> {
           ObjectNode report = StatusReport.build(agent.ctx(), agent.doc(),
               agent.ctx().store().pendingImports(), agent.ctx().env(), clock.millis());
+          StoreHealth.describe(report, agent);
           call.send(200, "application/json", JsonText.pretty(report).getBytes(StandardCharsets.UTF_8));
         }
         case "/metrics" -> call.send(200, "text/plain; version=0.0.4",
@@ -392,7 +433,7 @@ public final class Gateway implements AutoCloseable {
     dev.clawauth.state.AgentIds.validate(id);
     // An agent added a moment ago (`clawauth agents add`) must be opened with the config that has it.
     AgentContext ctx = AgentContext.open(paths, configs.checkNow(), id, clock);
-    return agents.computeIfAbsent(ctx.agentId(), k -> new AgentState(ctx));
+    return agents.computeIfAbsent(ctx.agentId(), k -> new AgentState(ctx, this::flushSoon));
   }
 
   /** Requests the HTTP layer turns away (malformed, too slow, too large a head, too many connections). */

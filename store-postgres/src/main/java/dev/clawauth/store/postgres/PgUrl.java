@@ -1,0 +1,62 @@
+package dev.clawauth.store.postgres;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.Locale;
+
+/**
+ * A {@code postgresql://user@host:port/database?options} address, as libpq writes it. A password
+ * in it is refused: the config is readable by more people and programs than a secret should be.
+ *
+ * @param query the options after {@code ?} (for example {@code sslmode=verify-full}), passed on to the driver
+ */
+public record PgUrl(String user, String host, int port, String database, String query) {
+
+  public static PgUrl parse(String text) {
+    String t = text.trim();
+    String lower = t.toLowerCase(Locale.ROOT);
+    if (!lower.startsWith("postgresql://") && !lower.startsWith("postgres://")) {
+      throw new IllegalArgumentException("store.url must start with postgresql:// (it is \"" + scrub(t) + "\")");
+    }
+    URI uri;
+    try {
+      uri = new URI(t);
+    } catch (URISyntaxException e) {
+      throw new IllegalArgumentException("store.url is not a valid address: " + e.getReason());
+    }
+    String info = uri.getRawUserInfo();
+    String query = uri.getRawQuery();
+    boolean inQuery = query != null && ("&" + query.toLowerCase(Locale.ROOT)).contains("&password=");
+    if (info != null && info.contains(":") || inQuery) {
+      throw new IllegalArgumentException("store.url holds a password; keep it out of the config: put it in the file"
+          + " store.passwordFile names, or in $" + PostgresSettings.DEFAULT_PASSWORD_ENV);
+    }
+    if (uri.getHost() == null || uri.getHost().isBlank()) {
+      throw new IllegalArgumentException("store.url has no host (" + scrub(t) + ")");
+    }
+    String path = uri.getPath() == null ? "" : uri.getPath().replaceFirst("^/", "");
+    String user = uri.getUserInfo();
+    return new PgUrl(user == null || user.isBlank() ? null : user, uri.getHost(), uri.getPort() < 0 ? 5432 : uri.getPort(),
+        path.isBlank() ? (user == null ? "postgres" : user) : path, query);
+  }
+
+  /** The text before any {@code @}: what a mistyped URL may show without a secret in it. */
+  private static String scrub(String t) {
+    int at = t.lastIndexOf('@');
+    return at < 0 ? t : "…" + t.substring(at);
+  }
+
+  public String jdbcUrl() {
+    return "jdbc:postgresql://" + host + ":" + port + "/" + database + (query == null ? "" : "?" + query);
+  }
+
+  /** How messages name the database: never with a password, which this address cannot hold. */
+  public String display() {
+    return "postgresql://" + (user == null ? "" : user + "@") + host + ":" + port + "/" + database;
+  }
+
+  @Override
+  public String toString() {
+    return display();
+  }
+}
