@@ -3,8 +3,6 @@ package dev.clawauth.cli.interop;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -25,17 +23,7 @@ final class Clawdbot {
   }
 
   Process start(String... args) throws IOException {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(BIN);
-    cmd.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(cmd).directory(home.toFile());
-    pb.environment().clear();
-    pb.environment().put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
-    pb.environment().put("HOME", home.toString());
-    pb.environment().put("LANG", "C.UTF-8");
-    pb.environment().put("NO_COLOR", "1");
-    pb.environment().put("CLAWDBOT_STATE_DIR", state.toString());
-    return pb.start();
+    return NodeCli.start(BIN, home, "CLAWDBOT_STATE_DIR", state, args);
   }
 
   Result run(String stdin, String... args) throws IOException, InterruptedException {

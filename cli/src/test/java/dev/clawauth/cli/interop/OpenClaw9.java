@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -45,18 +44,8 @@ final class OpenClaw9 {
   }
 
   Process start(String... args) throws IOException {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(BIN);
-    cmd.addAll(List.of(args));
     Files.createDirectories(home);
-    ProcessBuilder pb = new ProcessBuilder(cmd).directory(home.toFile());
-    pb.environment().clear();
-    pb.environment().put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
-    pb.environment().put("HOME", home.toString());
-    pb.environment().put("LANG", "C.UTF-8");
-    pb.environment().put("NO_COLOR", "1");
-    pb.environment().put("OPENCLAW_STATE_DIR", state.toString());
-    return pb.start();
+    return NodeCli.start(BIN, home, "OPENCLAW_STATE_DIR", state, args);
   }
 
   Result run(String stdin, String... args) throws IOException, InterruptedException {
