@@ -86,6 +86,29 @@ class PostgresStoreCommandTest {
   }
 
   @Test
+  void aSchemaNewerThanThisBuildIsRefusedInOneLine() throws Exception {
+    PgHosts hosts = new PgHosts(tmp);
+    ClawauthProcess files = hosts.filesHost("a", "{}");
+    hosts.writeFile("a", "main", store(TestSecrets.get("ANTHROPIC_KEY"), TestSecrets.get("ANTHROPIC_KEY_2")));
+    var moved = files.run("store", "migrate", "--to", hosts.url(), "--schema", hosts.schema, "--key-file", "store.key");
+    assertThat(moved.exitCode()).as(moved.stderr()).isZero();
+    // A later Clawauth's migration, as Flyway would have recorded it.
+    java.util.Properties p = new java.util.Properties();
+    p.setProperty("user", dev.clawauth.testing.PgCluster.USER);
+    p.setProperty("password", hosts.cluster.password());
+    try (var c = java.sql.DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + hosts.cluster.port() + "/postgres", p);
+        var st = c.createStatement()) {
+      st.executeUpdate("INSERT INTO " + hosts.schema + ".flyway_schema_history (installed_rank, version, description,"
+          + " type, script, checksum, installed_by, execution_time, success)"
+          + " VALUES (99, '2', 'later', 'SQL', 'V2__later.sql', 1, 'clawauth', 0, true)");
+    }
+    var status = hosts.host("b", "{}").run("models", "status");
+    assertThat(status.exitCode()).isEqualTo(1);
+    assertThat(status.stderr().strip()).startsWith("Error: the database's schema " + hosts.schema
+        + " is at version 2, newer than this Clawauth knows (1); upgrade Clawauth on this host").doesNotContain("\n");
+  }
+
+  @Test
   void anUnreachableDatabaseIsOneLineNamingItsAddressWithoutThePassword() throws Exception {
     PgHosts hosts = new PgHosts(tmp);
     ClawauthProcess db = hosts.host("a", "{}");

@@ -58,10 +58,11 @@ final class PgDatabase {
       throw unavailable(f.reason(), null);
     }
     try {
-      Connection c = pool().getConnection();
       if (!migrated) {
-        migrate(c);
+        // Before taking a connection: Flyway, when it runs, takes its own from the pool.
+        migrate();
       }
+      Connection c = pool().getConnection();
       failure = null;
       return c;
     } catch (SQLException e) {
@@ -87,9 +88,9 @@ final class PgDatabase {
     }
   }
 
-  private synchronized void migrate(Connection c) throws SQLException, IOException {
+  private synchronized void migrate() throws SQLException, IOException {
     if (!migrated) {
-      Migrations.apply(c, settings.schema());
+      SchemaMigrations.apply(pool(), settings.schema());
       migrated = true;
     }
   }
