@@ -10,7 +10,9 @@ import dev.clawauth.oauth.LoginSession;
 import dev.clawauth.oauth.LoginStore;
 import dev.clawauth.state.Environment;
 import dev.clawauth.status.Durations;
+import dev.clawauth.store.CodexIds;
 import dev.clawauth.store.Credential;
+import dev.clawauth.store.Providers;
 import java.io.PrintWriter;
 import java.net.http.HttpClient;
 import java.time.Duration;
@@ -24,6 +26,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "login",
     description = {"Run a provider's login flow and store the credential.",
         "openai-codex: ChatGPT OAuth in the browser (PKCE); on SSH or without a display, paste the redirect URL.",
+        "On OpenClaw 2026.9's SQLite store it is saved as provider openai (openai:<email>), as OpenClaw stores it;"
+            + " --provider openai runs the same login there.",
         "anthropic: --method setup-token (default), api-key, or oauth (Claude Pro/Max)."})
 public final class LoginCommand implements Callable<Integer> {
   @Spec
@@ -37,7 +41,7 @@ public final class LoginCommand implements Callable<Integer> {
   @Option(names = "--method", paramLabel = "<name>", description = "The provider's login method, when it has several.")
   String method;
 
-  @Option(names = "--profile-id", paramLabel = "<id>", description = "Store under this profile id (default: chosen by the provider, e.g. openai-codex:<email>).")
+  @Option(names = "--profile-id", paramLabel = "<id>", description = "Store under this profile id (default: chosen by the provider, e.g. openai-codex:<email>, or openai:<email> on OpenClaw 2026.9).")
   String profileId;
 
   @Option(names = "--paste", description = "Do not listen for the browser's redirect; paste the redirect URL instead (for SSH/headless hosts).")
@@ -63,7 +67,10 @@ public final class LoginCommand implements Callable<Integer> {
     providers.problems().forEach(p -> err.println("Warning: a login plugin was skipped: " + p));
     LoginResult result;
     try (HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build()) {
-      LoginProvider flow = providers.find(provider, method);
+      // On OpenClaw 2026.9's store "openai" OAuth is the Codex login, unless a plugin claims "openai".
+      String wanted = providers.forProvider(provider).isEmpty()
+          ? CodexIds.loginFlow(ctx.era().kind(), provider, method) : provider;
+      LoginProvider flow = providers.find(wanted, method);
       err.println("Logging in to " + flow.provider() + " (" + flow.method() + ") for agent " + ctx.agentId() + ".");
       LoginSession session = LoginSession.of(ctx, new TerminalPrompter(err),
           new LoginOptions(paste, !noBrowser, wait, flow.method()), Environment.system(), http);
@@ -73,6 +80,12 @@ public final class LoginCommand implements Callable<Integer> {
     }
     boolean chosen = profileId != null && !profileId.isBlank();
     String id = chosen ? profileId.trim() : result.profileId();
+    if (chosen && Providers.same(result.credential().provider(), CodexIds.OPENAI)
+        && !id.equals(CodexIds.profileId(ctx.era().kind(), id))) {
+      id = CodexIds.profileId(ctx.era().kind(), id);
+      err.println("Storing it as " + id + ": OpenClaw 2026.9 keeps ChatGPT OAuth under provider openai and"
+          + " never refreshes openai-codex profiles.");
+    }
     if (!chosen) {
       var existing = ctx.store().read().profile(id);
       if (existing.isPresent() && !existing.get().type().equals(result.credential().type())) {

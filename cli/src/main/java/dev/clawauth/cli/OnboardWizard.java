@@ -4,6 +4,7 @@ import dev.clawauth.AgentContext;
 import dev.clawauth.config.ClawConfig;
 import dev.clawauth.credentials.KeyShapes.CredentialKind;
 import dev.clawauth.onboard.AuthChoice;
+import dev.clawauth.store.CodexIds;
 import dev.clawauth.store.Providers;
 import java.util.ArrayList;
 import java.util.List;
@@ -79,6 +80,9 @@ final class OnboardWizard {
         if (code != 0) {
           throw new CliException("The OpenAI Codex login did not finish (exit " + code + "); nothing else was changed.");
         }
+        // The login stored it under the era's Codex id (openai on OpenClaw 2026.9): suggest that model.
+        provider = CodexIds.stored(ctx.era().kind());
+        suggestedModel = CodexIds.defaultModel(ctx.era().kind());
       }
       case NONE -> {
         p.println("No credential stored.");

@@ -63,7 +63,8 @@ public final class ProbeOptions {
             + "` for the profile ids.");
       }
     }
-    List<ProbeTarget> targets = ProbeTargets.collect(doc, ctx.env(), ctx.clock().millis(), provider, wanted);
+    List<ProbeTarget> targets = ProbeTargets.collect(doc, ctx.env(), ctx.clock().millis(), provider, wanted,
+        ctx.era().kind());
     Duration timeout = timeoutMs == null ? CredentialProber.DEFAULT_TIMEOUT : Duration.ofMillis(timeoutMs);
     int n = concurrency == null ? CredentialProber.DEFAULT_CONCURRENCY : concurrency;
     try (CredentialProber prober = new CredentialProber(ctx.config(), timeout, n)) {

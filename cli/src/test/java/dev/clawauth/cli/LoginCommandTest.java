@@ -249,4 +249,131 @@ final class LoginCommandTest {
     assertThat(status.stdout()).contains("cooldown");
     assertThat(Files.readString(store())).contains(server.latestRefresh);
   }
+
+  // ---- OpenClaw 2026.9's SQLite store, where Codex OAuth is provider openai
+
+  static final String OPENAI_KEY = dev.clawauth.testing.TestSecrets.get("CODEX_ID_OPENAI_KEY");
+
+  private Path sharedDb() {
+    return state.resolve("state/openclaw.sqlite");
+  }
+
+  /** The shared store as OpenClaw 2026.9 leaves it: its table and the row that says it is there. */
+  private void openClaw9(String profilesJson) throws Exception {
+    Files.createDirectories(sharedDb().getParent());
+    try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + sharedDb()); var st = c.createStatement()) {
+      st.execute("PRAGMA journal_mode=WAL");
+      st.execute("CREATE TABLE config_machine_state (state_key TEXT NOT NULL PRIMARY KEY, value_json TEXT NOT NULL,"
+          + " updated_at_ms INTEGER NOT NULL) STRICT");
+      st.execute("INSERT INTO config_machine_state VALUES ('auth.sharedStore', '{\"location\":\"state-db\"}', 1)");
+      if (profilesJson != null) {
+        try (var ps = c.prepareStatement("INSERT INTO config_machine_state VALUES ('authProfiles.store', ?, 1)")) {
+          ps.setString(1, "{\"version\":1,\"profiles\":" + profilesJson + "}");
+          ps.executeUpdate();
+        }
+      }
+    }
+  }
+
+  private JsonNode sharedProfile(String id) throws Exception {
+    try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + sharedDb());
+        var rs = c.createStatement().executeQuery(
+            "SELECT value_json FROM config_machine_state WHERE state_key = 'authProfiles.store'")) {
+      return rs.next() ? new ObjectMapper().readTree(rs.getString(1)).path("profiles").path(id)
+          : com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+    }
+  }
+
+  @Test
+  void openClaw9_loginAsOpenaiCodex_storesProviderOpenaiAsOpenClawDoes() throws Exception {
+    openClaw9(null);
+    cli.env("SSH_CONNECTION", "10.0.0.1 5555 10.0.0.2 22").env("DISPLAY", ":0");
+    Running run = start("models", "auth", "login", "--provider", "openai-codex", "--set-default");
+    String url = run.url().get(60, TimeUnit.SECONDS);
+    assertThat(url).as(run.err().toString()).startsWith(server.authorizeUrl());
+    run.process().getOutputStream().write((TestBrowser.redirectOf(url) + "\n").getBytes(StandardCharsets.UTF_8));
+    run.process().getOutputStream().close();
+    ClawauthProcess.Result r = run.finish();
+
+    assertThat(r.exitCode()).as(r.toString()).isZero();
+    String id = "openai:" + FakeOAuthServer.EMAIL;
+    assertThat(r.stdout()).contains("Auth profile: " + id + " (openai/oauth)")
+        .contains("Default model: openai/gpt-6-astra");
+    assertNoSecrets(r);
+    JsonNode p = sharedProfile(id);
+    assertThat(p.path("type").asText()).isEqualTo("oauth");
+    assertThat(p.path("provider").asText()).isEqualTo("openai");
+    assertThat(p.path("accountId").asText()).isEqualTo(FakeOAuthServer.ACCOUNT_ID);
+    assertThat(p.path("refresh").asText()).isEqualTo(server.latestRefresh);
+    assertThat(sharedProfile("openai-codex:" + FakeOAuthServer.EMAIL).isMissingNode()).isTrue();
+    JsonNode entry = new ObjectMapper().readTree(Files.readString(state.resolve("openclaw.json")))
+        .path("auth").path("profiles").path(id);
+    assertThat(entry.path("provider").asText()).isEqualTo("openai");
+    assertThat(entry.path("mode").asText()).isEqualTo("oauth");
+    assertThat(store()).doesNotExist();
+
+    // --provider openai is the same login there, and a legacy id is stored as OpenClaw renames it.
+    Running again = start("models", "auth", "login", "--provider", "openai", "--profile-id", "openai-codex:work");
+    String url2 = again.url().get(60, TimeUnit.SECONDS);
+    assertThat(url2).as(again.err().toString()).startsWith(server.authorizeUrl());
+    again.process().getOutputStream().write((TestBrowser.redirectOf(url2) + "\n").getBytes(StandardCharsets.UTF_8));
+    again.process().getOutputStream().close();
+    ClawauthProcess.Result r2 = again.finish();
+    assertThat(r2.exitCode()).as(r2.toString()).isZero();
+    assertThat(r2.stderr()).contains("Storing it as openai:work");
+    assertThat(r2.stdout()).contains("Auth profile: openai:work (openai/oauth)");
+    assertThat(sharedProfile("openai:work").path("provider").asText()).isEqualTo("openai");
+    assertThat(sharedProfile("openai-codex:work").isMissingNode()).isTrue();
+  }
+
+  @Test
+  void openClaw9_anOpenaiOAuthProfileOpenClawWrote_isShownAsOAuth_andRefreshedByTheCodexFlow() throws Exception {
+    String[] t = server.issueInitial();
+    // As OpenClaw 2026.9's ChatGPT login writes it (its refresh keeps these fields).
+    openClaw9("""
+        {"openai:default":{"type":"oauth","provider":"openai","access":"%s","refresh":"%s","expires":%d,
+          "email":"%s","accountId":"%s","chatgptPlanType":"plus"},
+         "openai:manual":{"type":"api_key","provider":"openai","key":"%s"}}
+        """.formatted(t[0], t[1], System.currentTimeMillis() - 60_000, FakeOAuthServer.EMAIL,
+        FakeOAuthServer.ACCOUNT_ID, OPENAI_KEY));
+    Files.writeString(state.resolve("openclaw.json"), """
+        {"auth":{"oauth":{"openai-codex":{"tokenUrl":"%s","clientId":"%s"}}}}
+        """.formatted(server.tokenUrl(), FakeOAuthServer.CLIENT_ID));
+
+    ClawauthProcess.Result r = cli.run("models", "auth", "refresh", "openai:default");
+    assertThat(r.exitCode()).as(r.toString()).isZero();
+    assertThat(r.stdout()).contains("openai:default: refreshed (expires in 1h)");
+    assertNoSecrets(r);
+    assertThat(server.refreshRequests.get()).isEqualTo(1);
+    JsonNode p = sharedProfile("openai:default");
+    assertThat(p.path("provider").asText()).isEqualTo("openai");
+    assertThat(p.path("access").asText()).isEqualTo(server.latestAccess);
+    assertThat(p.path("refresh").asText()).isEqualTo(server.latestRefresh).isNotEqualTo(t[1]);
+    assertThat(p.path("expires").asLong()).isGreaterThan(System.currentTimeMillis() + 50 * 60_000);
+    assertThat(p.path("chatgptPlanType").asText()).as("OpenClaw's own fields are kept").isEqualTo("plus");
+    assertThat(state.resolve("locks/oauth-refresh/lock-5440fa0b86d2697ef1152f7cb32a8157.lock")).doesNotExist();
+    assertThat(store()).doesNotExist();
+
+    ClawauthProcess.Result status = cli.run("models", "status", "--json");
+    assertThat(status.exitCode()).as(status.toString()).isZero();
+    assertNoSecrets(status);
+    JsonNode oauth = null;
+    for (JsonNode n : new ObjectMapper().readTree(status.stdout()).path("auth").path("oauth").path("profiles")) {
+      if (n.path("profileId").asText().equals("openai:default")) {
+        oauth = n;
+      }
+    }
+    assertThat(oauth).as(status.stdout()).isNotNull();
+    assertThat(oauth.path("type").asText()).isEqualTo("oauth");
+    // One hour left is inside the 24 h warning window, as OpenClaw words it too.
+    assertThat(oauth.path("status").asText()).isEqualTo("expiring");
+    assertThat(oauth.path("renews").asBoolean()).isTrue();
+    assertThat(oauth.path("expiresAt").asLong()).isEqualTo(p.path("expires").asLong());
+
+    // The API key of the same provider stays an API key: nothing to refresh.
+    ClawauthProcess.Result key = cli.run("models", "auth", "refresh", "openai:manual");
+    assertThat(key.exitCode()).isEqualTo(1);
+    assertThat(key.stderr()).contains("not OAuth").doesNotContain(OPENAI_KEY);
+    assertThat(server.refreshRequests.get()).isEqualTo(1);
+  }
 }

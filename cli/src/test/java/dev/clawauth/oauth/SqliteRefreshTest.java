@@ -162,4 +162,43 @@ final class SqliteRefreshTest {
     assertThatThrownBy(() -> refresher.refresh(fx.agent(), ID, false)).isInstanceOf(RefreshException.class);
     assertThat(server.refreshRequests.get()).as("never sent again").isEqualTo(1);
   }
+
+  /**
+   * OpenClaw 2026.9 stores Codex OAuth as provider openai: the Codex flow refreshes it (its token
+   * endpoint and client id), and the refresh queues behind OpenClaw's lock for ["openai", id].
+   */
+  @Test
+  void anOpenaiOAuthProfileIsRefreshedByTheCodexFlowBehindOpenClawsLockForIt() throws Exception {
+    String id = "openai:default";
+    fx.seedProfile(server, "openai", id, System.currentTimeMillis() - 1000);
+    Path lock = RefreshLockFile.path(fx.state, "openai", id);
+    // The digest OpenClaw 2026.9 itself computes for ["openai","openai:default"] (notes/oc9-refresh.md).
+    assertThat(lock.getFileName().toString()).isEqualTo("lock-5440fa0b86d2697ef1152f7cb32a8157.lock");
+    Files.createDirectories(lock.getParent());
+    Process holder = new ProcessBuilder("sleep", "60").start();
+    try {
+      Files.writeString(lock, "{\n  \"pid\": " + holder.pid() + ",\n  \"createdAt\": \"" + java.time.Instant.now()
+          + "\"\n}\n");
+      var result = CompletableFuture.supplyAsync(() -> {
+        try {
+          return refresher.refresh(fx.agent(), id, false);
+        } catch (Exception e) {
+          throw new RuntimeException(e);
+        }
+      });
+      Thread.sleep(500);
+      assertThat(result).as("waits for OpenClaw's lock of openai:default").isNotDone();
+      holder.destroyForcibly().waitFor();
+      assertThat(result.get(30, TimeUnit.SECONDS).outcome()).isEqualTo(RefreshResult.Outcome.REFRESHED);
+    } finally {
+      holder.destroyForcibly();
+    }
+    assertThat(server.refreshRequests.get()).isEqualTo(1);
+    JsonNode p = JSON.readTree(fx.sharedRow("authProfiles.store")).path("profiles").path(id);
+    assertThat(p.path("provider").asText()).isEqualTo("openai");
+    assertThat(p.path("type").asText()).isEqualTo("oauth");
+    assertThat(p.path("access").asText()).isEqualTo(server.latestAccess);
+    assertThat(p.path("refresh").asText()).isEqualTo(server.latestRefresh);
+    assertThat(lock).doesNotExist();
+  }
 }

@@ -6,6 +6,7 @@ import dev.clawauth.AgentContext;
 import dev.clawauth.config.ClawConfig;
 import dev.clawauth.status.Durations;
 import dev.clawauth.status.FixCommands;
+import dev.clawauth.store.CodexIds;
 import java.util.List;
 
 /**
@@ -28,6 +29,15 @@ final class CredentialCheck {
       String relogin = FixCommands.forRelogin(provider, id, agentId);
       String repaste = "clawauth models auth paste-token --provider " + provider + " --profile-id " + id + suffix;
       String fix = type.equals("oauth") ? relogin : repaste;
+      if (CodexIds.isLegacyOnOpenClaw9(agent.era().kind(), provider, type)) {
+        out.add(new Finding("legacy-codex-id", Severity.WARNING, Section.AUTH, agentId, agent.store().path(),
+            id + " is ChatGPT OAuth stored as provider openai-codex, which OpenClaw 2026.9 calls legacy",
+            "OpenClaw 2026.9 keeps ChatGPT OAuth under provider openai: it never refreshes this profile, and"
+                + " `openclaw doctor --fix` renames it " + CodexIds.profileId(agent.era().kind(), id)
+                + " (Clawauth still uses and refreshes it until then)",
+            "log in again with `" + relogin + "` (stored as " + CodexIds.profileId(agent.era().kind(), id)
+                + "), then `clawauth models auth remove " + id + suffix + "`", null));
+      }
       if (h.path("refreshPending").asBoolean(false)) {
         out.add(new Finding("refresh-pending", Severity.WARNING, Section.AUTH, agentId, agent.store().path(),
             id + " is being refreshed by OpenClaw: its tokens are out of the store until that refresh ends",

@@ -1,6 +1,7 @@
 package dev.clawauth.oauth;
 
 import dev.clawauth.AgentContext;
+import dev.clawauth.store.CodexIds;
 import dev.clawauth.store.Credential;
 import dev.clawauth.store.Secret;
 import java.io.IOException;
@@ -10,10 +11,12 @@ import java.util.Map;
 
 /**
  * ChatGPT subscription login for {@code openai-codex}: PKCE S256 against auth.openai.com, the code
- * exchanged form-encoded, the account id read from the access token's claims (spec oauth.md).
+ * exchanged form-encoded, the account id read from the access token's claims (spec oauth.md). The
+ * profile is stored under the era's Codex provider id ({@link CodexIds}): {@code openai} on OpenClaw
+ * 2026.9's SQLite store. Endpoint overrides stay keyed by {@code auth.oauth.openai-codex}.
  */
 public final class OpenAICodexProvider implements OAuthProvider {
-  public static final String ID = "openai-codex";
+  public static final String ID = CodexIds.CODEX;
   public static final String ACCOUNT_CLAIM = "https://api.openai.com/auth";
 
   /** The real endpoints; the config can replace each (see {@link OAuthEndpoints}). */
@@ -72,9 +75,12 @@ public final class OpenAICodexProvider implements OAuthProvider {
     }
     String email = email(t.idToken(), t.accessToken());
     long expires = s.clock().millis() + t.expiresInSeconds() * 1000L;
-    Credential.OAuth cred = new Credential.OAuth(ID, new Secret(t.accessToken()), new Secret(t.refreshToken()),
-        expires, accountId, email, null);
-    return new LoginResult(ID + ":" + (email == null ? "default" : email), cred, "oauth", ID + "/gpt-5.2");
+    var era = s.agent().era().kind();
+    String provider = CodexIds.stored(era);
+    Credential.OAuth cred = new Credential.OAuth(provider, new Secret(t.accessToken()),
+        new Secret(t.refreshToken()), expires, accountId, email, null);
+    return new LoginResult(provider + ":" + (email == null ? "default" : email), cred, "oauth",
+        CodexIds.defaultModel(era));
   }
 
   static String accountId(String accessToken) {

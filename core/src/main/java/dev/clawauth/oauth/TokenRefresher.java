@@ -5,6 +5,7 @@ import dev.clawauth.json.JsonFileException;
 import dev.clawauth.select.Cooldowns;
 import dev.clawauth.status.Durations;
 import dev.clawauth.status.FixCommands;
+import dev.clawauth.store.CodexIds;
 import dev.clawauth.store.Credential;
 import dev.clawauth.store.CredentialStore;
 import dev.clawauth.store.StoreDocument;
@@ -279,7 +280,8 @@ public final class TokenRefresher implements OAuthRefresher, AutoCloseable {
     if (cur.refresh().isEmpty()) {
       return new Failed(reloginNeeded(agent, profileId, cur, "it has no refresh token"));
     }
-    OAuthProvider provider = providers.refresher(cur.provider()).orElse(null);
+    // OpenClaw 2026.9 stores Codex OAuth as provider openai: the Codex flow refreshes it.
+    OAuthProvider provider = providers.refresher(CodexIds.oauthFlow(agent.era().kind(), cur.provider())).orElse(null);
     if (provider == null) {
       return new Failed(new RefreshException(profileId, "no installed login plugin can refresh "
           + cur.provider() + " tokens", true));

@@ -3,10 +3,12 @@ package dev.clawauth.probe;
 import dev.clawauth.env.EnvSources;
 import dev.clawauth.env.EnvValue;
 import dev.clawauth.env.ProviderEnvVars;
+import dev.clawauth.store.CodexIds;
 import dev.clawauth.store.Credential;
 import dev.clawauth.store.Providers;
 import dev.clawauth.store.Secret;
 import dev.clawauth.store.StoreDocument;
+import dev.clawauth.store.StoreKind;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -25,6 +27,12 @@ public final class ProbeTargets {
    */
   public static List<ProbeTarget> collect(StoreDocument doc, EnvSources env, long now, String provider,
       Collection<String> profileIds) {
+    return collect(doc, env, now, provider, profileIds, StoreKind.FILE);
+  }
+
+  /** As above, for a store of this era (which says whether an {@code openai} OAuth profile is Codex). */
+  public static List<ProbeTarget> collect(StoreDocument doc, EnvSources env, long now, String provider,
+      Collection<String> profileIds, StoreKind era) {
     String onlyProvider = provider == null ? null : Providers.normalize(provider);
     List<ProbeTarget> out = new ArrayList<>();
     List<Map.Entry<String, Credential>> profiles = new ArrayList<>(doc.profiles().entrySet());
@@ -36,7 +44,13 @@ public final class ProbeTargets {
           || (!profileIds.isEmpty() && !profileIds.contains(e.getKey()))) {
         continue;
       }
-      out.add(fromProfile(e.getKey(), e.getValue(), now));
+      ProbeTarget t = fromProfile(e.getKey(), e.getValue(), now);
+      if (t.skipReason() == null && !p.equals(CodexIds.CODEX) && CodexIds.isCodexOAuth(era, e.getValue())) {
+        // A ChatGPT token sent to api.openai.com would fail and look like a broken credential.
+        t = new ProbeTarget(t.provider(), t.profileId(), t.source(), t.kind(), t.secret(), t.accountId(),
+            "ChatGPT (Codex) OAuth: its backend has no read-only request to probe");
+      }
+      out.add(t);
     }
     if (profileIds.isEmpty()) {
       for (String p : new TreeSet<>(ProviderEnvVars.all().keySet())) {

@@ -119,4 +119,24 @@ class DoctorBothErasTest {
     assertThat(Files.readString(f.config())).contains("// kept");
     assertThat(codes(doctor().examine())).doesNotContain("undeclared-profile");
   }
+
+  /** OpenClaw 2026.9 keeps ChatGPT OAuth as provider openai; an openai-codex one it never refreshes. */
+  @Test
+  void aCodexProfileStoredAsOpenaiCodexBesideOpenClaw9IsNamedLegacyButOpenaiIsNot() throws Exception {
+    OpenClawDb.sharedDb(f.state);
+    long in1h = System.currentTimeMillis() + 3_600_000L;
+    f.open(0).store().update(doc -> {
+      doc.putProfile("openai-codex:old", new Credential.OAuth("openai-codex", new Secret("eyFAKE-doctor-codex-access-0001"),
+          new Secret("rt-FAKE-doctor-codex-0001"), in1h, "acct-1", null, null));
+      doc.putProfile("openai:new", new Credential.OAuth("openai", new Secret("eyFAKE-doctor-codex-access-0002"),
+          new Secret("rt-FAKE-doctor-codex-0002"), in1h, "acct-1", null, null));
+      return null;
+    });
+    Doctor.Examination x = doctor().examine();
+    Finding legacy = find(x, "legacy-codex-id");
+    assertThat(legacy.what()).contains("openai-codex:old").doesNotContain("openai:new");
+    assertThat(legacy.why()).contains("renames it openai:old");
+    assertThat(legacy.fix()).contains("clawauth models auth login --provider openai-codex");
+    assertThat(x.findings().stream().filter(fi -> fi.code().equals("legacy-codex-id")).count()).isEqualTo(1);
+  }
 }

@@ -8,6 +8,7 @@ import dev.clawauth.select.Candidates;
 import dev.clawauth.select.FailureReason;
 import dev.clawauth.status.Durations;
 import dev.clawauth.status.FixCommands;
+import dev.clawauth.store.CodexIds;
 import dev.clawauth.store.Credential;
 import dev.clawauth.store.Secret;
 import dev.clawauth.store.StoreDocument;
@@ -50,6 +51,7 @@ final class Failover {
   private final Sessions.Session session;
   private final ModelRef model;
   private final URI uri;
+  private final Upstreams.Wire wire;
   private final boolean anthropicWire;
   private final RequestBody body;
   private final StoreDocument doc;
@@ -63,7 +65,7 @@ final class Failover {
   private Attempt inFlight;
 
   Failover(Proxy proxy, Call call, Api api, AgentState agent, Sessions.Session session, ModelRef model,
-      URI uri, boolean anthropicWire, RequestBody body, StoreDocument doc, Candidates.Result candidates) {
+      URI uri, Upstreams.Wire wire, RequestBody body, StoreDocument doc, Candidates.Result candidates) {
     this.proxy = proxy;
     this.call = call;
     this.api = api;
@@ -71,7 +73,8 @@ final class Failover {
     this.session = session;
     this.model = model;
     this.uri = uri;
-    this.anthropicWire = anthropicWire;
+    this.wire = wire;
+    this.anthropicWire = wire == Upstreams.Wire.ANTHROPIC;
     this.body = body;
     this.doc = doc;
     this.current = doc;
@@ -131,6 +134,13 @@ final class Failover {
           Credential c = current.profiles().get(id);
           if (c == null) {
             misses.add(new Miss(id, "removed from the store"));
+            continue;
+          }
+          if (wire != Upstreams.Wire.CODEX && CodexIds.isCodexOAuth(agent.ctx().era().kind(), c)
+              && Proxy.codexUpstream(agent.ctx(), api) == null) {
+            // Checked before any refresh: a token this request cannot use is not worth renewing.
+            misses.add(new Miss(id, "ChatGPT (Codex) OAuth serves only /v1/responses (and needs a valid"
+                + " models.providers." + CodexIds.CODEX + ".baseUrl when one is set)"));
             continue;
           }
           if (proxy.mustWaitForAuth(agent, c)) {
@@ -256,6 +266,11 @@ final class Failover {
         + agent.ctx().agentId() + ", store " + agent.ctx().store().path() + ")");
     if (misses.isEmpty()) {
       msg.append(": none is configured. ").append(FixCommands.forMissing(provider, agent.ctx().agentId()));
+      if (provider.equals(CodexIds.CODEX) && !CodexIds.stored(agent.ctx().era().kind()).equals(CodexIds.CODEX)) {
+        // That login stores provider openai here (OpenClaw 2026.9), which an openai-codex model never selects.
+        msg.append(" On this OpenClaw 2026.9 store it is saved as provider openai: ask for the model as "
+            + CodexIds.OPENAI + "/" + model.model() + ".");
+      }
     } else {
       msg.append(": ");
       for (int i = 0; i < misses.size(); i++) {
@@ -291,6 +306,17 @@ final class Failover {
   }
 
   private void attempt(UpstreamAuth auth, String missLabel) {
+    URI target = uri;
+    if (auth.kind() == UpstreamAuth.Kind.CODEX_OAUTH && wire != Upstreams.Wire.CODEX) {
+      // Codex OAuth under provider openai (OpenClaw 2026.9) goes to the Codex backend, its API keys do not.
+      target = Proxy.codexUpstream(agent.ctx(), api);
+      if (target == null) {
+        // The config changed since the walk checked it: never send a ChatGPT token elsewhere.
+        misses.add(new Miss(missLabel, "no usable Codex endpoint (models.providers." + CodexIds.CODEX + ".baseUrl)"));
+        next();
+        return;
+      }
+    }
     Injection.Prepared prepared = Injection.prepare(auth, call.ex.requestHeaders().asMap(), body, model,
         agent.ctx().config());
     Map<String, String> headers = prepared.headers();
@@ -299,7 +325,7 @@ final class Failover {
     }
     Attempt a = new Attempt(auth, missLabel);
     inFlight = a;
-    a.handle = proxy.http.post(call.ex.loop(), uri, headers, prepared.body(), proxy.settings.upstreamTimeout(), a);
+    a.handle = proxy.http.post(call.ex.loop(), target, headers, prepared.body(), proxy.settings.upstreamTimeout(), a);
   }
 
   /** One upstream call and what its answer means. */

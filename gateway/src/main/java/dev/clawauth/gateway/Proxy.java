@@ -2,6 +2,7 @@ package dev.clawauth.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.clawauth.AgentContext;
 import dev.clawauth.config.ClawConfig;
 import dev.clawauth.credentials.SecretFilter;
 import dev.clawauth.env.EnvValue;
@@ -14,6 +15,7 @@ import dev.clawauth.oauth.TokenRefresher;
 import dev.clawauth.select.Candidates;
 import dev.clawauth.select.FailureReason;
 import dev.clawauth.status.FixCommands;
+import dev.clawauth.store.CodexIds;
 import dev.clawauth.store.Credential;
 import dev.clawauth.store.StoreDocument;
 import java.io.IOException;
@@ -151,13 +153,12 @@ final class Proxy {
       request.renameModel(model.model());
     }
     // Requests without a session id share the agent's /model choice but keep no sticky profile.
-    forward(call, api, agent, session, sessionId != null, model, uri, wire.get() == Upstreams.Wire.ANTHROPIC,
-        request);
+    forward(call, api, agent, session, sessionId != null, model, uri, wire.get(), request);
   }
 
   /** Works out the candidates and starts the walk over them. */
   private void forward(Call call, Api api, AgentState agent, Sessions.Session session, boolean sticky,
-      ModelRef model, URI uri, boolean anthropicWire, RequestBody body) throws Exception {
+      ModelRef model, URI uri, Upstreams.Wire wire, RequestBody body) throws Exception {
     String provider = model.provider();
     AgentState.Snapshot snap = agent.snapshot();
     StoreDocument doc = snap.doc();
@@ -180,8 +181,26 @@ final class Proxy {
     if (kept != null && !candidates.ids().contains(kept)) {
       session.sticky.remove(provider);
     }
-    new Failover(this, call, api, agent, sticky ? session : null, model, uri, anthropicWire, body, doc,
+    new Failover(this, call, api, agent, sticky ? session : null, model, uri, wire, body, doc,
         candidates).start();
+  }
+
+  /**
+   * The Codex backend's URI for this API, for ChatGPT (Codex) OAuth sent for a model whose own wire
+   * is another one: a model of provider {@code openai}, OpenClaw 2026.9's id for Codex OAuth, whose
+   * API keys go to api.openai.com. Its base is {@code models.providers.openai-codex.baseUrl}, else
+   * chatgpt.com. Null when the backend does not serve this API (only Responses) or the base is unusable.
+   */
+  static URI codexUpstream(AgentContext ctx, Api api) {
+    var base = ConfigRefs.base(ctx, CodexIds.CODEX);
+    if (base.isEmpty() || !base.get().ok()) {
+      return null;
+    }
+    try {
+      return Upstreams.uri(base.get().value(), Upstreams.Wire.CODEX, api);
+    } catch (IllegalArgumentException notAUrl) {
+      return null;
+    }
   }
 
   /** Whether this credential's use may block (a refresh, a store read): then it is worked out off the loop. */
@@ -239,7 +258,8 @@ final class Proxy {
       case Credential.OAuth o -> {
         Credential.OAuth fresh = fresh(agent, id, o, provider);
         UpstreamAuth.Kind kind = anthropic ? UpstreamAuth.Kind.ANTHROPIC_SUBSCRIPTION
-            : provider.equals("openai-codex") ? UpstreamAuth.Kind.CODEX_OAUTH : UpstreamAuth.Kind.BEARER;
+            : CodexIds.isCodexOAuth(agent.ctx().era().kind(), provider) ? UpstreamAuth.Kind.CODEX_OAUTH
+            : UpstreamAuth.Kind.BEARER;
         yield new UpstreamAuth(provider, id, kind, fresh.access(), fresh.accountId(), id);
       }
     };

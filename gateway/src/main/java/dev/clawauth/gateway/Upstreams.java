@@ -1,6 +1,7 @@
 package dev.clawauth.gateway;
 
 import dev.clawauth.config.ClawConfig;
+import dev.clawauth.store.CodexIds;
 import java.net.URI;
 import java.util.Map;
 import java.util.Optional;
@@ -82,7 +83,7 @@ public final class Upstreams {
   static Optional<Wire> wire(Optional<String> api, String provider) {
     if (api.isEmpty()) {
       return Optional.of(provider.equals("anthropic") ? Wire.ANTHROPIC
-          : provider.equals("openai-codex") ? Wire.CODEX : Wire.OPENAI);
+          : provider.equals(CodexIds.CODEX) ? Wire.CODEX : Wire.OPENAI);
     }
     return Optional.ofNullable(switch (api.get()) {
       case "anthropic-messages" -> Wire.ANTHROPIC;

@@ -124,4 +124,64 @@ class SqliteStoreGatewayTest {
     f.anthropic().messages().create(hello());
     assertThat(f.provider.last().credential()).isEqualTo(KEY_C);
   }
+
+  static final String OPENAI_KEY = "sk-proj-TEST-sqlite-gateway-openai-key-0004";
+
+  private java.net.http.HttpResponse<String> post(String path, String body) throws Exception {
+    try (var client = java.net.http.HttpClient.newHttpClient()) {
+      return client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(f.url() + path))
+          .header("x-api-key", f.token()).header("content-type", "application/json")
+          .timeout(java.time.Duration.ofSeconds(30)).POST(java.net.http.HttpRequest.BodyPublishers.ofString(body))
+          .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+    }
+  }
+
+  /**
+   * OpenClaw 2026.9 stores ChatGPT OAuth as provider openai: a request for an openai model routed to
+   * that profile goes to the Codex backend with its refreshed token and account header, while the
+   * provider's API key still goes to the OpenAI API as a bearer.
+   */
+  @Test
+  void anOpenaiOAuthProfileGoesOutOnTheCodexWireWithItsRefreshedToken() throws Exception {
+    try (FakeTokenServer tokens = new FakeTokenServer();
+        var refresher = dev.clawauth.oauth.TokenRefresher.builder().jitter(java.time.Duration.ZERO).build()) {
+      f = new GatewayFixture(tmp);
+      f.config(tokens.oauthConfig("openai-codex"));
+      f.refresher = refresher;
+      String oldAccess = "old-openai-oauth-access-" + "o".repeat(24);
+      String oldRefresh = tokens.issueRefresh();
+      openClawStore("{\"openai:default\":" + OAuthRefreshGatewayTest.expiredOAuth("openai", oldAccess, oldRefresh,
+          FakeTokenServer.ACCOUNT_ID) + ",\"openai:manual\":{\"type\":\"api_key\",\"provider\":\"openai\",\"key\":\""
+          + OPENAI_KEY + "\"}}", "{\"version\":1,\"order\":{\"openai\":[\"openai:default\",\"openai:manual\"]}}");
+      f.start();
+
+      var r = post("/v1/responses", "{\"model\":\"openai/gpt-5.2\",\"input\":\"hi\"}");
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+      assertThat(tokens.refreshRequests.get()).isEqualTo(1);
+      FakeProvider.Seen seen = f.provider.last();
+      assertThat(seen.path()).isEqualTo("/backend-api/codex/responses");
+      assertThat(seen.credential()).isEqualTo(tokens.latestAccess).isNotEqualTo(oldAccess);
+      assertThat(seen.header("chatgpt-account-id")).isEqualTo(FakeTokenServer.ACCOUNT_ID);
+      assertThat(seen.header("originator")).isNotNull();
+      JsonNode stored = row("authProfiles.store").path("profiles").path("openai:default");
+      assertThat(stored.path("provider").asText()).isEqualTo("openai");
+      assertThat(stored.path("access").asText()).isEqualTo(tokens.latestAccess);
+      assertThat(stored.path("refresh").asText()).isEqualTo(tokens.latestRefresh);
+
+      // The Codex backend serves only Responses: Chat Completions go to the API key, on the OpenAI API.
+      var chat = post("/v1/chat/completions", "{\"model\":\"openai/gpt-5.2\","
+          + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+      assertThat(chat.statusCode()).as(chat.body()).isEqualTo(200);
+      assertThat(f.provider.last().path()).isEqualTo("/v1/chat/completions");
+      assertThat(f.provider.last().credential()).isEqualTo(OPENAI_KEY);
+      assertThat(f.provider.last().header("chatgpt-account-id")).isNull();
+      assertThat(tokens.refreshRequests.get()).isEqualTo(1);
+      assertThat(f.log()).doesNotContain(tokens.latestAccess).doesNotContain(oldRefresh).doesNotContain(OPENAI_KEY);
+
+      // A model of the legacy id finds no profile here; the answer names the ref that does.
+      var legacy = post("/v1/responses", "{\"model\":\"openai-codex/gpt-5.2\",\"input\":\"hi\"}");
+      assertThat(legacy.statusCode()).isEqualTo(503);
+      assertThat(legacy.body()).contains("ask for the model as openai/gpt-5.2");
+    }
+  }
 }
