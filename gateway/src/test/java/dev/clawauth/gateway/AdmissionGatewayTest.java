@@ -194,6 +194,29 @@ class AdmissionGatewayTest {
     assertThat(f.log()).contains("A connection without the token must send a complete request head within 1000 ms");
   }
 
+  @Test
+  void onlyTheTokenLiftsTheHeadDeadlineAHealthCheckDoesNot() throws Exception {
+    start(Duration.ofMillis(500));
+    try (Socket withToken = new Socket("127.0.0.1", f.gateway.port());
+        Socket probe = new Socket("127.0.0.1", f.gateway.port())) {
+      withToken.setSoTimeout(10_000);
+      probe.setSoTimeout(10_000);
+      assertThat(keepAlive(withToken)).startsWith("HTTP/1.1 200");
+      probe.getOutputStream().write("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      assertThat(new String(probe.getInputStream().readNBytes(12), StandardCharsets.US_ASCII)).isEqualTo("HTTP/1.1 200");
+      Admission<?> seats = admissionOf();
+      assertThat(seats.authenticated()).isEqualTo(1);
+      // The probe's connection waits for its next head under the deadline, and is closed by it.
+      long t0 = System.nanoTime();
+      await("the probe's connection was closed", Duration.ofSeconds(10), () -> seats.unauthenticated() == 0);
+      assertThat(probe.getInputStream().readAllBytes()).asString(StandardCharsets.UTF_8).contains("\"status\"");
+      assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(5));
+      // Well past that deadline, the connection that showed the token is still open and served.
+      assertThat(keepAlive(withToken)).startsWith("HTTP/1.1 200");
+      assertThat(seats.total(Admission.Reason.HEAD_TIMEOUT)).isEqualTo(1);
+    }
+  }
+
   private Admission<?> admissionOf() {
     return f.gateway.admission();
   }

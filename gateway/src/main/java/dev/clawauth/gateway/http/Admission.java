@@ -9,7 +9,7 @@ import java.util.Set;
 /**
  * Which connections a server keeps, by whether they have shown the server's credential. A new
  * connection is unauthenticated until one of its requests passes the credential check; the
- * unauthenticated share a bounded part of the slots ({@code maxUnauthenticated}, at most
+ * unauthenticated ones share a bounded part of the slots ({@code maxUnauthenticated}, at most
  * {@code maxPerSource} of them from one address), and the rest are left for authenticated ones.
  *
  * <p>When a new connection finds that share full, it takes the place of the oldest unauthenticated

@@ -364,7 +364,7 @@ final class LoopConnection implements EventLoop.Io {
     if (!authenticated && seats != null) {
       if (ticket != null) {
         // One over the limit was counted when it was accepted.
-        seats.refused(remote.getAddress().getHostAddress(), reason(status));
+        seats.refused(ticket.source(), reason(status));
       }
       ex.summarised(!seats.sample());
     }
@@ -481,7 +481,7 @@ final class LoopConnection implements EventLoop.Io {
       case IDLE -> {
         if (headLate) {
           // Nothing to answer; counted for the summary only.
-          server.seats().refused(remote.getAddress().getHostAddress(), Admission.Reason.HEAD_TIMEOUT);
+          server.seats().refused(ticket.source(), Admission.Reason.HEAD_TIMEOUT);
         }
         close();
       }
