@@ -108,7 +108,7 @@ public final class Gateway implements AutoCloseable {
       }
       started = LoopServer.start(settings.bindAddress(), settings.port(), 1024,
           new LoopServer.Limits(settings.maxConnections(), settings.readTimeout().toMillis(), IDLE_MS, MAX_HEAD_BYTES,
-              settings.maxBodyBytes()),
+              settings.maxBodyBytes(), settings.admission(), settings.headTimeout().toMillis()),
           new LoopHandler() {
             @Override
             public void handle(LoopExchange ex) {
@@ -133,6 +133,7 @@ public final class Gateway implements AutoCloseable {
       throw e;
     }
     this.server = started;
+    metrics.admission(started.admission());
     long every = settings.flushInterval().toMillis();
     timers.scheduleWithFixedDelay(this::flushQuietly, every, every, TimeUnit.MILLISECONDS);
     timers.scheduleWithFixedDelay(this::checkConfigQuietly, ConfigWatch.CHECK_MS, ConfigWatch.CHECK_MS,
@@ -181,6 +182,11 @@ public final class Gateway implements AutoCloseable {
 
   public Metrics metrics() {
     return metrics;
+  }
+
+  /** The server's admission of connections without the token, and its counts. */
+  public dev.clawauth.gateway.http.Admission<?> admission() {
+    return server.admission();
   }
 
   /** Writes every agent's pending usage outcomes now. */
@@ -405,7 +411,11 @@ public final class Gateway implements AutoCloseable {
    * it cannot make the gateway hold bodies (up to maxConnections x maxBodyBytes otherwise).
    */
   private LoopHandler.Refusal admit(LoopExchange ex) {
-    if (apiPath(ex.path()).equals("/healthz") || authorized(ex)) {
+    if (authorized(ex)) {
+      ex.authenticate();
+      return null;
+    }
+    if (apiPath(ex.path()).equals("/healthz")) {
       return null;
     }
     return new LoopHandler.Refusal(401, "Missing or wrong gateway token. Send the token shown by "
@@ -445,7 +455,8 @@ public final class Gateway implements AutoCloseable {
       ex.responseHeaders().set("retry-after", "1");
     }
     String hint = switch (status) {
-      case 408 -> " (config gateway.readTimeoutMs)";
+      case 408 -> ex.authenticated() || !message.contains("without the token") ? " (config gateway.readTimeoutMs)"
+          : " (config gateway.headTimeoutMs)";
       case 413 -> " (config gateway.maxBodyBytes)";
       case 503 -> " (config gateway.maxConnections)";
       default -> "";
@@ -458,7 +469,8 @@ public final class Gateway implements AutoCloseable {
     ex.sendHeaders(status, body.length);
     ex.responseBody().write(body);
     metrics.inc("clawauth_gateway_requests_total", "api", api, "status", Integer.toString(status));
-    if (status != 400) {
+    // Refusals of connections without the token are summarised by the server, one line per interval.
+    if (status != 400 && !ex.summarised()) {
       log.println("gateway: " + status + " " + (path.isEmpty() ? "(no request line)" : ex.method() + " " + path)
           + " from " + ex.remoteAddress().getAddress().getHostAddress() + ": "
           + (status == 401 ? "missing or wrong gateway token" : message));

@@ -1,5 +1,7 @@
 package dev.clawauth.gateway;
 
+import dev.clawauth.gateway.http.Admission;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -9,6 +11,8 @@ import java.util.concurrent.atomic.LongAdder;
 public final class Metrics {
   private final Map<String, LongAdder> counters = new ConcurrentHashMap<>();
   private final Map<String, String> help = new ConcurrentHashMap<>();
+  /** The server's admission counts, read when rendered; null until the server runs. */
+  private volatile Admission<?> admission;
 
   Metrics() {
     help.put("clawauth_gateway_requests_total", "Client requests by API and response status.");
@@ -19,6 +23,16 @@ public final class Metrics {
     help.put("clawauth_gateway_failovers_total", "Requests moved to another profile, by failure reason.");
     help.put("clawauth_gateway_cooldowns_total", "Cooldowns or billing disables started.");
     help.put("clawauth_gateway_refreshes_total", "OAuth refreshes by result.");
+  }
+
+  void admission(Admission<?> a) {
+    admission = a;
+  }
+
+  /** Connections without the token turned away for {@code why} since the start (0 before the server runs). */
+  long unauthenticated(Admission.Reason why) {
+    Admission<?> a = admission;
+    return a == null ? 0 : a.total(why);
   }
 
   void inc(String name, String... labels) {
@@ -87,6 +101,22 @@ public final class Metrics {
         lastName = name;
       }
       sb.append(k).append(' ').append(value).append('\n');
+    }
+    Admission<?> a = admission;
+    if (a != null) {
+      String refused = "clawauth_gateway_unauthenticated_refused_total";
+      sb.append("# HELP ").append(refused)
+          .append(" Connections without the gateway token turned away, by reason.\n# TYPE ").append(refused)
+          .append(" counter\n");
+      for (Admission.Reason r : Admission.Reason.values()) {
+        sb.append(refused).append("{reason=\"").append(r.name().toLowerCase(Locale.ROOT)).append("\"} ")
+            .append(a.total(r)).append('\n');
+      }
+      String open = "clawauth_gateway_connections";
+      sb.append("# HELP ").append(open).append(" Open client connections, by whether they have shown the token.\n")
+          .append("# TYPE ").append(open).append(" gauge\n")
+          .append(open).append("{state=\"authenticated\"} ").append(a.authenticated()).append('\n')
+          .append(open).append("{state=\"unauthenticated\"} ").append(a.unauthenticated()).append('\n');
     }
     return sb.toString();
   }

@@ -52,4 +52,27 @@ class GatewaySettingsTest {
     assertThatThrownBy(() -> GatewaySettings.load(p, ClawConfig.load(p.configPath())))
         .isInstanceOf(JsonFileException.class).hasMessageContaining("clawauth.json").hasMessageContaining("2");
   }
+
+  @Test
+  void limitsOfConnectionsWithoutTheTokenAreReadAndChecked() throws Exception {
+    Files.writeString(tmp.resolve("clawauth.json"), "{ gateway: { headTimeoutMs: 2500, maxConnections: 100,"
+        + " maxUnauthenticatedConnections: 40, maxUnauthenticatedPerAddress: 10 } }");
+    StatePaths p = paths();
+    GatewaySettings s = GatewaySettings.load(p, ClawConfig.load(p.configPath()));
+    assertThat(s.headTimeout()).isEqualTo(Duration.ofMillis(2500));
+    assertThat(s.admission()).isEqualTo(new dev.clawauth.gateway.http.Admission.Limits(100, 40, 10));
+    assertThat(GatewaySettings.defaults().admission())
+        .isEqualTo(new dev.clawauth.gateway.http.Admission.Limits(1024, 512, 256));
+    assertThat(GatewaySettings.defaults().headTimeout()).isEqualTo(Duration.ofSeconds(10));
+
+    Files.writeString(tmp.resolve("clawauth.json"), "{ gateway: { headTimeoutMs: 0 } }");
+    assertThatThrownBy(() -> GatewaySettings.load(p, ClawConfig.load(p.configPath())))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("gateway.headTimeoutMs");
+    Files.writeString(tmp.resolve("clawauth.json"), "{ gateway: { maxConnections: 10, maxUnauthenticatedConnections: 11 } }");
+    assertThatThrownBy(() -> GatewaySettings.load(p, ClawConfig.load(p.configPath())))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("gateway.maxUnauthenticatedConnections");
+    Files.writeString(tmp.resolve("clawauth.json"), "{ gateway: { maxUnauthenticatedPerAddress: 600 } }");
+    assertThatThrownBy(() -> GatewaySettings.load(p, ClawConfig.load(p.configPath())))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("gateway.maxUnauthenticatedPerAddress");
+  }
 }

@@ -31,6 +31,12 @@ final class LoopConnection implements EventLoop.Io {
   private final InetSocketAddress remote;
   /** Beyond the connection limit: it gets a 503 for its first request. */
   private final boolean over;
+  /** Its place among the unauthenticated; null without admission control, or when over the limit. */
+  private final Admission.Ticket<LoopServer.Seat> ticket;
+  /** One of its requests passed the handler's credential check (always, without admission control). */
+  private boolean authenticated;
+  /** {@code System.nanoTime()} by which an unauthenticated connection's next head must be complete; 0 for none. */
+  private long headBy;
   private final RequestReader reader;
   private final OutQueue out;
   private final Runnable drive = this::drive;
@@ -51,17 +57,21 @@ final class LoopConnection implements EventLoop.Io {
   /** {@code System.nanoTime()} since which queued output has waited for the client to take any; 0 when none waits. */
   private long stalledSince;
 
-  LoopConnection(LoopServer server, LoopServer.Shard shard, SocketChannel ch, boolean over) throws IOException {
+  LoopConnection(LoopServer server, LoopServer.Shard shard, SocketChannel ch, boolean over, LoopServer.Seat seat)
+      throws IOException {
     this.server = server;
     this.shard = shard;
     this.ch = ch;
     this.over = over;
+    this.ticket = seat == null ? null : seat.ticket;
+    this.authenticated = server.seats() == null;
     this.remote = (InetSocketAddress) ch.getRemoteAddress();
     this.reader = new RequestReader(server.limits().maxHeadBytes(), server.limits().maxBodyBytes());
     this.out = shard.takeQueue();
     this.key = shard.loop.register(ch, SelectionKey.OP_READ, this);
     this.ops = SelectionKey.OP_READ;
     this.deadline = System.nanoTime() + idleMillis() * 1_000_000;
+    awaitHead();
   }
 
   InetSocketAddress remote() {
@@ -74,6 +84,29 @@ final class LoopConnection implements EventLoop.Io {
 
   boolean closed() {
     return state == CLOSED;
+  }
+
+  boolean authenticated() {
+    return authenticated;
+  }
+
+  /** An unauthenticated connection waits for a head: it must be complete within the head timeout from now. */
+  private void awaitHead() {
+    if (ticket == null || authenticated) {
+      return;
+    }
+    headBy = System.nanoTime() + server.limits().headTimeoutMs() * 1_000_000;
+    if (deadline == 0 || deadline - headBy > 0) {
+      deadline = headBy;
+    }
+  }
+
+  /** The head arrived: an unauthenticated connection is being answered, not waiting. */
+  private void headArrived() {
+    if (headBy != 0) {
+      headBy = 0;
+      server.seats().busy(ticket, true);
+    }
   }
 
   /** The output queue, or null once the connection is closed. */
@@ -211,6 +244,9 @@ final class LoopConnection implements EventLoop.Io {
       }
       state = READING;
       deadline = System.nanoTime() + readMillis() * 1_000_000;
+      if (headBy != 0 && deadline - headBy > 0) {
+        deadline = headBy;
+      }
     }
     int r;
     try {
@@ -230,11 +266,13 @@ final class LoopConnection implements EventLoop.Io {
       LoopExchange ex = new LoopExchange(this, reader.head());
       LoopHandler.Refusal no;
       if (over) {
-        refuse(ex, 503, "The gateway has its limit of " + server.limits().maxConnections()
-            + " open connections; retry shortly.");
+        refuse(ex, 503, overLimit());
       } else if ((no = admission(ex)) != null) {
         refuse(ex, no.status(), no.message());
+      } else if (ex.passedCheck() && !authenticate()) {
+        refuse(ex, 503, overLimit());
       } else {
+        headArrived();
         admitted = ex;
         if (reader.awaitingBody() && expectsContinue(reader.head())) {
           out.ascii("HTTP/1.1 100 Continue\r\n\r\n");
@@ -244,6 +282,23 @@ final class LoopConnection implements EventLoop.Io {
       return true;
     }
     dispatch();
+    return true;
+  }
+
+  private String overLimit() {
+    return "The gateway has its limit of " + server.limits().maxConnections() + " open connections; retry shortly.";
+  }
+
+  /** The handler found the credential on this connection's request: it leaves the unauthenticated share. */
+  private boolean authenticate() {
+    if (authenticated) {
+      return true;
+    }
+    if (!server.seats().authenticate(ticket)) {
+      return false;
+    }
+    authenticated = true;
+    headBy = 0;
     return true;
   }
 
@@ -305,6 +360,14 @@ final class LoopConnection implements EventLoop.Io {
   }
 
   private void refuse(LoopExchange ex, int status, String message) {
+    Admission<LoopServer.Seat> seats = server.seats();
+    if (!authenticated && seats != null) {
+      if (ticket != null) {
+        // One over the limit was counted when it was accepted.
+        seats.refused(ticket.source(), reason(status));
+      }
+      ex.summarised(!seats.sample());
+    }
     ex.closeAfter();
     begin(ex);
     inUser = true;
@@ -313,6 +376,15 @@ final class LoopConnection implements EventLoop.Io {
     } finally {
       inUser = false;
     }
+  }
+
+  private static Admission.Reason reason(int status) {
+    return switch (status) {
+      case 401, 403 -> Admission.Reason.NO_TOKEN;
+      case 408 -> Admission.Reason.HEAD_TIMEOUT;
+      case 503 -> Admission.Reason.OVER_LIMIT;
+      default -> Admission.Reason.MALFORMED;
+    };
   }
 
   private void answerRefusal(LoopExchange ex, int status, String message) {
@@ -328,6 +400,7 @@ final class LoopConnection implements EventLoop.Io {
     current = ex;
     state = ANSWERING;
     deadline = 0;
+    headBy = 0;
   }
 
   /** Runs the exchange's drained callbacks; one that throws fails the answer. */
@@ -352,6 +425,10 @@ final class LoopConnection implements EventLoop.Io {
     }
     state = IDLE;
     deadline = System.nanoTime() + idleMillis() * 1_000_000;
+    if (ticket != null && !authenticated) {
+      server.seats().busy(ticket, false);
+      awaitHead();
+    }
   }
 
   /**
@@ -392,14 +469,23 @@ final class LoopConnection implements EventLoop.Io {
       return;
     }
     deadline = 0;
+    boolean headLate = headBy != 0 && now - headBy >= 0;
     switch (state) {
       case READING -> {
         String what = reader.inBody() ? "body" : "head";
-        refuse(408, "The request " + what + " did not arrive within " + server.limits().readTimeoutMs() + " ms.",
-            reader.partialHead());
+        refuse(408, headLate ? "A connection without the token must send a complete request head within "
+            + server.limits().headTimeoutMs() + " ms." : "The request " + what + " did not arrive within "
+            + server.limits().readTimeoutMs() + " ms.", reader.partialHead());
         drive();
       }
-      case IDLE, LINGER -> close();
+      case IDLE -> {
+        if (headLate) {
+          // Nothing to answer; counted for the summary only.
+          server.seats().refused(ticket.source(), Admission.Reason.HEAD_TIMEOUT);
+        }
+        close();
+      }
+      case LINGER -> close();
       default -> {
         // answering: the handler's time is its own
       }
@@ -446,6 +532,9 @@ final class LoopConnection implements EventLoop.Io {
       // closed anyway
     }
     shard.closed(this, out);
+    if (ticket != null) {
+      server.seats().closed(ticket);
+    }
     LoopExchange ex = current;
     current = null;
     if (ex != null && !ex.ended()) {

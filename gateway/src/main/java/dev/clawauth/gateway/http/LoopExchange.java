@@ -38,6 +38,10 @@ public final class LoopExchange {
   private Body out;
   private List<Runnable> drained;
   private List<Runnable> closed;
+  /** The handler found the server's credential on this request. */
+  private boolean passedCheck;
+  /** A refusal the server counts in its periodic summary instead of a log line of its own. */
+  private boolean summarised;
 
   LoopExchange(LoopConnection conn, RequestHead head) {
     this.conn = conn;
@@ -66,6 +70,37 @@ public final class LoopExchange {
   /** The whole request body, de-chunked (empty when there is none). */
   public byte[] requestBody() {
     return body;
+  }
+
+  /**
+   * Tells the server, from {@link LoopHandler#admit}, that this request carries the server's
+   * credential: its connection leaves the bounded share of unauthenticated connections and their
+   * short head deadline.
+   */
+  public void authenticate() {
+    passedCheck = true;
+  }
+
+  boolean passedCheck() {
+    return passedCheck;
+  }
+
+  /** Whether a request on this connection has passed the credential check (always, without admission control). */
+  public boolean authenticated() {
+    return conn.authenticated();
+  }
+
+  /**
+   * For {@link LoopHandler#refuse}: true when the server counts this refusal of an
+   * unauthenticated connection in its periodic summary, so the handler should not log it itself.
+   * The first of each interval is false, so that one is seen in full.
+   */
+  public boolean summarised() {
+    return summarised;
+  }
+
+  void summarised(boolean quiet) {
+    summarised = quiet;
   }
 
   /** The loop this exchange and its connection run on. */

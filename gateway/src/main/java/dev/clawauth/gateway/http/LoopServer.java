@@ -28,11 +28,32 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code maxBodyBytes} (413), an idle keep-alive connection is closed after
  * {@code idleTimeoutMs}, so is one whose client takes none of its answer for that long, and
  * connections beyond {@code maxConnections} get a 503 and are closed.
+ *
+ * <p>With {@code admission} limits, a connection is unauthenticated until the handler marks one
+ * of its requests authenticated ({@link LoopExchange#authenticate}): until then it must send each
+ * request head within {@code headTimeoutMs} of connecting (or of its last answer), and it holds a
+ * place in the bounded unauthenticated share ({@link Admission}), which a newer connection may
+ * take from it. What is turned away there is summarised in one log line per
+ * {@link #REPORT_INTERVAL_MS}, not a line per connection.
  */
 public final class LoopServer implements AutoCloseable {
   /** What the server tolerates. */
   public record Limits(int maxConnections, long readTimeoutMs, long idleTimeoutMs, int maxHeadBytes,
-      long maxBodyBytes) {}
+      long maxBodyBytes, Admission.Limits admission, long headTimeoutMs) {
+    public Limits {
+      if (admission != null && (admission.maxConnections() != maxConnections || headTimeoutMs <= 0)) {
+        throw new IllegalArgumentException("admission limits need the same maxConnections and a head timeout");
+      }
+    }
+
+    /** Without admission control: every connection counts as authenticated (a server with no credential). */
+    public Limits(int maxConnections, long readTimeoutMs, long idleTimeoutMs, int maxHeadBytes, long maxBodyBytes) {
+      this(maxConnections, readTimeoutMs, idleTimeoutMs, maxHeadBytes, maxBodyBytes, null, 0);
+    }
+  }
+
+  /** How often refusals of unauthenticated connections are summarised in the log, at most. */
+  public static final long REPORT_INTERVAL_MS = 10_000;
 
   /**
    * After an answer on a connection the client may still be writing to (a 413, 431, 408), the
@@ -54,6 +75,8 @@ public final class LoopServer implements AutoCloseable {
   private final PrintStream log;
   private final List<Shard> shards = new ArrayList<>();
   private final AtomicInteger connections = new AtomicInteger();
+  /** Null without admission control. */
+  private final Admission<Seat> admission;
   /** Deadlines are noticed at most a quarter of the shortest one late. */
   private final long tickMs;
   private SelectionKey acceptKey;
@@ -68,7 +91,13 @@ public final class LoopServer implements AutoCloseable {
     this.limits = limits;
     this.handler = handler;
     this.log = log;
-    this.tickMs = Math.max(5, Math.min(100, Math.min(limits.readTimeoutMs(), limits.idleTimeoutMs()) / 4));
+    long shortest = Math.min(limits.readTimeoutMs(), limits.idleTimeoutMs());
+    if (limits.admission() != null) {
+      shortest = Math.min(shortest, limits.headTimeoutMs());
+    }
+    this.tickMs = Math.max(5, Math.min(100, shortest / 4));
+    this.admission = limits.admission() == null ? null
+        : new Admission<>(limits.admission(), REPORT_INTERVAL_MS * 1_000_000, System.nanoTime());
     for (EventLoop loop : loops) {
       shards.add(new Shard(loop));
     }
@@ -140,6 +169,15 @@ public final class LoopServer implements AutoCloseable {
     return limits;
   }
 
+  /** The admission policy and its counts, or null without admission control. */
+  public Admission<?> admission() {
+    return admission;
+  }
+
+  Admission<Seat> seats() {
+    return admission;
+  }
+
   LoopHandler handler() {
     return handler;
   }
@@ -163,15 +201,40 @@ public final class LoopServer implements AutoCloseable {
         if (sc == null) {
           return;
         }
-        boolean over = connections.incrementAndGet() > limits.maxConnections();
+        int open = connections.incrementAndGet();
         Shard shard = shards.get(nextShard);
         nextShard = (nextShard + 1) % shards.size();
+        Seat seat = admission == null ? null : seat(sc, shard);
+        boolean over = admission == null ? open > limits.maxConnections() : seat.ticket == null;
         if (shard.loop.inLoop()) {
-          shard.open(sc, over);
+          shard.open(sc, over, seat);
         } else {
-          shard.loop.execute(() -> shard.open(sc, over));
+          shard.loop.execute(() -> shard.open(sc, over, seat));
         }
       }
+    }
+
+    /** Decides the new connection's place; the one it displaces is closed on its own loop. */
+    private Seat seat(SocketChannel sc, Shard shard) {
+      Seat seat = new Seat(shard);
+      String source;
+      try {
+        source = ((InetSocketAddress) sc.getRemoteAddress()).getAddress().getHostAddress();
+      } catch (IOException | RuntimeException e) {
+        source = "unknown";
+      }
+      Admission.Decision<Seat> d = admission.admit(seat, source);
+      seat.ticket = d.ticket();
+      Seat victim = d.evicted();
+      if (victim != null) {
+        // Queued after the task that opens the victim's connection on that loop, so it finds it.
+        if (victim.shard.loop.inLoop()) {
+          victim.evict();
+        } else {
+          victim.shard.loop.execute(victim::evict);
+        }
+      }
+      return seat;
     }
 
     /** Out of file descriptors and the like: pause accepting instead of spinning. */
@@ -206,8 +269,12 @@ public final class LoopServer implements AutoCloseable {
       this.loop = loop;
     }
 
-    void open(SocketChannel sc, boolean over) {
-      if (closed) {
+    LoopServer server() {
+      return LoopServer.this;
+    }
+
+    void open(SocketChannel sc, boolean over, Seat seat) {
+      if (closed || seat != null && seat.ticket != null && admission.stillEvicted(seat.ticket)) {
         closeQuietly(sc);
         connections.decrementAndGet();
         return;
@@ -215,12 +282,18 @@ public final class LoopServer implements AutoCloseable {
       try {
         sc.configureBlocking(false);
         sc.setOption(StandardSocketOptions.TCP_NODELAY, true);
-        LoopConnection c = new LoopConnection(LoopServer.this, this, sc, over);
+        LoopConnection c = new LoopConnection(LoopServer.this, this, sc, over, seat);
         c.slot = live.size();
         live.add(c);
+        if (seat != null) {
+          seat.conn = c;
+        }
       } catch (IOException | RuntimeException e) {
         closeQuietly(sc);
         connections.decrementAndGet();
+        if (seat != null && seat.ticket != null) {
+          admission.closed(seat.ticket);
+        }
       }
     }
 
@@ -249,6 +322,12 @@ public final class LoopServer implements AutoCloseable {
         return;
       }
       long now = System.nanoTime();
+      if (admission != null && this == shards.get(0)) {
+        String summary = admission.report(now);
+        if (summary != null) {
+          log.println("gateway: " + summary);
+        }
+      }
       // Backwards: a connection that closes moves the last one into its slot, already checked.
       for (int i = live.size() - 1; i >= 0; i--) {
         if (i < live.size()) {
@@ -265,6 +344,33 @@ public final class LoopServer implements AutoCloseable {
         }
       }
       spare.clear();
+    }
+  }
+
+  /**
+   * A connection's place in the {@link Admission}: decided on the accepting loop, before the
+   * connection exists on its own loop.
+   */
+  static final class Seat {
+    final Shard shard;
+    /** Null when over the limit. */
+    Admission.Ticket<Seat> ticket;
+    /** Set on the shard's loop once open; read there only. */
+    LoopConnection conn;
+
+    Seat(Shard shard) {
+      this.shard = shard;
+    }
+
+    /** On the shard's loop: closes the connection whose place a newer one took. */
+    void evict() {
+      if (conn != null && seatsOf(shard).stillEvicted(ticket)) {
+        conn.close();
+      }
+    }
+
+    private static Admission<Seat> seatsOf(Shard shard) {
+      return shard.server().admission;
     }
   }
 
