@@ -1,0 +1,2 @@
+/** Live probes of stored credentials against each provider's API. */
+package dev.clawauth.probe;
