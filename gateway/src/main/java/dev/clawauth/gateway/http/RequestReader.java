@@ -216,6 +216,7 @@ final class RequestReader {
   private void startBody() throws Refused {
     long framing;
     try {
+      head.checkHost();
       framing = framing(head);
     } catch (BadRequest bad) {
       throw malformed(head, bad.getMessage());
