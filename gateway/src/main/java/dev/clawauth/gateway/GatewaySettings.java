@@ -14,71 +14,178 @@ import java.util.function.Function;
 /**
  * How the gateway listens and what it tolerates: {@code port}, {@code bind} and
  * {@code customBindHost} (as OpenClaw writes them), {@code maxBodyBytes}, {@code readTimeoutMs},
- * {@code maxConcurrentRequests}, {@code maxConnections}, {@code upstreamTimeoutMs}, each from the
- * {@code gateway} block of clawauth.json, else of openclaw.json; command-line flags override them.
+ * {@code maxConcurrentRequests}, {@code maxConnections}, {@code upstreamTimeoutMs},
+ * {@code maxBufferedBodyBytes}, each from the {@code gateway} block of clawauth.json, else of
+ * openclaw.json; command-line flags override them. {@code maxBufferedBodyBytes} 0 stands for its
+ * default, {@link #DEFAULT_BUFFERED_BODIES} times {@code maxBodyBytes}.
  */
 public record GatewaySettings(String bind, String customBindHost, int port, boolean allowNonLoopback,
     long maxBodyBytes, Duration readTimeout, int maxConcurrentRequests, Duration upstreamTimeout,
-    Duration flushInterval, int maxConnections) {
+    Duration flushInterval, int maxConnections, long maxBufferedBodyBytes) {
 
   public static final int DEFAULT_PORT = 18789;
   public static final long DEFAULT_MAX_BODY = 32L * 1024 * 1024;
   public static final int DEFAULT_MAX_CONNECTIONS = 1024;
+  /** How many bodies of the largest size may be buffered at once by default. */
+  public static final int DEFAULT_BUFFERED_BODIES = 8;
+
+  public GatewaySettings {
+    // Guards what the flags and tests give; the config's values are checked with their file and line first.
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("port " + port + " is not from 0 to 65535");
+    }
+    if (maxBodyBytes <= 0 || maxConcurrentRequests <= 0 || maxConnections <= 0 || maxBufferedBodyBytes < 0
+        || readTimeout.isNegative() || readTimeout.isZero() || upstreamTimeout.isNegative() || upstreamTimeout.isZero()
+        || flushInterval.isNegative() || flushInterval.isZero()) {
+      throw new IllegalArgumentException("gateway limits must be above 0: maxBodyBytes " + maxBodyBytes
+          + ", readTimeout " + readTimeout + ", maxConcurrentRequests " + maxConcurrentRequests + ", upstreamTimeout "
+          + upstreamTimeout + ", flushInterval " + flushInterval + ", maxConnections " + maxConnections
+          + ", maxBufferedBodyBytes " + maxBufferedBodyBytes);
+    }
+  }
+
+  public GatewaySettings(String bind, String customBindHost, int port, boolean allowNonLoopback, long maxBodyBytes,
+      Duration readTimeout, int maxConcurrentRequests, Duration upstreamTimeout, Duration flushInterval,
+      int maxConnections) {
+    this(bind, customBindHost, port, allowNonLoopback, maxBodyBytes, readTimeout, maxConcurrentRequests,
+        upstreamTimeout, flushInterval, maxConnections, 0);
+  }
 
   public static GatewaySettings defaults() {
     return new GatewaySettings("loopback", null, DEFAULT_PORT, false, DEFAULT_MAX_BODY,
         Duration.ofSeconds(30), 256, Duration.ofMinutes(10), Duration.ofSeconds(1), DEFAULT_MAX_CONNECTIONS);
   }
 
-  /** The settings of openclaw.json's {@code gateway} block, overridden key by key by clawauth.json's. */
+  /**
+   * The settings of openclaw.json's {@code gateway} block, overridden key by key by clawauth.json's.
+   *
+   * @throws IllegalArgumentException for a value of the wrong type or out of range, naming the key,
+   *     the file and (when it can be found) the line and column
+   */
   public static GatewaySettings load(StatePaths paths, ClawConfig config) throws IOException, JsonFileException {
     return fromConfig(config, ClawConfig.load(paths.stateDir().resolve(OwnSettings.FILE)));
   }
 
   static GatewaySettings fromConfig(ClawConfig openclaw, ClawConfig own) {
     GatewaySettings d = defaults();
-    JsonNode shared = openclaw.tree().path("gateway");
-    JsonNode mine = own.tree().path("gateway");
-    Function<String, JsonNode> g = key -> mine.has(key) ? mine.get(key) : shared.path(key);
+    Keys g = new Keys(openclaw, own);
+    long maxBody = g.number("maxBodyBytes", 1, Long.MAX_VALUE, d.maxBodyBytes(), "a whole number of bytes above 0");
+    long buffered = g.number("maxBufferedBodyBytes", maxBody, Long.MAX_VALUE, 0,
+        "a whole number of bytes, at least gateway.maxBodyBytes (" + maxBody + ")");
     return new GatewaySettings(
-        g.apply("bind").isTextual() ? g.apply("bind").asText() : d.bind(),
-        g.apply("customBindHost").isTextual() ? g.apply("customBindHost").asText() : null,
-        g.apply("port").isInt() ? g.apply("port").asInt() : d.port(),
+        g.text("bind", d.bind()),
+        g.text("customBindHost", null),
+        (int) g.number("port", 0, 65535, d.port(), "a whole number from 0 to 65535"),
         false,
-        g.apply("maxBodyBytes").isNumber() ? g.apply("maxBodyBytes").asLong() : d.maxBodyBytes(),
-        g.apply("readTimeoutMs").isNumber() ? Duration.ofMillis(g.apply("readTimeoutMs").asLong()) : d.readTimeout(),
-        g.apply("maxConcurrentRequests").isInt() ? g.apply("maxConcurrentRequests").asInt() : d.maxConcurrentRequests(),
-        g.apply("upstreamTimeoutMs").isNumber()
-            ? Duration.ofMillis(g.apply("upstreamTimeoutMs").asLong()) : d.upstreamTimeout(),
+        maxBody,
+        Duration.ofMillis(g.number("readTimeoutMs", 1, Long.MAX_VALUE / 1_000_000, d.readTimeout().toMillis(),
+            "a whole number of milliseconds above 0")),
+        (int) g.number("maxConcurrentRequests", 1, Integer.MAX_VALUE, d.maxConcurrentRequests(),
+            "a whole number above 0"),
+        Duration.ofMillis(g.number("upstreamTimeoutMs", 1, Long.MAX_VALUE / 1_000_000, d.upstreamTimeout().toMillis(),
+            "a whole number of milliseconds above 0")),
         d.flushInterval(),
-        g.apply("maxConnections").isInt() ? g.apply("maxConnections").asInt() : d.maxConnections());
+        (int) g.number("maxConnections", 1, Integer.MAX_VALUE, d.maxConnections(), "a whole number above 0"),
+        buffered);
+  }
+
+  /** The {@code gateway} keys of both files: clawauth.json's where it has the key, else openclaw.json's. */
+  private record Keys(ClawConfig openclaw, ClawConfig own) {
+    private ClawConfig from(String key) {
+      return own.tree().path("gateway").has(key) ? own : openclaw;
+    }
+
+    private JsonNode get(String key) {
+      return from(key).tree().path("gateway").path(key);
+    }
+
+    String text(String key, String otherwise) {
+      JsonNode v = get(key);
+      if (v.isMissingNode() || v.isNull()) {
+        return otherwise;
+      }
+      if (!v.isTextual()) {
+        throw invalid(key, "is " + kind(v) + ", not a string");
+      }
+      return v.asText();
+    }
+
+    long number(String key, long min, long max, long otherwise, String want) {
+      JsonNode v = get(key);
+      if (v.isMissingNode() || v.isNull()) {
+        return otherwise;
+      }
+      if (!v.isNumber() || !v.canConvertToExactIntegral() || !v.canConvertToLong()) {
+        throw invalid(key, "is " + kind(v) + ", not " + want);
+      }
+      long n = v.asLong();
+      if (n < min || n > max) {
+        throw invalid(key, "is " + n + ", not " + want);
+      }
+      return n;
+    }
+
+    /** The error names the file, line and column, never the value of a string (it may be anything). */
+    private IllegalArgumentException invalid(String key, String problem) {
+      ClawConfig file = from(key);
+      String where = file.path() + file.position("gateway", key).map(p -> ":" + p).orElse("");
+      return new IllegalArgumentException(where + ": gateway." + key + " " + problem
+          + ". Fix it, or remove the key for its default; the gateway does not start until then.");
+    }
+
+    private static String kind(JsonNode v) {
+      if (v.isTextual()) {
+        return "a string";
+      }
+      if (v.isBoolean()) {
+        return v.asText();
+      }
+      if (v.isNumber()) {
+        return v.asText();
+      }
+      return v.isArray() ? "a list" : v.isObject() ? "an object" : v.getNodeType().toString().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
+
+  /** Request-body bytes buffered at once across all connections, at most. */
+  public long bodyBudget() {
+    if (maxBufferedBodyBytes > 0) {
+      return maxBufferedBodyBytes;
+    }
+    return maxBodyBytes > Long.MAX_VALUE / DEFAULT_BUFFERED_BODIES ? Long.MAX_VALUE : maxBodyBytes * DEFAULT_BUFFERED_BODIES;
   }
 
   public GatewaySettings withPort(int p) {
     return new GatewaySettings(bind, customBindHost, p, allowNonLoopback, maxBodyBytes, readTimeout,
-        maxConcurrentRequests, upstreamTimeout, flushInterval, maxConnections);
+        maxConcurrentRequests, upstreamTimeout, flushInterval, maxConnections, maxBufferedBodyBytes);
   }
 
   public GatewaySettings withBind(String b, boolean allow) {
     return new GatewaySettings(b, customBindHost, port, allow, maxBodyBytes, readTimeout, maxConcurrentRequests,
-        upstreamTimeout, flushInterval, maxConnections);
+        upstreamTimeout, flushInterval, maxConnections, maxBufferedBodyBytes);
   }
 
   public GatewaySettings withLimits(long body, Duration read, int concurrent, Duration upstream) {
     return new GatewaySettings(bind, customBindHost, port, allowNonLoopback, body, read, concurrent, upstream, flushInterval,
-        maxConnections);
+        maxConnections, maxBufferedBodyBytes);
   }
 
   /** How often recorded outcomes are written to the store. */
   public GatewaySettings withFlushInterval(Duration every) {
     return new GatewaySettings(bind, customBindHost, port, allowNonLoopback, maxBodyBytes, readTimeout, maxConcurrentRequests,
-        upstreamTimeout, every, maxConnections);
+        upstreamTimeout, every, maxConnections, maxBufferedBodyBytes);
   }
 
   /** How many client connections may be open at once; more get a 503 and are closed. */
   public GatewaySettings withMaxConnections(int n) {
     return new GatewaySettings(bind, customBindHost, port, allowNonLoopback, maxBodyBytes, readTimeout, maxConcurrentRequests,
-        upstreamTimeout, flushInterval, n);
+        upstreamTimeout, flushInterval, n, maxBufferedBodyBytes);
+  }
+
+  /** Request-body bytes held at once across all connections; more get a 503 until some are done. */
+  public GatewaySettings withMaxBufferedBodyBytes(long n) {
+    return new GatewaySettings(bind, customBindHost, port, allowNonLoopback, maxBodyBytes, readTimeout, maxConcurrentRequests,
+        upstreamTimeout, flushInterval, maxConnections, n);
   }
 
   /** The address to bind, after checking that a non-loopback one was explicitly allowed. */
