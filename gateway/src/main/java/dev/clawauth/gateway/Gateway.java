@@ -108,7 +108,7 @@ public final class Gateway implements AutoCloseable {
       }
       started = LoopServer.start(settings.bindAddress(), settings.port(), 1024,
           new LoopServer.Limits(settings.maxConnections(), settings.readTimeout().toMillis(), IDLE_MS, MAX_HEAD_BYTES,
-              settings.maxBodyBytes()),
+              settings.maxBodyBytes(), settings.bodyBudget()),
           new LoopHandler() {
             @Override
             public void handle(LoopExchange ex) {
@@ -177,6 +177,11 @@ public final class Gateway implements AutoCloseable {
 
   public Secret token() {
     return token;
+  }
+
+  /** Request-body bytes buffered now across all connections (at most {@link GatewaySettings#bodyBudget}). */
+  public long bufferedBodyBytes() {
+    return server.bufferedBodyBytes();
   }
 
   public Metrics metrics() {
@@ -444,7 +449,8 @@ public final class Gateway implements AutoCloseable {
     if (status == 503) {
       ex.responseHeaders().set("retry-after", "1");
     }
-    String hint = switch (status) {
+    // A message that names its setting (the body budget's 503) needs no other.
+    String hint = message.contains("(config gateway.") ? "" : switch (status) {
       case 408 -> " (config gateway.readTimeoutMs)";
       case 413 -> " (config gateway.maxBodyBytes)";
       case 503 -> " (config gateway.maxConnections)";

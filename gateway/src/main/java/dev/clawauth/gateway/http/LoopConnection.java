@@ -57,7 +57,7 @@ final class LoopConnection implements EventLoop.Io {
     this.ch = ch;
     this.over = over;
     this.remote = (InetSocketAddress) ch.getRemoteAddress();
-    this.reader = new RequestReader(server.limits().maxHeadBytes(), server.limits().maxBodyBytes());
+    this.reader = new RequestReader(server.limits().maxHeadBytes(), server.limits().maxBodyBytes(), server.bodies());
     this.out = shard.takeQueue();
     this.key = shard.loop.register(ch, SelectionKey.OP_READ, this);
     this.ops = SelectionKey.OP_READ;
@@ -66,6 +66,10 @@ final class LoopConnection implements EventLoop.Io {
 
   InetSocketAddress remote() {
     return remote;
+  }
+
+  BodyBudget bodies() {
+    return server.bodies();
   }
 
   EventLoop loop() {
@@ -267,7 +271,7 @@ final class LoopConnection implements EventLoop.Io {
   private void dispatch() {
     LoopExchange ex = admitted;
     admitted = null;
-    ex.body(reader.body());
+    ex.body(reader.body(), reader.takeReserved());
     reader.next();
     begin(ex);
     inUser = true;
@@ -305,6 +309,8 @@ final class LoopConnection implements EventLoop.Io {
   }
 
   private void refuse(LoopExchange ex, int status, String message) {
+    // The body will not be read: its share of the budget is free at once, not after the linger.
+    reader.dropBody();
     ex.closeAfter();
     begin(ex);
     inUser = true;
@@ -446,8 +452,12 @@ final class LoopConnection implements EventLoop.Io {
       // closed anyway
     }
     shard.closed(this, out);
+    reader.dropBody();
     LoopExchange ex = current;
     current = null;
+    if (ex != null) {
+      ex.releaseBody();
+    }
     if (ex != null && !ex.ended()) {
       try {
         ex.runClosed();

@@ -30,9 +30,16 @@ import java.util.concurrent.atomic.AtomicInteger;
  * connections beyond {@code maxConnections} get a 503 and are closed.
  */
 public final class LoopServer implements AutoCloseable {
-  /** What the server tolerates. */
+  /**
+   * What the server tolerates. {@code maxBufferedBodyBytes}: request-body bytes held at once across
+   * all connections; a request that would go over it gets a 503.
+   */
   public record Limits(int maxConnections, long readTimeoutMs, long idleTimeoutMs, int maxHeadBytes,
-      long maxBodyBytes) {}
+      long maxBodyBytes, long maxBufferedBodyBytes) {
+    public Limits(int maxConnections, long readTimeoutMs, long idleTimeoutMs, int maxHeadBytes, long maxBodyBytes) {
+      this(maxConnections, readTimeoutMs, idleTimeoutMs, maxHeadBytes, maxBodyBytes, Long.MAX_VALUE);
+    }
+  }
 
   /**
    * After an answer on a connection the client may still be writing to (a 413, 431, 408), the
@@ -50,6 +57,7 @@ public final class LoopServer implements AutoCloseable {
   private final ServerSocketChannel listener;
   private final InetSocketAddress address;
   private final Limits limits;
+  private final BodyBudget bodies;
   private final LoopHandler handler;
   private final PrintStream log;
   private final List<Shard> shards = new ArrayList<>();
@@ -66,6 +74,7 @@ public final class LoopServer implements AutoCloseable {
     this.listener = listener;
     this.address = (InetSocketAddress) listener.getLocalAddress();
     this.limits = limits;
+    this.bodies = new BodyBudget(limits.maxBufferedBodyBytes());
     this.handler = handler;
     this.log = log;
     this.tickMs = Math.max(5, Math.min(100, Math.min(limits.readTimeoutMs(), limits.idleTimeoutMs()) / 4));
@@ -132,6 +141,15 @@ public final class LoopServer implements AutoCloseable {
   }
 
   /** Connections open now, for tests and metrics. */
+  /** Request-body bytes buffered now, across all connections. */
+  public long bufferedBodyBytes() {
+    return bodies.held();
+  }
+
+  BodyBudget bodies() {
+    return bodies;
+  }
+
   public int connections() {
     return connections.get();
   }
