@@ -61,6 +61,13 @@ final class CorruptFilesTest {
     }
   }
 
+  /** The gateway has nothing to serve from a store it cannot read: it does not start, and says where. */
+  @Test
+  void theGatewayDoesNotStartOnACorruptStore() throws Exception {
+    Path store = s.writeStore(CORRUPT_STORE);
+    assertRefused(s.run("gateway", "--port", "0"), store, CORRUPT_STORE, "4:78");
+  }
+
   @Test
   void verboseAddsTheStackTraceAfterTheLine() throws Exception {
     Path store = s.writeStore(CORRUPT_STORE);
