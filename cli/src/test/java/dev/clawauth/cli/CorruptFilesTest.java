@@ -61,6 +61,49 @@ final class CorruptFilesTest {
     }
   }
 
+  /**
+   * A profile id given twice is one of two credentials the user must choose between: every command
+   * names the id and where the second one is, and none rewrites the file keeping only one.
+   */
+  @Test
+  void aDuplicateProfileIdIsNamedWithItsPlaceAndNoCommandDropsEither() throws Exception {
+    String twice = """
+        {
+          "version": 1,
+          "profiles": {
+            "anthropic:work": {"type": "api_key", "provider": "anthropic", "key": "%s"},
+            "anthropic:work": {"type": "api_key", "provider": "anthropic", "key": "%s"}
+          }
+        }
+        """.formatted(TestSecrets.get("ANTHROPIC_KEY"), TestSecrets.get("ANTHROPIC_KEY_2"));
+    Path store = s.writeStore(twice);
+    for (List<String> cmd : List.of(
+        List.of("models", "status"),
+        List.of("models", "auth", "order", "set", "--provider", "anthropic", "anthropic:work"),
+        List.of("models", "auth", "remove", "anthropic:work", "--yes"),
+        List.of("gateway", "--port", "0"))) {
+      var r = s.run(cmd.toArray(String[]::new));
+      assertRefused(r, store, twice, "5:5");
+      assertThat(r.stderr()).as(r.toString()).contains("duplicate key \"anthropic:work\"")
+          .contains("keep one of the two entries");
+    }
+    for (String[] doctor : List.of(new String[] {"doctor"}, new String[] {"doctor", "--fix", "--yes"})) {
+      var r = s.run(doctor);
+      assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
+      assertThat(r.stdout()).as(r.toString()).contains(store + " does not parse: line 5, column 5")
+          .contains("duplicate key \"anthropic:work\"").contains("fix line 5, column 5 by hand")
+          .doesNotContain(TestSecrets.get("ANTHROPIC_KEY").substring(13));
+      assertThat(s.read(store)).isEqualTo(twice);
+    }
+  }
+
+  /** The gateway has nothing to serve from a store it cannot read: it does not start, and says where. */
+  @Test
+  void theGatewayDoesNotStartOnACorruptStore() throws Exception {
+    Path store = s.writeStore(CORRUPT_STORE);
+    assertRefused(s.run("gateway", "--port", "0"), store, CORRUPT_STORE, "4:78");
+  }
+
   @Test
   void verboseAddsTheStackTraceAfterTheLine() throws Exception {
     Path store = s.writeStore(CORRUPT_STORE);

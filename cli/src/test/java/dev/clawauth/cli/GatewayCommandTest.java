@@ -164,6 +164,27 @@ class GatewayCommandTest {
   }
 
   @Test
+  void aGatewaySettingOfTheWrongTypeOrRangeStopsTheGatewayInOneLine() throws Exception {
+    Path own = state.resolve("clawauth.json");
+    Files.writeString(own, "{\n  gateway: { port: 0,\n    maxBodyBytes: -5 } }\n");
+    var r = cli.run("gateway");
+    assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
+    assertThat(r.stderr().strip().lines()).as(r.toString()).singleElement().asString()
+        .isEqualTo("Error: " + own + ":3:19: gateway.maxBodyBytes is -5, not a whole number of bytes above 0."
+            + " Fix it, or remove the key for its default; the gateway does not start until then.");
+    Files.writeString(own, "{ gateway: { port: 'abc' } }\n");
+    r = cli.run("gateway");
+    assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
+    assertThat(r.stderr().strip().lines()).as(r.toString()).singleElement().asString()
+        .startsWith("Error: " + own + ":1:20: gateway.port is a string");
+    // A flag out of range is refused as plainly.
+    Files.delete(own);
+    r = cli.run("gateway", "--port", "70000");
+    assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
+    assertThat(r.stderr().strip().lines()).as(r.toString()).singleElement().asString().contains("70000");
+  }
+
+  @Test
   void anOpenClawLanBindIsRefusedWithoutTheFlagAndNamesTheMode() throws Exception {
     Files.writeString(state.resolve("openclaw.json"), "{ gateway: { bind: 'lan', port: 0 } }");
     var r = cli.run("gateway");

@@ -72,6 +72,46 @@ public final class ClawConfig {
     return path;
   }
 
+  /**
+   * Where the value at {@code keys} (object keys from the top) is in the file, as "line:column"
+   * (1-based, the column in characters as an editor counts them); empty when the file or the key
+   * cannot be found. Reads the file again: it is meant for an error message.
+   */
+  public Optional<String> position(String... keys) {
+    try {
+      String raw = AtomicFiles.read(path);
+      String text = raw.startsWith("\uFEFF") ? raw.substring(1) : raw;
+      Json5Spans.Value at = Json5Spans.parse(text);
+      for (String key : keys) {
+        if (!(at instanceof Json5Spans.Container c) || c.array()) {
+          return Optional.empty();
+        }
+        Json5Spans.Value next = null;
+        for (Json5Spans.Item item : c.items()) {
+          if (key.equals(item.key())) {
+            // A key given twice counts as its last, as the parser reads it.
+            next = item.value();
+          }
+        }
+        if (next == null) {
+          return Optional.empty();
+        }
+        at = next;
+      }
+      int line = 1;
+      int lineStart = 0;
+      for (int i = 0; i < at.start(); i++) {
+        if (text.charAt(i) == '\n') {
+          line++;
+          lineStart = i + 1;
+        }
+      }
+      return Optional.of(line + ":" + (at.start() - lineStart + 1));
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+
   public boolean exists() {
     return exists;
   }

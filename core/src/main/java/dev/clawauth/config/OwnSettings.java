@@ -12,7 +12,8 @@ public final class OwnSettings {
 
   /** The gateway keys Clawauth reads that OpenClaw's schema does not have. */
   public static final List<String> GATEWAY_ONLY_KEYS =
-      List.of("maxBodyBytes", "readTimeoutMs", "maxConcurrentRequests", "maxConnections", "upstreamTimeoutMs");
+      List.of("maxBodyBytes", "readTimeoutMs", "maxConcurrentRequests", "maxConnections", "upstreamTimeoutMs",
+          "maxBufferedBodyBytes");
 
   private OwnSettings() {}
 }

@@ -105,10 +105,36 @@ public final class Json {
       return node;
     } catch (JsonProcessingException e) {
       var loc = e.getLocation();
-      throw new JsonFileException(file, loc == null ? 0 : loc.getLineNr(),
-          loc == null ? 0 : loc.getColumnNr(), e.getOriginalMessage());
+      int line = loc == null ? 0 : loc.getLineNr();
+      int column = loc == null ? 0 : loc.getColumnNr();
+      if (e.getOriginalMessage() != null && e.getOriginalMessage().startsWith("Duplicate field ")) {
+        column = keyStart(text, line, column);
+      }
+      throw new JsonFileException(file, line, column, e.getOriginalMessage());
     } catch (IOException e) {
       throw new JsonFileException(file, 0, 0, e.getMessage());
     }
+  }
+
+  /**
+   * The column where the quoted key ending just before {@code column} of {@code line} begins: the
+   * parser reports a repeated key where it ends, and the reader looks for where it starts.
+   */
+  private static int keyStart(String text, int line, int column) {
+    String[] lines = text.split("\n", -1);
+    if (line < 1 || line > lines.length) {
+      return column;
+    }
+    String l = lines[line - 1];
+    int close = column - 2;
+    if (close < 0 || close >= l.length() || l.charAt(close) != '"') {
+      return column;
+    }
+    for (int i = close - 1; i >= 0; i--) {
+      if (l.charAt(i) == '"' && (i == 0 || l.charAt(i - 1) != '\\')) {
+        return i + 1;
+      }
+    }
+    return column;
   }
 }

@@ -53,6 +53,14 @@ public final class JsonFileException extends Exception {
       return "not valid JSON";
     }
     String line = problem.lines().findFirst().orElse("not valid JSON");
+    if (line.startsWith("Duplicate field '") && line.endsWith("'")) {
+      // A key is a name (a profile id, a field), not content: the reader must know which one to keep.
+      // Anything shaped like a key or token is still masked.
+      String key = dev.clawauth.credentials.SecretFilter.shortMessage(line.substring(17, line.length() - 1),
+          java.util.List.of());
+      return "duplicate key \"" + key + "\": it is given twice in one object; keep one of the two entries and"
+          + " remove or rename the other";
+    }
     int quote = line.indexOf('\'');
     if (quote >= 0 && line.startsWith("Unrecognized token")) {
       return "unrecognized token";

@@ -8,6 +8,11 @@ final class Sanitize {
   private Sanitize() {}
 
   static String shortText(String s) {
-    return s == null ? "" : dev.clawauth.credentials.SecretFilter.shortMessage(s, java.util.List.of());
+    return shortText(s, java.util.List.of());
+  }
+
+  /** {@link #shortText(String)}, masking also each of {@code sent}: what the request carried. */
+  static String shortText(String s, java.util.Collection<String> sent) {
+    return s == null ? "" : dev.clawauth.credentials.SecretFilter.shortMessage(s, sent);
   }
 }

@@ -74,18 +74,26 @@ public final class TokenClient {
 
   public static TokenResponse postForm(HttpClient http, String url, Map<String, String> form,
       Duration timeout) throws TokenEndpointException, IOException {
-    return send(http, url, "application/x-www-form-urlencoded", UrlForms.encode(form), timeout);
+    return send(http, url, "application/x-www-form-urlencoded", UrlForms.encode(form), timeout, secretsOf(form));
   }
 
   public static TokenResponse postJson(HttpClient http, String url, Map<String, String> body,
       Duration timeout) throws TokenEndpointException, IOException {
     ObjectNode n = Json.object();
     body.forEach(n::put);
-    return send(http, url, "application/json", n.toString(), timeout);
+    return send(http, url, "application/json", n.toString(), timeout, secretsOf(body));
   }
 
+  /** The fields of a token request that are secrets; the others (grant_type, client_id) are words a message may use. */
+  private static java.util.List<String> secretsOf(Map<String, String> fields) {
+    return fields.entrySet().stream()
+        .filter(e -> Set.of("refresh_token", "code", "code_verifier", "client_secret").contains(e.getKey()))
+        .map(Map.Entry::getValue).toList();
+  }
+
+  /** {@code sent}: the secrets of the request (a refresh token, a code), masked wherever the answer echoes them. */
   private static TokenResponse send(HttpClient http, String url, String contentType, String body,
-      Duration timeout) throws TokenEndpointException, IOException {
+      Duration timeout, java.util.Collection<String> sent) throws TokenEndpointException, IOException {
     HttpRequest req;
     try {
       req = HttpRequest.newBuilder(URI.create(url))
@@ -125,10 +133,13 @@ public final class TokenClient {
           : status == 408 ? FailureReason.TIMEOUT
           : status == 429 ? FailureReason.RATE_LIMIT
           : FailureReason.UNKNOWN;
+      // The error code is stored (a profile's re-login reason) and shown by status and doctor: a
+      // server that echoes the refresh token it refused must not have it kept there.
+      String shownError = error == null ? null : Sanitize.shortText(error, sent);
       String msg = "the token endpoint answered HTTP " + status
-          + (error == null ? "" : " " + Sanitize.shortText(error))
-          + (desc.isBlank() ? "" : ": " + Sanitize.shortText(desc));
-      throw new TokenEndpointException(msg, status, error, terminal, reason, null);
+          + (shownError == null ? "" : " " + shownError)
+          + (desc.isBlank() ? "" : ": " + Sanitize.shortText(desc, sent));
+      throw new TokenEndpointException(msg, status, shownError, terminal, reason, null);
     }
     String access = json.path("access_token").asText("");
     JsonNode expiresIn = json.path("expires_in");

@@ -67,7 +67,10 @@ final class Credentials {
   /** Set when a refresh failed terminally: Clawauth's mark, or OpenClaw 2026.9's failed fence. */
   private static String reloginReason(JsonNode n) {
     if (n.path(RELOGIN_FIELD).isObject()) {
-      return n.path(RELOGIN_FIELD).path("reason").asText("revoked");
+      // A token endpoint's words, maybe written by an older release or another program: status and
+      // doctor show them, so whatever token they echo is masked on reading.
+      return dev.clawauth.credentials.SecretFilter.shortMessage(n.path(RELOGIN_FIELD).path("reason").asText("revoked"),
+          java.util.Arrays.asList(text(n, "access"), text(n, "refresh")));
     }
     return OAuthFence.parse(text(n, "access"), text(n, "refresh"), millis(n))
         .filter(f -> f.state() == OAuthFence.State.FAILED)

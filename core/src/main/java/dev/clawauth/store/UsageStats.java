@@ -22,7 +22,9 @@ public record UsageStats(long lastUsed, long cooldownUntil, long disabledUntil, 
       fc.fields().forEachRemaining(e -> counts.put(e.getKey(), e.getValue().asInt(0)));
     }
     return new UsageStats(time(n, "lastUsed"), time(n, "cooldownUntil"), time(n, "disabledUntil"),
-        n.hasNonNull("disabledReason") ? n.get("disabledReason").asText() : null,
+        // Shown by status and list: whatever wrote it, no token-shaped text is shown from it.
+        n.hasNonNull("disabledReason")
+            ? dev.clawauth.credentials.SecretFilter.shortMessage(n.get("disabledReason").asText(), java.util.List.of()) : null,
         n.path("errorCount").asInt(0), Map.copyOf(counts), time(n, "lastFailureAt"));
   }
 

@@ -80,7 +80,13 @@ class JsonTreesTest {
         "{\"profiles\":{\n \"anthropic:a\":{},\n \"anthropic:a\":{}}}"));
     assertThat(e).isNotNull();
     assertThat(e.line()).isEqualTo(3);
-    assertThat(e.problem()).containsIgnoringCase("duplicate");
+    assertThat(e.column()).as("where the second key begins").isEqualTo(2);
+    assertThat(e.problem()).containsIgnoringCase("duplicate").contains("\"anthropic:a\"")
+        .contains("keep one of the two entries");
+    // A key shaped like a secret is still not shown.
+    JsonFileException secret = catchThrowableOfType(JsonFileException.class, () -> Json.parseStrict(FILE,
+        "{\"sk-ant-api03-" + "z".repeat(30) + "\":1,\"sk-ant-api03-" + "z".repeat(30) + "\":2}"));
+    assertThat(secret.getMessage()).contains("duplicate key").doesNotContain("z".repeat(30));
   }
 
   @ParameterizedTest

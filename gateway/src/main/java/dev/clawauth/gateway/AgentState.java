@@ -37,7 +37,15 @@ final class AgentState {
   /** A candidate list, reusable while nothing it depends on has changed. */
   private record CachedCandidates(long generation, long validUntil, Candidates.Result result) {}
 
+  /** The store file as it was when it did not parse ({@code stamp}), and why. */
+  private record Corrupt(Object stamp, JsonFileException error) {}
+
   private volatile AgentContext ctx;
+  /**
+   * Set while the store does not parse: requests are served from the last good snapshot, and
+   * nothing is written (a write would replace the file the user must repair).
+   */
+  private volatile Corrupt corrupt;
   private volatile Cooldowns cooldowns;
   private volatile Snapshot snapshot;
   private List<Outcome> pending = new ArrayList<>();
@@ -119,6 +127,14 @@ final class AgentState {
     if (s != null && s.stamp().equals(stamp)) {
       return s;
     }
+    Corrupt c = corrupt;
+    if (c != null && c.stamp().equals(stamp)) {
+      // The same broken file as before: not parsed again per request.
+      if (s == null) {
+        throw c.error();
+      }
+      return s;
+    }
     synchronized (this) {
       // Requests that saw the same change while another thread re-read it use that reading.
       Snapshot current = snapshot;
@@ -134,7 +150,34 @@ final class AgentState {
           throw down;
         }
         return current;
+      } catch (JsonFileException broken) {
+        // A file that no longer parses: as for a database that is down, the last good reading
+        // serves, read-only, until the file changes again.
+        corrupt = new Corrupt(stamp, broken);
+        if (current == null) {
+          throw broken;
+        }
+        return current;
       }
+    }
+  }
+
+  /** Why the store cannot be read now (file:line:col and what to do), if it cannot. */
+  java.util.Optional<String> corruption() {
+    Corrupt c = corrupt;
+    if (c == null) {
+      return java.util.Optional.empty();
+    }
+    String m = c.error().getMessage();
+    return java.util.Optional.of(m.endsWith(".") ? m.substring(0, m.length() - 1) : m);
+  }
+
+  /** Looks at the store for a change (as a request would), so that health sees a corruption without one. */
+  void look() {
+    try {
+      snapshot();
+    } catch (IOException | JsonFileException | RuntimeException e) {
+      // told through corruption() or the store's unavailable(); a request gets the error itself
     }
   }
 
@@ -146,6 +189,7 @@ final class AgentState {
     }
     Snapshot fresh = new Snapshot(doc, stamp, generations.incrementAndGet());
     snapshot = fresh;
+    corrupt = null;
     return fresh;
   }
 
@@ -240,7 +284,8 @@ final class AgentState {
   void flush() throws IOException, JsonFileException {
     List<Outcome> batch;
     synchronized (this) {
-      if (pending.isEmpty()) {
+      if (pending.isEmpty() || corrupt != null) {
+        // A store that does not parse is never written: the outcomes wait until it is repaired.
         return;
       }
       batch = pending;
@@ -259,6 +304,11 @@ final class AgentState {
         batch.addAll(pending);
         // Kept small while the store cannot be written: successes only need their latest.
         pending = new ArrayList<>(coalesce(batch));
+      }
+      if (e instanceof JsonFileException broken) {
+        // Found broken by the write's own read (which then writes nothing): told by the health check.
+        corrupt = new Corrupt(ctx.store().changeStamp(), broken);
+        return;
       }
       throw e;
     }

@@ -323,9 +323,39 @@ final class Failover {
     if (!headers.containsKey("content-type")) {
       headers.put("content-type", "application/json");
     }
+    String unsendable = Injection.unsendable(headers);
+    if (unsendable != null) {
+      refuseUnsendable(auth, missLabel, unsendable, headers.get(unsendable));
+      return;
+    }
     Attempt a = new Attempt(auth, missLabel);
     inFlight = a;
     a.handle = proxy.http.post(call.ex.loop(), target, headers, prepared.body(), proxy.settings.upstreamTimeout(), a);
+  }
+
+  /**
+   * A header whose value holds a control byte (a key pasted with its line break, a config header
+   * with one) would split or corrupt the request upstream: it is never sent, and the walk goes on
+   * with the next credential. The value is not shown; it may be the key.
+   */
+  private void refuseUnsendable(UpstreamAuth auth, String missLabel, String header, String value) {
+    String provider = model.provider();
+    boolean fromCredential = !auth.secret().value().isEmpty() && value.contains(auth.secret().value())
+        || auth.accountId() != null && !auth.accountId().isEmpty() && value.contains(auth.accountId());
+    String what;
+    if (!fromCredential) {
+      what = "the " + header + " header from models.providers." + provider + ".headers in "
+          + agent.ctx().config().path() + " holds a control character (a line break?) and is not sent; remove it";
+    } else if (auth.fromStore()) {
+      what = "the stored credential holds a control character (a line break pasted with it?) and is not sent;"
+          + " store it again: " + FixCommands.forMissing(provider, agent.ctx().agentId());
+    } else {
+      what = "the credential from " + auth.label() + " holds a control character (a line break?) and is not sent;"
+          + " set it again without it";
+    }
+    proxy.log.println("gateway: " + provider + " " + missLabel + " not usable: " + what);
+    misses.add(new Miss(missLabel, what));
+    next();
   }
 
   /** One upstream call and what its answer means. */

@@ -82,7 +82,14 @@ public final class Gateway implements AutoCloseable {
     AgentContext main = AgentContext.open(env, null, clock);
     this.paths = main.paths();
     this.defaultAgent = main.agentId();
-    agents.put(main.agentId(), new AgentState(main, this::flushSoon));
+    AgentState first = new AgentState(main, this::flushSoon);
+    try {
+      // A store that does not parse stops the start with its file:line:col: there is nothing to serve.
+      first.snapshot();
+    } catch (dev.clawauth.store.StoreUnavailableException down) {
+      // A database that is down may come back: the gateway starts and says so on /healthz.
+    }
+    agents.put(main.agentId(), first);
     this.configs = new ConfigWatch(main.config(), log);
     this.token = GatewayToken.loadOrCreate(main);
     this.inFlight = new Semaphore(Math.max(1, settings.maxConcurrentRequests()));
@@ -108,7 +115,7 @@ public final class Gateway implements AutoCloseable {
       }
       started = LoopServer.start(settings.bindAddress(), settings.port(), 1024,
           new LoopServer.Limits(settings.maxConnections(), settings.readTimeout().toMillis(), IDLE_MS, MAX_HEAD_BYTES,
-              settings.maxBodyBytes(), settings.admission(), settings.headTimeout().toMillis()),
+              settings.maxBodyBytes(), settings.admission(), settings.headTimeout().toMillis(), settings.bodyBudget()),
           new LoopHandler() {
             @Override
             public void handle(LoopExchange ex) {
@@ -178,6 +185,11 @@ public final class Gateway implements AutoCloseable {
 
   public Secret token() {
     return token;
+  }
+
+  /** Request-body bytes buffered now across all connections (at most {@link GatewaySettings#bodyBudget}). */
+  public long bufferedBodyBytes() {
+    return server.bufferedBodyBytes();
   }
 
   public Metrics metrics() {
@@ -312,6 +324,10 @@ public final class Gateway implements AutoCloseable {
           if (t instanceof dev.clawauth.store.StoreUnavailableException down) {
             // Nothing read yet to serve from (a pool once read is kept while the database is down).
             call.error(dialect, 503, down.getMessage() + "; the gateway has no pool read yet. Retry when it is back.");
+          } else if (t instanceof JsonFileException broken) {
+            // Nothing read yet to serve from (a pool once read is kept while the file is broken).
+            call.error(dialect, 503, "The credential store does not parse: " + broken.getMessage()
+                + " The gateway has no earlier reading of it to serve from; it serves again once the file is fixed.");
           } else {
             call.error(dialect, 500, "Internal gateway error: " + t.getClass().getSimpleName());
           }
@@ -352,6 +368,9 @@ public final class Gateway implements AutoCloseable {
     if (call.path.equals("/healthz")) {
       ObjectNode health = Json.object();
       AgentState main = agents.get(defaultAgent);
+      if (main != null) {
+        main.look();
+      }
       health.put("status", main != null && StoreHealth.of(main).isPresent() ? "degraded" : "ok");
       if (main != null) {
         StoreHealth.describe(health, main);
@@ -374,8 +393,10 @@ public final class Gateway implements AutoCloseable {
     if (method.equals("GET")) {
       switch (call.path) {
         case "/status" -> {
-          ObjectNode report = StatusReport.build(agent.ctx(), agent.doc(),
-              agent.ctx().store().pendingImports(), agent.ctx().env(), clock.millis());
+          var doc = agent.doc();
+          // A broken file is not read again here: its last good reading is what is served.
+          List<String> pendingImports = agent.corruption().isPresent() ? List.of() : agent.ctx().store().pendingImports();
+          ObjectNode report = StatusReport.build(agent.ctx(), doc, pendingImports, agent.ctx().env(), clock.millis());
           StoreHealth.describe(report, agent);
           call.send(200, "application/json", JsonText.pretty(report).getBytes(StandardCharsets.UTF_8));
         }
@@ -454,7 +475,8 @@ public final class Gateway implements AutoCloseable {
     if (status == 503) {
       ex.responseHeaders().set("retry-after", "1");
     }
-    String hint = switch (status) {
+    // A message that names its setting (the body budget's 503) needs no other.
+    String hint = message.contains("(config gateway.") ? "" : switch (status) {
       case 408 -> ex.authenticated() || !message.contains("without the token") ? " (config gateway.readTimeoutMs)"
           : " (config gateway.headTimeoutMs)";
       case 413 -> " (config gateway.maxBodyBytes)";

@@ -16,17 +16,18 @@ import java.util.function.Function;
  * {@code customBindHost} (as OpenClaw writes them), {@code maxBodyBytes}, {@code readTimeoutMs},
  * {@code headTimeoutMs}, {@code maxConcurrentRequests}, {@code maxConnections},
  * {@code maxUnauthenticatedConnections}, {@code maxUnauthenticatedPerAddress},
- * {@code upstreamTimeoutMs}, each from the {@code gateway} block of clawauth.json, else of
- * openclaw.json; command-line flags override them.
+ * {@code upstreamTimeoutMs}, {@code maxBufferedBodyBytes}, each from the {@code gateway} block of
+ * clawauth.json, else of openclaw.json; command-line flags override them.
  *
  * <p>{@code headTimeout} and the two unauthenticated limits bound connections that have not yet
  * shown the gateway token (see {@link dev.clawauth.gateway.http.Admission}); 0 for either limit
- * means its default, a half and a quarter of {@code maxConnections}.
+ * means its default, a half and a quarter of {@code maxConnections}. {@code maxBufferedBodyBytes}
+ * 0 stands for its default, {@link #DEFAULT_BUFFERED_BODIES} times {@code maxBodyBytes}.
  */
 public record GatewaySettings(String bind, String customBindHost, int port, boolean allowNonLoopback,
     long maxBodyBytes, Duration readTimeout, Duration headTimeout, int maxConcurrentRequests,
     Duration upstreamTimeout, Duration flushInterval, int maxConnections, int maxUnauthenticatedConnections,
-    int maxUnauthenticatedPerAddress) {
+    int maxUnauthenticatedPerAddress, long maxBufferedBodyBytes) {
 
   public static final int DEFAULT_PORT = 18789;
   public static final long DEFAULT_MAX_BODY = 32L * 1024 * 1024;
@@ -35,7 +36,21 @@ public record GatewaySettings(String bind, String customBindHost, int port, bool
   static final long MIN_HEAD_TIMEOUT_MS = 100;
   static final long MAX_HEAD_TIMEOUT_MS = 600_000;
 
+  /** How many bodies of the largest size may be buffered at once by default. */
+  public static final int DEFAULT_BUFFERED_BODIES = 8;
+
   public GatewaySettings {
+    // Guards what the flags and tests give; the config's values are checked with their file and line first.
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("port " + port + " is not from 0 to 65535");
+    }
+    if (maxBodyBytes <= 0 || maxConcurrentRequests <= 0 || maxBufferedBodyBytes < 0
+        || readTimeout.isNegative() || readTimeout.isZero() || upstreamTimeout.isNegative() || upstreamTimeout.isZero()
+        || flushInterval.isNegative() || flushInterval.isZero()) {
+      throw new IllegalArgumentException("gateway limits must be above 0: maxBodyBytes " + maxBodyBytes
+          + ", readTimeout " + readTimeout + ", maxConcurrentRequests " + maxConcurrentRequests + ", upstreamTimeout "
+          + upstreamTimeout + ", flushInterval " + flushInterval + ", maxBufferedBodyBytes " + maxBufferedBodyBytes);
+    }
     long head = headTimeout.toMillis();
     if (head < MIN_HEAD_TIMEOUT_MS || head > MAX_HEAD_TIMEOUT_MS) {
       throw new IllegalArgumentException("gateway.headTimeoutMs must be between " + MIN_HEAD_TIMEOUT_MS + " and "
@@ -64,7 +79,7 @@ public record GatewaySettings(String bind, String customBindHost, int port, bool
   public static GatewaySettings defaults() {
     return new GatewaySettings("loopback", null, DEFAULT_PORT, false, DEFAULT_MAX_BODY,
         Duration.ofSeconds(30), DEFAULT_HEAD_TIMEOUT, 256, Duration.ofMinutes(10), Duration.ofSeconds(1),
-        DEFAULT_MAX_CONNECTIONS, 0, 0);
+        DEFAULT_MAX_CONNECTIONS, 0, 0, 0);
   }
 
   private static int unauthenticatedShare(int maxConnections, int configured) {
@@ -79,64 +94,148 @@ public record GatewaySettings(String bind, String customBindHost, int port, bool
     return new dev.clawauth.gateway.http.Admission.Limits(maxConnections, share, perAddress);
   }
 
-  /** The settings of openclaw.json's {@code gateway} block, overridden key by key by clawauth.json's. */
+  /**
+   * The settings of openclaw.json's {@code gateway} block, overridden key by key by clawauth.json's.
+   *
+   * @throws IllegalArgumentException for a value of the wrong type or out of range, naming the key,
+   *     the file and (when it can be found) the line and column
+   */
   public static GatewaySettings load(StatePaths paths, ClawConfig config) throws IOException, JsonFileException {
     return fromConfig(config, ClawConfig.load(paths.stateDir().resolve(OwnSettings.FILE)));
   }
 
   static GatewaySettings fromConfig(ClawConfig openclaw, ClawConfig own) {
     GatewaySettings d = defaults();
-    JsonNode shared = openclaw.tree().path("gateway");
-    JsonNode mine = own.tree().path("gateway");
-    Function<String, JsonNode> g = key -> mine.has(key) ? mine.get(key) : shared.path(key);
+    Keys g = new Keys(openclaw, own);
+    long maxBody = g.number("maxBodyBytes", 1, Long.MAX_VALUE, d.maxBodyBytes(), "a whole number of bytes above 0");
+    int maxConnections = (int) g.number("maxConnections", 1, Integer.MAX_VALUE, d.maxConnections(),
+        "a whole number above 0");
+    long buffered = g.number("maxBufferedBodyBytes", maxBody, Long.MAX_VALUE, 0,
+        "a whole number of bytes, at least gateway.maxBodyBytes (" + maxBody + ")");
+    int share = (int) g.number("maxUnauthenticatedConnections", 0, maxConnections, 0,
+        "a whole number from 1 to gateway.maxConnections (" + maxConnections + "), or 0 for half of it");
+    int shareSize = unauthenticatedShare(maxConnections, share);
+    int perAddress = (int) g.number("maxUnauthenticatedPerAddress", 0, shareSize, 0,
+        "a whole number from 1 to the unauthenticated share (" + shareSize + "), or 0 for a quarter of"
+        + " gateway.maxConnections");
     return new GatewaySettings(
-        g.apply("bind").isTextual() ? g.apply("bind").asText() : d.bind(),
-        g.apply("customBindHost").isTextual() ? g.apply("customBindHost").asText() : null,
-        g.apply("port").isInt() ? g.apply("port").asInt() : d.port(),
+        g.text("bind", d.bind()),
+        g.text("customBindHost", null),
+        (int) g.number("port", 0, 65535, d.port(), "a whole number from 0 to 65535"),
         false,
-        g.apply("maxBodyBytes").isNumber() ? g.apply("maxBodyBytes").asLong() : d.maxBodyBytes(),
-        g.apply("readTimeoutMs").isNumber() ? Duration.ofMillis(g.apply("readTimeoutMs").asLong()) : d.readTimeout(),
-        g.apply("headTimeoutMs").isNumber() ? Duration.ofMillis(g.apply("headTimeoutMs").asLong()) : d.headTimeout(),
-        g.apply("maxConcurrentRequests").isInt() ? g.apply("maxConcurrentRequests").asInt() : d.maxConcurrentRequests(),
-        g.apply("upstreamTimeoutMs").isNumber()
-            ? Duration.ofMillis(g.apply("upstreamTimeoutMs").asLong()) : d.upstreamTimeout(),
+        maxBody,
+        Duration.ofMillis(g.number("readTimeoutMs", 1, Long.MAX_VALUE / 1_000_000, d.readTimeout().toMillis(),
+            "a whole number of milliseconds above 0")),
+        Duration.ofMillis(g.number("headTimeoutMs", MIN_HEAD_TIMEOUT_MS, MAX_HEAD_TIMEOUT_MS,
+            d.headTimeout().toMillis(), "a whole number of milliseconds from " + MIN_HEAD_TIMEOUT_MS + " to "
+            + MAX_HEAD_TIMEOUT_MS)),
+        (int) g.number("maxConcurrentRequests", 1, Integer.MAX_VALUE, d.maxConcurrentRequests(),
+            "a whole number above 0"),
+        Duration.ofMillis(g.number("upstreamTimeoutMs", 1, Long.MAX_VALUE / 1_000_000, d.upstreamTimeout().toMillis(),
+            "a whole number of milliseconds above 0")),
         d.flushInterval(),
-        g.apply("maxConnections").isInt() ? g.apply("maxConnections").asInt() : d.maxConnections(),
-        g.apply("maxUnauthenticatedConnections").isInt() ? g.apply("maxUnauthenticatedConnections").asInt()
-            : d.maxUnauthenticatedConnections(),
-        g.apply("maxUnauthenticatedPerAddress").isInt() ? g.apply("maxUnauthenticatedPerAddress").asInt()
-            : d.maxUnauthenticatedPerAddress());
+        maxConnections,
+        share,
+        perAddress,
+        buffered);
+  }
+
+  /** The {@code gateway} keys of both files: clawauth.json's where it has the key, else openclaw.json's. */
+  private record Keys(ClawConfig openclaw, ClawConfig own) {
+    private ClawConfig from(String key) {
+      return own.tree().path("gateway").has(key) ? own : openclaw;
+    }
+
+    private JsonNode get(String key) {
+      return from(key).tree().path("gateway").path(key);
+    }
+
+    String text(String key, String otherwise) {
+      JsonNode v = get(key);
+      if (v.isMissingNode() || v.isNull()) {
+        return otherwise;
+      }
+      if (!v.isTextual()) {
+        throw invalid(key, "is " + kind(v) + ", not a string");
+      }
+      return v.asText();
+    }
+
+    long number(String key, long min, long max, long otherwise, String want) {
+      JsonNode v = get(key);
+      if (v.isMissingNode() || v.isNull()) {
+        return otherwise;
+      }
+      if (!v.isNumber() || !v.canConvertToExactIntegral() || !v.canConvertToLong()) {
+        throw invalid(key, "is " + kind(v) + ", not " + want);
+      }
+      long n = v.asLong();
+      if (n < min || n > max) {
+        throw invalid(key, "is " + n + ", not " + want);
+      }
+      return n;
+    }
+
+    /** The error names the file, line and column, never the value of a string (it may be anything). */
+    private IllegalArgumentException invalid(String key, String problem) {
+      ClawConfig file = from(key);
+      String where = file.path() + file.position("gateway", key).map(p -> ":" + p).orElse("");
+      return new IllegalArgumentException(where + ": gateway." + key + " " + problem
+          + ". Fix it, or remove the key for its default; the gateway does not start until then.");
+    }
+
+    private static String kind(JsonNode v) {
+      if (v.isTextual()) {
+        return "a string";
+      }
+      if (v.isBoolean()) {
+        return v.asText();
+      }
+      if (v.isNumber()) {
+        return v.asText();
+      }
+      return v.isArray() ? "a list" : v.isObject() ? "an object" : v.getNodeType().toString().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
+
+  /** Request-body bytes buffered at once across all connections, at most. */
+  public long bodyBudget() {
+    if (maxBufferedBodyBytes > 0) {
+      return maxBufferedBodyBytes;
+    }
+    return maxBodyBytes > Long.MAX_VALUE / DEFAULT_BUFFERED_BODIES ? Long.MAX_VALUE : maxBodyBytes * DEFAULT_BUFFERED_BODIES;
   }
 
   public GatewaySettings withPort(int p) {
     return new GatewaySettings(bind, customBindHost, p, allowNonLoopback, maxBodyBytes, readTimeout, headTimeout,
         maxConcurrentRequests, upstreamTimeout, flushInterval, maxConnections, maxUnauthenticatedConnections,
-        maxUnauthenticatedPerAddress);
+        maxUnauthenticatedPerAddress, maxBufferedBodyBytes);
   }
 
   public GatewaySettings withBind(String b, boolean allow) {
     return new GatewaySettings(b, customBindHost, port, allow, maxBodyBytes, readTimeout, headTimeout,
         maxConcurrentRequests, upstreamTimeout, flushInterval, maxConnections, maxUnauthenticatedConnections,
-        maxUnauthenticatedPerAddress);
+        maxUnauthenticatedPerAddress, maxBufferedBodyBytes);
   }
 
   public GatewaySettings withLimits(long body, Duration read, int concurrent, Duration upstream) {
     return new GatewaySettings(bind, customBindHost, port, allowNonLoopback, body, read, headTimeout, concurrent,
-        upstream, flushInterval, maxConnections, maxUnauthenticatedConnections, maxUnauthenticatedPerAddress);
+        upstream, flushInterval, maxConnections, maxUnauthenticatedConnections, maxUnauthenticatedPerAddress,
+        maxBufferedBodyBytes);
   }
 
   /** How often recorded outcomes are written to the store. */
   public GatewaySettings withFlushInterval(Duration every) {
     return new GatewaySettings(bind, customBindHost, port, allowNonLoopback, maxBodyBytes, readTimeout, headTimeout,
         maxConcurrentRequests, upstreamTimeout, every, maxConnections, maxUnauthenticatedConnections,
-        maxUnauthenticatedPerAddress);
+        maxUnauthenticatedPerAddress, maxBufferedBodyBytes);
   }
 
   /** How many client connections may be open at once; more get a 503 and are closed. */
   public GatewaySettings withMaxConnections(int n) {
     return new GatewaySettings(bind, customBindHost, port, allowNonLoopback, maxBodyBytes, readTimeout, headTimeout,
         maxConcurrentRequests, upstreamTimeout, flushInterval, n, maxUnauthenticatedConnections,
-        maxUnauthenticatedPerAddress);
+        maxUnauthenticatedPerAddress, maxBufferedBodyBytes);
   }
 
   /**
@@ -145,7 +244,15 @@ public record GatewaySettings(String bind, String customBindHost, int port, bool
    */
   public GatewaySettings withUnauthenticated(Duration head, int share, int perAddress) {
     return new GatewaySettings(bind, customBindHost, port, allowNonLoopback, maxBodyBytes, readTimeout, head,
-        maxConcurrentRequests, upstreamTimeout, flushInterval, maxConnections, share, perAddress);
+        maxConcurrentRequests, upstreamTimeout, flushInterval, maxConnections, share, perAddress,
+        maxBufferedBodyBytes);
+  }
+
+  /** Request-body bytes held at once across all connections; more get a 503 until some are done. */
+  public GatewaySettings withMaxBufferedBodyBytes(long n) {
+    return new GatewaySettings(bind, customBindHost, port, allowNonLoopback, maxBodyBytes, readTimeout, headTimeout,
+        maxConcurrentRequests, upstreamTimeout, flushInterval, maxConnections, maxUnauthenticatedConnections,
+        maxUnauthenticatedPerAddress, n);
   }
 
   /** The address to bind, after checking that a non-loopback one was explicitly allowed. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.clawauth.config.ClawConfig;
+import dev.clawauth.gateway.http.Headers;
 import dev.clawauth.json.Json;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -33,6 +34,19 @@ final class Injection {
       "proxy-connection", "http2-settings", "x-api-key", "authorization", "accept-encoding");
 
   record Prepared(Map<String, String> headers, byte[] body) {}
+
+  /**
+   * The first header that cannot go upstream as it is: a name that is not a token, or a value with
+   * a control byte other than HTAB (RFC 9110 5.5); null when all can.
+   */
+  static String unsendable(Map<String, String> headers) {
+    for (Map.Entry<String, String> e : headers.entrySet()) {
+      if (!Headers.isToken(e.getKey()) || !Headers.isValue(e.getValue())) {
+        return e.getKey();
+      }
+    }
+    return null;
+  }
 
   /** The body is sent as the client's bytes unless this credential type must change it. */
   static Prepared prepare(UpstreamAuth auth, Map<String, List<String>> clientHeaders, RequestBody body,

@@ -273,6 +273,15 @@ final class Proxy {
    */
   private Credential.OAuth fresh(AgentState agent, String id, Credential.OAuth stored, String provider)
       throws IOException, RefreshException {
+    java.util.Optional<String> readOnly = StoreHealth.of(agent);
+    if (readOnly.isPresent()) {
+      // A refresh must write the new tokens, and a store that cannot be written would lose them.
+      if (!stored.needsRelogin() && !stored.access().isEmpty() && stored.expires() > agent.ctx().clock().millis()) {
+        return stored;
+      }
+      throw new RefreshException(id, "its access token has expired and is not refreshed while the credential store"
+          + " is read-only (" + readOnly.get() + ")", false);
+    }
     if (refresher instanceof TokenRefresher tr) {
       if (usableAsStored(stored, tr, agent.ctx().clock().millis())) {
         return stored;

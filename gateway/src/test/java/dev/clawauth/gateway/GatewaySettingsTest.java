@@ -75,4 +75,45 @@ class GatewaySettingsTest {
     assertThatThrownBy(() -> GatewaySettings.load(p, ClawConfig.load(p.configPath())))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("gateway.maxUnauthenticatedPerAddress");
   }
+
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', quoteCharacter = '"', value = {
+      "maxBodyBytes: -5|gateway.maxBodyBytes is -5, not a whole number of bytes above 0",
+      "port: 'abc'|gateway.port is a string, not a whole number from 0 to 65535",
+      "port: 70000|gateway.port is 70000, not a whole number from 0 to 65535",
+      "readTimeoutMs: -1|gateway.readTimeoutMs is -1, not a whole number of milliseconds above 0",
+      "upstreamTimeoutMs: 1.5|gateway.upstreamTimeoutMs is 1.5, not a whole number of milliseconds above 0",
+      "maxConnections: true|gateway.maxConnections is true, not a whole number above 0",
+      "maxConcurrentRequests: [4]|gateway.maxConcurrentRequests is a list, not a whole number above 0",
+      "bind: 5|gateway.bind is 5, not a string",
+      "maxBufferedBodyBytes: 1000|gateway.maxBufferedBodyBytes is 1000, not a whole number of bytes, at least"
+          + " gateway.maxBodyBytes (33554432)"})
+  void aValueOfTheWrongTypeOrRangeIsOneLineNamingKeyFileLineAndColumn(String entry, String problem) throws Exception {
+    Files.writeString(tmp.resolve("clawauth.json"), "// Clawauth's settings\n{\n  gateway: {\n    " + entry + "\n  }\n}\n");
+    StatePaths p = paths();
+    int column = 5 + entry.indexOf(':') + 2;
+    assertThatThrownBy(() -> GatewaySettings.load(p, ClawConfig.load(p.configPath())))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(tmp.resolve("clawauth.json") + ":4:" + column + ": " + problem
+            + ". Fix it, or remove the key for its default; the gateway does not start until then.");
+  }
+
+  @Test
+  void openClawsFileIsNamedWhenTheBadValueIsItsAndAStringValueIsNeverQuoted() throws Exception {
+    Files.writeString(tmp.resolve("openclaw.json"), "{\"gateway\": {\"port\": \"sk-looks-like-a-secret\"}}");
+    StatePaths p = paths();
+    assertThatThrownBy(() -> GatewaySettings.load(p, ClawConfig.load(p.configPath())))
+        .hasMessageStartingWith(tmp.resolve("openclaw.json") + ":1:22: gateway.port is a string")
+        .hasMessageNotContaining("sk-looks");
+  }
+
+  @Test
+  void theBodyBudgetIsEightLargestBodiesUnlessSet() throws Exception {
+    Files.writeString(tmp.resolve("clawauth.json"), "{ gateway: { maxBodyBytes: 1000 } }");
+    StatePaths p = paths();
+    assertThat(GatewaySettings.load(p, ClawConfig.load(p.configPath())).bodyBudget()).isEqualTo(8000);
+    Files.writeString(tmp.resolve("clawauth.json"), "{ gateway: { maxBodyBytes: 1000, maxBufferedBodyBytes: 1500 } }");
+    assertThat(GatewaySettings.load(p, ClawConfig.load(p.configPath())).bodyBudget()).isEqualTo(1500);
+    assertThat(GatewaySettings.defaults().bodyBudget()).isEqualTo(256L * 1024 * 1024);
+  }
 }

@@ -266,4 +266,62 @@ class HostileInputGatewayTest {
       b.close();
     }
   }
+
+  /**
+   * A key stored with a line break inside (two pastes run together; an end one is trimmed on
+   * reading) would split the request upstream: it is not sent, the next credential is tried, and when none is left the answer says why without
+   * showing the key.
+   */
+  @Test
+  void aStoredKeyWithAControlCharacterIsNeverSentUpstream() throws Exception {
+    f = new GatewayFixture(tmp);
+    String good = "sk-ant-api03-" + "g".repeat(40) + "GGGG";
+    f.store("{\"version\":1,\"profiles\":{\"anthropic:broken\":" + apiKeyProfile("anthropic", KEY.substring(0, 20) + "\\n" + KEY.substring(20))
+        + ",\"anthropic:good\":" + apiKeyProfile("anthropic", good)
+        + "},\"order\":{\"anthropic\":[\"anthropic:broken\",\"anthropic:good\"]}}").start();
+    String ok = "{\"model\":\"claude-opus-4-5\",\"max_tokens\":5,\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}";
+    assertThat(post("/v1/messages", ok).statusCode()).isEqualTo(200);
+    assertThat(f.provider.seen).extracting(FakeProvider.Seen::credential).containsExactly(good);
+
+    f.close();
+    f = new GatewayFixture(tmp);
+    f.store(storeJson("anthropic:broken", apiKeyProfile("anthropic", KEY.substring(0, 20) + "\\r\\n" + KEY.substring(20)))).start();
+    HttpResponse<String> r = post("/v1/messages", ok);
+    assertThat(r.statusCode()).isEqualTo(503);
+    assertThat(r.body()).contains("anthropic:broken").contains("control character")
+        .doesNotContain(KEY.substring(0, 20)).doesNotContain(KEY.substring(20));
+    assertThat(f.log()).contains("control character").doesNotContain(KEY.substring(0, 20))
+        .doesNotContain(KEY.substring(20));
+    assertThat(f.provider.seen).isEmpty();
+  }
+
+  /** A config header with a control byte is refused like a key with one, naming the header and the file. */
+  @Test
+  void aConfiguredHeaderWithAControlCharacterIsNeverSent() throws Exception {
+    f = new GatewayFixture(tmp);
+    f.store(storeJson("anthropic:k", apiKeyProfile("anthropic", KEY)));
+    java.nio.file.Files.writeString(f.state.resolve("openclaw.json"), "{ models: { providers: { anthropic: {"
+        + " baseUrl: '" + f.provider.baseUrl() + "', headers: { 'x-team': 'blue\\u0007' } } } } }");
+    f.start();
+    String ok = "{\"model\":\"claude-opus-4-5\",\"max_tokens\":5,\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}";
+    HttpResponse<String> r = post("/v1/messages", ok);
+    assertThat(r.statusCode()).isEqualTo(503);
+    assertThat(r.body()).contains("x-team").contains("models.providers.anthropic.headers").contains("openclaw.json");
+    assertThat(f.provider.seen).isEmpty();
+  }
+
+  @Test
+  void aHostTwiceOrAControlByteInAHeaderIs400BeforeAnythingGoesUpstream() throws Exception {
+    start(64);
+    String ok = "{\"model\":\"claude-opus-4-5\",\"max_tokens\":5,\"messages\":[]}";
+    for (String extra : List.of("Host: y\r\n", "x-note: a\u0001b\r\n", "x-note: a\u007f\r\n")) {
+      try (Socket s = new Socket("127.0.0.1", f.gateway.port())) {
+        s.setSoTimeout(5000);
+        s.getOutputStream().write(("POST /v1/messages HTTP/1.1\r\nHost: x\r\n" + extra + "x-api-key: " + f.token()
+            + "\r\ncontent-length: " + ok.length() + "\r\n\r\n" + ok).getBytes(StandardCharsets.ISO_8859_1));
+        assertThat(answer(s)).startsWith("HTTP/1.1 400 ").contains("Malformed HTTP request");
+      }
+    }
+    assertThat(f.provider.seen).isEmpty();
+  }
 }

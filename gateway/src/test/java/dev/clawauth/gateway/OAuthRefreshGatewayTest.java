@@ -248,4 +248,27 @@ class OAuthRefreshGatewayTest {
     assertThat(usage.path("errorCount").asInt()).isEqualTo(1);
     assertThat(f.gateway.metrics().render()).contains(refreshMetric("openai-codex", "openai-codex:default", "error") + " 1");
   }
+
+  /**
+   * A token endpoint that echoes the refresh token it refused: the echo is masked in the client's
+   * answer, the log, the re-login reason kept in the store and /status.
+   */
+  @Test
+  void aRefreshTokenEchoedByTheTokenEndpointIsShownNowhere() throws Exception {
+    String oldRefresh = tokens.issueRefresh();
+    f.store(storeJson("anthropic:oauth", expiredOAuth("anthropic", OLD_ACCESS_CLAUDE, oldRefresh, null))).start();
+    tokens.thenFail(401, "refresh_token_" + oldRefresh + "_revoked");
+
+    HttpResponse<String> r = messages();
+    assertThat(r.statusCode()).isEqualTo(503);
+    assertThat(r.body()).contains("anthropic:oauth").contains("log in again").doesNotContain(oldRefresh);
+    HttpResponse<String> status = CLIENT.send(HttpRequest.newBuilder(URI.create(f.url() + "/status"))
+        .header("x-api-key", f.token()).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(status.body()).contains("needsRelogin").contains("refresh_token_").doesNotContain(oldRefresh);
+    assertThat(f.log()).doesNotContain(oldRefresh);
+    com.fasterxml.jackson.databind.node.ObjectNode p = (com.fasterxml.jackson.databind.node.ObjectNode) profileOnDisk("anthropic:oauth");
+    assertThat(p.path("refresh").asText()).isEqualTo(oldRefresh);
+    p.remove("refresh");
+    assertThat(p.toString()).contains("refresh_token_").doesNotContain(oldRefresh);
+  }
 }

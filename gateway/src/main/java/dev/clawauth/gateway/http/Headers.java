@@ -26,6 +26,17 @@ public final class Headers {
     return token(name, 0, name.length());
   }
 
+  /** Whether {@code value} may be a field value: no control byte but HTAB (RFC 9110 5.5). */
+  public static boolean isValue(String value) {
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (c < 0x20 && c != '\t' || c == 0x7f) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** The first value of {@code name}, or null. */
   public String first(String name) {
     List<String> v = map.get(key(name));

@@ -66,7 +66,7 @@ final class LoopConnection implements EventLoop.Io {
     this.ticket = seat == null ? null : seat.ticket;
     this.authenticated = server.seats() == null;
     this.remote = (InetSocketAddress) ch.getRemoteAddress();
-    this.reader = new RequestReader(server.limits().maxHeadBytes(), server.limits().maxBodyBytes());
+    this.reader = new RequestReader(server.limits().maxHeadBytes(), server.limits().maxBodyBytes(), server.bodies());
     this.out = shard.takeQueue();
     this.key = shard.loop.register(ch, SelectionKey.OP_READ, this);
     this.ops = SelectionKey.OP_READ;
@@ -76,6 +76,10 @@ final class LoopConnection implements EventLoop.Io {
 
   InetSocketAddress remote() {
     return remote;
+  }
+
+  BodyBudget bodies() {
+    return server.bodies();
   }
 
   EventLoop loop() {
@@ -322,7 +326,7 @@ final class LoopConnection implements EventLoop.Io {
   private void dispatch() {
     LoopExchange ex = admitted;
     admitted = null;
-    ex.body(reader.body());
+    ex.body(reader.body(), reader.takeReserved());
     reader.next();
     begin(ex);
     inUser = true;
@@ -368,6 +372,8 @@ final class LoopConnection implements EventLoop.Io {
       }
       ex.summarised(!seats.sample());
     }
+    // The body will not be read: its share of the budget is free at once, not after the linger.
+    reader.dropBody();
     ex.closeAfter();
     begin(ex);
     inUser = true;
@@ -535,8 +541,12 @@ final class LoopConnection implements EventLoop.Io {
     if (ticket != null) {
       server.seats().closed(ticket);
     }
+    reader.dropBody();
     LoopExchange ex = current;
     current = null;
+    if (ex != null) {
+      ex.releaseBody();
+    }
     if (ex != null && !ex.ended()) {
       try {
         ex.runClosed();

@@ -27,6 +27,8 @@ public final class LoopExchange {
   private final RequestHead head;
   /** Empty until the whole body has arrived: {@link LoopHandler#admit} sees the head only. */
   private byte[] body = RequestReader.EMPTY;
+  /** Bytes of the server's body budget this request's body holds, until the answer ends. */
+  private long reserved;
   private final Headers responseHeaders = new Headers();
   private int status;
   private boolean mustClose;
@@ -227,6 +229,7 @@ public final class LoopExchange {
       }
     }
     ended = true;
+    releaseBody();
     if (mode == CHUNKED) {
       OutQueue q = conn.queue();
       if (q != null) {
@@ -243,6 +246,7 @@ public final class LoopExchange {
   public void abort() {
     if (!ended) {
       ended = true;
+      releaseBody();
       complete = false;
       conn.ended(this);
     }
@@ -296,9 +300,17 @@ public final class LoopExchange {
     return conn.closed();
   }
 
-  /** The body has arrived whole. */
-  void body(byte[] b) {
+  /** The body has arrived whole; {@code reserved} bytes of the server's body budget are held for it. */
+  void body(byte[] b, long reserved) {
     body = b;
+    this.reserved = reserved;
+  }
+
+  /** Gives the body's share of the budget back: the answer is over, or the connection gone. */
+  void releaseBody() {
+    long r = reserved;
+    reserved = 0;
+    conn.bodies().release(r);
   }
 
   boolean ended() {

@@ -37,9 +37,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@link #REPORT_INTERVAL_MS}, not a line per connection.
  */
 public final class LoopServer implements AutoCloseable {
-  /** What the server tolerates. */
+  /**
+   * What the server tolerates. {@code maxBufferedBodyBytes}: request-body bytes held at once across
+   * all connections; a request that would go over it gets a 503.
+   */
   public record Limits(int maxConnections, long readTimeoutMs, long idleTimeoutMs, int maxHeadBytes,
-      long maxBodyBytes, Admission.Limits admission, long headTimeoutMs) {
+      long maxBodyBytes, Admission.Limits admission, long headTimeoutMs, long maxBufferedBodyBytes) {
     public Limits {
       if (admission != null && (admission.maxConnections() != maxConnections || headTimeoutMs <= 0)) {
         throw new IllegalArgumentException("admission limits need the same maxConnections and a head timeout");
@@ -48,7 +51,7 @@ public final class LoopServer implements AutoCloseable {
 
     /** Without admission control: every connection counts as authenticated (a server with no credential). */
     public Limits(int maxConnections, long readTimeoutMs, long idleTimeoutMs, int maxHeadBytes, long maxBodyBytes) {
-      this(maxConnections, readTimeoutMs, idleTimeoutMs, maxHeadBytes, maxBodyBytes, null, 0);
+      this(maxConnections, readTimeoutMs, idleTimeoutMs, maxHeadBytes, maxBodyBytes, null, 0, Long.MAX_VALUE);
     }
   }
 
@@ -71,6 +74,7 @@ public final class LoopServer implements AutoCloseable {
   private final ServerSocketChannel listener;
   private final InetSocketAddress address;
   private final Limits limits;
+  private final BodyBudget bodies;
   private final LoopHandler handler;
   private final PrintStream log;
   private final List<Shard> shards = new ArrayList<>();
@@ -89,6 +93,7 @@ public final class LoopServer implements AutoCloseable {
     this.listener = listener;
     this.address = (InetSocketAddress) listener.getLocalAddress();
     this.limits = limits;
+    this.bodies = new BodyBudget(limits.maxBufferedBodyBytes());
     this.handler = handler;
     this.log = log;
     long shortest = Math.min(limits.readTimeoutMs(), limits.idleTimeoutMs());
@@ -161,6 +166,15 @@ public final class LoopServer implements AutoCloseable {
   }
 
   /** Connections open now, for tests and metrics. */
+  /** Request-body bytes buffered now, across all connections. */
+  public long bufferedBodyBytes() {
+    return bodies.held();
+  }
+
+  BodyBudget bodies() {
+    return bodies;
+  }
+
   public int connections() {
     return connections.get();
   }

@@ -79,12 +79,33 @@ record RequestHead(String method, String target, String path, boolean http11, He
     }
   }
 
-  /** RFC 9112 2.2 and 5.5: a bare CR or a NUL in a head is refused, not passed on to whoever reads it next. */
+  /**
+   * RFC 9112 2.2 and RFC 9110 5.5: a bare CR, a NUL or any other control byte but HTAB in a head is
+   * refused, not passed on upstream or into a log to whoever reads it next.
+   */
   private static String checked(String line) throws BadRequest {
-    if (line.indexOf('\r') >= 0 || line.indexOf('\0') >= 0) {
-      throw new BadRequest("a bare CR or NUL in the request head");
+    for (int i = 0; i < line.length(); i++) {
+      char c = line.charAt(i);
+      if (c < 0x20 && c != '\t' || c == 0x7f) {
+        throw new BadRequest(c == '\r' ? "a bare CR in the request head"
+            : String.format("a control byte 0x%02X in the request head", (int) c));
+      }
     }
     return line;
+  }
+
+  /**
+   * RFC 9112 3.2: exactly one Host field, which HTTP/1.0 may leave out. Two hosts are two answers
+   * to "which site", and a proxy in front may have routed on the other one.
+   */
+  void checkHost() throws BadRequest {
+    int hosts = headers.all("host").size();
+    if (hosts > 1) {
+      throw new BadRequest("several Host header fields");
+    }
+    if (hosts == 0 && http11) {
+      throw new BadRequest("an HTTP/1.1 request without a Host header field");
+    }
   }
 
   private static String strip(String text, int from, int eol) {

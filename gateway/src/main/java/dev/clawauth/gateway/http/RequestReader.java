@@ -64,8 +64,17 @@ final class RequestReader {
   private long left;
   private int trailerBytes;
 
+  private final BodyBudget budget;
+  /** Bytes of the budget taken for the body being read. */
+  private long reserved;
+
   RequestReader(int maxHead, long maxBody) {
+    this(maxHead, maxBody, new BodyBudget(Long.MAX_VALUE));
+  }
+
+  RequestReader(int maxHead, long maxBody, BodyBudget budget) {
     this.maxHead = maxHead;
+    this.budget = budget;
     // A body is held in one array.
     this.maxBody = Math.min(maxBody, Integer.MAX_VALUE - 8);
   }
@@ -163,8 +172,24 @@ final class RequestReader {
     return phase != P_HEAD;
   }
 
+  /** The budget taken for the body just completed, now the caller's to release. */
+  long takeReserved() {
+    long r = reserved;
+    reserved = 0;
+    return r;
+  }
+
+  /** Drops the body being read and releases its budget (a refused request, a closed connection). */
+  void dropBody() {
+    budget.release(reserved);
+    reserved = 0;
+    body = EMPTY;
+    bodyLen = 0;
+  }
+
   /** Forgets the request just parsed; buffered bytes are the next one's. */
   void next() {
+    dropBody();
     phase = P_HEAD;
     head = null;
     body = EMPTY;
@@ -209,6 +234,15 @@ final class RequestReader {
     return new Refused(400, "Malformed HTTP request: " + why + ".", head);
   }
 
+  /** Takes {@code n} more bytes of the budget for the body, or refuses the request with a 503. */
+  private void reserve(long n) throws Refused {
+    if (!budget.reserve(n)) {
+      throw new Refused(503, "The gateway already holds its limit of " + budget.max() + " bytes of request bodies"
+          + " (config gateway.maxBufferedBodyBytes); retry shortly.", head);
+    }
+    reserved += n;
+  }
+
   private Refused bodyTooLarge() {
     return new Refused(413, "The request body is larger than the gateway's limit of " + maxBody + " bytes.", head);
   }
@@ -216,6 +250,7 @@ final class RequestReader {
   private void startBody() throws Refused {
     long framing;
     try {
+      head.checkHost();
       framing = framing(head);
     } catch (BadRequest bad) {
       throw malformed(head, bad.getMessage());
@@ -229,6 +264,8 @@ final class RequestReader {
     } else if (framing == 0) {
       phase = P_DONE;
     } else {
+      // The whole declared length, before a byte is read: it will be held once the body is in.
+      reserve(framing);
       bodyCap = framing;
       left = framing;
       body = new byte[(int) Math.min(framing, INITIAL_BODY)];
@@ -399,7 +436,7 @@ final class RequestReader {
   }
 
   /** Moves what is buffered of the fixed body or the current chunk into the body; true once all of it has. */
-  private boolean take() {
+  private boolean take() throws Refused {
     int n = (int) Math.min(left, lim - pos);
     if (n > 0) {
       append(n);
@@ -409,10 +446,15 @@ final class RequestReader {
   }
 
   /** Moves {@code n} buffered bytes into the body. */
-  private void append(int n) {
+  private void append(int n) throws Refused {
     int need = bodyLen + n;
     if (need > body.length) {
-      body = Arrays.copyOf(body, (int) Math.min(bodyCap, Math.max(need, Math.max(body.length * 2L, 1024))));
+      int size = (int) Math.min(bodyCap, Math.max(need, Math.max(body.length * 2L, 1024)));
+      // A chunked body takes the budget as it grows; a fixed one took its length at the head.
+      if (size > reserved) {
+        reserve(size - reserved);
+      }
+      body = Arrays.copyOf(body, size);
     }
     System.arraycopy(buf, pos, body, bodyLen, n);
     bodyLen = need;

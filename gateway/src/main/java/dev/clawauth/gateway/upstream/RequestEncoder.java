@@ -37,8 +37,9 @@ final class RequestEncoder {
       String n = e.getKey();
       String v = e.getValue();
       // The client sets these itself. A value with CR/LF would split the request, and a name that
-      // is not a token ("content-length " from the config) can be framing to a lenient server.
-      if (Headers.isToken(n) && v.indexOf('\r') < 0 && v.indexOf('\n') < 0 && !n.equalsIgnoreCase("host")
+      // is not a token ("content-length " from the config) can be framing to a lenient server. The
+      // gateway refuses such a header before it gets here (Failover); this is the last guard.
+      if (Headers.isToken(n) && Headers.isValue(v) && !n.equalsIgnoreCase("host")
           && !n.equalsIgnoreCase("content-length") && !n.equalsIgnoreCase("transfer-encoding")
           && !n.equalsIgnoreCase("connection")) {
         put(n);

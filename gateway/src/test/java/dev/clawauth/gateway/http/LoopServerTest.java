@@ -609,14 +609,14 @@ class LoopServerTest {
   @Test
   void headLargerThanTheReadBufferIsAcceptedUpToTheLimit() throws Exception {
     start(new LoopServer.Limits(16, 2_000, 2_000, 64 * 1024, 1 << 20), LoopServerTest::echo);
-    String head = "GET /wide HTTP/1.1\r\nX-Pad: " + "p".repeat(40_000) + "\r\n\r\n";
+    String head = "GET /wide HTTP/1.1\r\nHost: t\r\nX-Pad: " + "p".repeat(40_000) + "\r\n\r\n";
     assertThat(connect().send(head).response().text()).isEqualTo("GET /wide ");
   }
 
   @Test
   void headOfExactlyMaxHeadBytesIsAccepted() throws Exception {
     start(new LoopServer.Limits(16, 2_000, 2_000, 1_024, 1 << 20), LoopServerTest::echo);
-    String start = "GET /fits HTTP/1.1\r\nX-Pad: ";
+    String start = "GET /fits HTTP/1.1\r\nHost: t\r\nX-Pad: ";
     String head = start + "p".repeat(1_024 - start.length() - 4) + "\r\n\r\n";
     assertThat(head).hasSize(1_024);
     assertThat(connect().send(head).response().text()).isEqualTo("GET /fits ");
@@ -639,7 +639,13 @@ class LoopServerTest {
       "POST / HTTP/1.1\r\nContent-Length\u000b: 5\r\n\r\nhello",
       "POST / HTTP/1.1\r\nTransfer-Encoding\u000c: chunked\r\n\r\n0\r\n\r\n",
       "GET / HTTP/1.1\r\nX Spaced: a\r\n\r\n",
-      "GET / HTTP/1.1\r\nX-\u00e9: a\r\n\r\n"})
+      "GET / HTTP/1.1\r\nX-\u00e9: a\r\n\r\n",
+      // Control bytes but HTAB, in a value or a name, are refused rather than passed upstream.
+      "GET / HTTP/1.1\r\nHost: t\r\nX-Esc: a\u001b[31mb\r\n\r\n",
+      "GET / HTTP/1.1\r\nHost: t\r\nX-Del: a\u007fb\r\n\r\n",
+      "GET / HTTP/1.1\r\nHost: t\r\nX-Nul: a\u0000b\r\n\r\n",
+      "GET / HTTP/1.1\r\nHost: t\r\nX-Ctl\u0001: a\r\n\r\n",
+      "GET /\u0007 HTTP/1.1\r\nHost: t\r\n\r\n"})
   void malformedHeadIs400ThroughRefuse(String head) throws Exception {
     AtomicInteger handled = new AtomicInteger();
     start(ROOMY, ex -> {
@@ -650,6 +656,33 @@ class LoopServerTest {
     // A head that does not parse gives refuse() nothing of the request.
     assertRefused(c, c.send(head).response(), 400, "", "");
     assertThat(handled).hasValue(0);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {
+      "GET /hosts HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n",
+      "GET /hosts HTTP/1.1\r\nHost: a\r\nhost: a\r\n\r\n",
+      "GET /hosts HTTP/1.0\r\nHost: a\r\nHost: b\r\n\r\n",
+      "GET /hosts HTTP/1.1\r\nX-Other: a\r\n\r\n"})
+  void anythingButExactlyOneHostIs400NamingTheRequest(String head) throws Exception {
+    AtomicInteger handled = new AtomicInteger();
+    start(ROOMY, ex -> {
+      handled.incrementAndGet();
+      echo(ex);
+    });
+    RawClient c = connect();
+    Refusal seen = assertRefused(c, c.send(head).response(), 400, "GET", "/hosts");
+    assertThat(seen.message()).contains("Host");
+    assertThat(handled).hasValue(0);
+  }
+
+  @Test
+  void anHttp10RequestMayLeaveOutHostAndAValueMayHoldTabs() throws Exception {
+    start(ROOMY, ex -> send(ex, 200, ex.requestHeaders().first("x-tabbed")));
+    RawClient c = connect();
+    RawClient.Response r = c.send("GET /old HTTP/1.0\r\nX-Tabbed: a\tb\r\n\r\n").response();
+    assertThat(r.status()).isEqualTo(200);
+    assertThat(r.text()).isEqualTo("a\tb");
   }
 
   @ParameterizedTest

@@ -45,10 +45,10 @@ class RequestHeadTest {
 
   @Test
   void decodesPathsAndTakesThePathOfAbsoluteForm() throws Exception {
-    assertThat(parse("GET /a%20b/%C3%A9?q=%20#frag HTTP/1.1\r\n\r\n").path()).isEqualTo("/a b/é");
-    assertThat(parse("GET http://example.com:8080/v1/models?x=1 HTTP/1.1\r\n\r\n").path()).isEqualTo("/v1/models");
-    assertThat(parse("GET http://example.com HTTP/1.1\r\n\r\n").path()).isEqualTo("/");
-    assertThat(parse("OPTIONS * HTTP/1.1\r\n\r\n").path()).isEqualTo("*");
+    assertThat(parse("GET /a%20b/%C3%A9?q=%20#frag HTTP/1.1\r\nHost: h\r\n\r\n").path()).isEqualTo("/a b/é");
+    assertThat(parse("GET http://example.com:8080/v1/models?x=1 HTTP/1.1\r\nHost: h\r\n\r\n").path()).isEqualTo("/v1/models");
+    assertThat(parse("GET http://example.com HTTP/1.1\r\nHost: h\r\n\r\n").path()).isEqualTo("/");
+    assertThat(parse("OPTIONS * HTTP/1.1\r\nHost: h\r\n\r\n").path()).isEqualTo("*");
   }
 
   @ParameterizedTest
@@ -69,16 +69,31 @@ class RequestHeadTest {
       "GET / HTTP/1.1\r\n: empty name\r\n\r\n",
       "GET / HTTP/1.1\r\nX: bare\rcr\r\n\r\n",
       "GET / HTTP/1.1\r\nX: nul\u0000byte\r\n\r\n",
-      "GET /\ra HTTP/1.1\r\n\r\n"})
+      "GET /\ra HTTP/1.1\r\n\r\n",
+      "GET / HTTP/1.1\r\nX: esc\u001bbyte\r\n\r\n",
+      "GET / HTTP/1.1\r\nX: del\u007fbyte\r\n\r\n",
+      "GET / HTTP/1.1\r\nX: trailing-lf-as-value\u000b\r\n\r\n"})
   void refusesMalformedHeads(String head) {
     assertThatThrownBy(() -> parse(head)).isInstanceOf(BadRequest.class);
   }
 
   @Test
   void errorMessagesShowOnlyPrintableCharacters() {
-    assertThatThrownBy(() -> parse("GET / HTTP/9\u0001\u001b[31m-very-long-version-string\r\n\r\n"))
+    assertThatThrownBy(() -> parse("GET / HTTP/9\u00e9\u00ff[31m-very-long-version-string\r\n\r\n"))
         .hasMessageStartingWith("unsupported protocol version HTTP/9??[31m")
-        .hasMessageNotContaining("\u001b");
+        .hasMessageNotContaining("\u00e9");
+    assertThatThrownBy(() -> parse("GET / HTTP/1.1\r\nX: a\u001b[31m\r\n\r\n"))
+        .hasMessage("a control byte 0x1B in the request head");
+  }
+
+  @Test
+  void exactlyOneHostUnlessHttp10() throws Exception {
+    assertThatThrownBy(() -> parse("GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n").checkHost())
+        .hasMessage("several Host header fields");
+    assertThatThrownBy(() -> parse("GET / HTTP/1.1\r\n\r\n").checkHost())
+        .hasMessage("an HTTP/1.1 request without a Host header field");
+    parse("GET / HTTP/1.0\r\n\r\n").checkHost();
+    parse("GET / HTTP/1.1\r\nHost: a\r\n\r\n").checkHost();
   }
 
   @Test
