@@ -89,16 +89,7 @@ class AdmissionGatewayTest {
     s.getOutputStream().write(("POST /v1/messages HTTP/1.1\r\nHost: x\r\nx-api-key: " + f.token()
         + "\r\nanthropic-version: 2023-06-01\r\ncontent-type: application/json\r\n"
         + "content-length: " + BODY.length() + "\r\n\r\n" + BODY).getBytes(StandardCharsets.UTF_8));
-    InputStream in = s.getInputStream();
-    StringBuilder head = new StringBuilder();
-    while (!head.toString().endsWith("\r\n\r\n")) {
-      int b = in.read();
-      assertThat(b).as("connection closed before the answer's head ended: " + head).isNotNegative();
-      head.append((char) b);
-    }
-    int at = head.indexOf("content-length: ");
-    int len = Integer.parseInt(head.substring(at + 16, head.indexOf("\r\n", at)));
-    return head + new String(in.readNBytes(len), StandardCharsets.UTF_8);
+    return RawAnswer.read(s);
   }
 
   private static void await(String what, Duration limit, BooleanSupplier done) throws InterruptedException {

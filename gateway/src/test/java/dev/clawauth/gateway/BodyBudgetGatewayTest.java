@@ -5,7 +5,6 @@ import static dev.clawauth.gateway.GatewayFixture.storeJson;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.clawauth.testing.Await;
-import java.io.InputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -59,16 +58,7 @@ class BodyBudgetGatewayTest {
 
   /** One whole response: head and content-length body. */
   private static String answer(Socket s) throws Exception {
-    InputStream in = s.getInputStream();
-    StringBuilder head = new StringBuilder();
-    while (!head.toString().endsWith("\r\n\r\n")) {
-      int b = in.read();
-      assertThat(b).as("connection closed before the answer's head ended: " + head).isNotNegative();
-      head.append((char) b);
-    }
-    int at = head.indexOf("content-length: ");
-    int len = Integer.parseInt(head.substring(at + 16, head.indexOf("\r\n", at)));
-    return head + new String(in.readNBytes(len), StandardCharsets.UTF_8);
+    return RawAnswer.read(s);
   }
 
   @Test
