@@ -437,6 +437,11 @@ public final class Gateway implements AutoCloseable {
       return null;
     }
     if (apiPath(ex.path()).equals("/healthz")) {
+      // A body would hold part of the global body budget for a client that showed no token.
+      String length = ex.requestHeaders().first("content-length");
+      if (ex.requestHeaders().has("transfer-encoding") || length != null && !length.trim().equals("0")) {
+        return new LoopHandler.Refusal(400, "/healthz takes no request body without the gateway token.");
+      }
       return null;
     }
     return new LoopHandler.Refusal(401, "Missing or wrong gateway token. Send the token shown by "

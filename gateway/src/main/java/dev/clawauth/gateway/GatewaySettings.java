@@ -22,7 +22,8 @@ import java.util.function.Function;
  * <p>{@code headTimeout} and the two unauthenticated limits bound connections that have not yet
  * shown the gateway token (see {@link dev.clawauth.gateway.http.Admission}); 0 for either limit
  * means its default, a half and a quarter of {@code maxConnections}. {@code maxBufferedBodyBytes}
- * 0 stands for its default, {@link #DEFAULT_BUFFERED_BODIES} times {@code maxBodyBytes}.
+ * 0 stands for its default, {@link #DEFAULT_BUFFERED_BODIES} times {@code maxBodyBytes} (the config
+ * key, when set, must be at least {@code maxBodyBytes}).
  */
 public record GatewaySettings(String bind, String customBindHost, int port, boolean allowNonLoopback,
     long maxBodyBytes, Duration readTimeout, Duration headTimeout, int maxConcurrentRequests,

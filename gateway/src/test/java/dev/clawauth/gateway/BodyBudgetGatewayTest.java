@@ -34,9 +34,13 @@ class BodyBudgetGatewayTest {
   }
 
   private void start(long maxBody, long budget) throws Exception {
+    start(maxBody, budget, GatewaySettings.DEFAULT_HEAD_TIMEOUT);
+  }
+
+  private void start(long maxBody, long budget, Duration headTimeout) throws Exception {
     f = new GatewayFixture(tmp);
     f.settings = f.settings.withLimits(maxBody, Duration.ofSeconds(10), 64, Duration.ofSeconds(20))
-        .withMaxBufferedBodyBytes(budget);
+        .withMaxBufferedBodyBytes(budget).withUnauthenticated(headTimeout, 0, 0);
     f.store(storeJson("anthropic:k", apiKeyProfile("anthropic", KEY))).start();
   }
 
@@ -131,5 +135,43 @@ class BodyBudgetGatewayTest {
       assertThat(answer(s)).startsWith("HTTP/1.1 5");
     }
     Await.until(() -> "held " + f.gateway.bufferedBodyBytes(), WAIT, () -> f.gateway.bufferedBodyBytes() == 0);
+  }
+
+  @Test
+  void aHealthCheckWithoutTheTokenCannotHoldPartOfTheBudget() throws Exception {
+    start(4_000, 6_000);
+    try (Socket a = open(); Socket b = open()) {
+      for (Socket s : new Socket[] {a, b}) {
+        s.getOutputStream().write("POST /healthz HTTP/1.1\r\nHost: x\r\ncontent-length: 4000\r\n\r\n"
+            .getBytes(StandardCharsets.UTF_8));
+        assertThat(answer(s)).startsWith("HTTP/1.1 400 ").contains("/healthz takes no request body");
+      }
+      Await.until(() -> "held " + f.gateway.bufferedBodyBytes(), WAIT, () -> f.gateway.bufferedBodyBytes() == 0);
+      try (Socket honest = open()) {
+        String body = message(3_000);
+        honest.getOutputStream().write((head(body.length()) + body).getBytes(StandardCharsets.UTF_8));
+        assertThat(answer(honest)).startsWith("HTTP/1.1 200 ");
+      }
+    }
+  }
+
+  @Test
+  void aBodySentWithTheTokenHasTheReadTimeoutNotTheHeadTimeoutOfItsNewConnection() throws Exception {
+    start(4_000, 8_000, Duration.ofMillis(500));
+    try (Socket s = open()) {
+      String body = message(1_000);
+      s.getOutputStream().write(head(body.length()).getBytes(StandardCharsets.UTF_8));
+      // The body trickles in past the 500 ms head deadline, well within the 10 s read timeout.
+      long until = System.nanoTime() + 1_500_000_000L;
+      int at = 0;
+      while (at < body.length()) {
+        int next = Math.min(body.length(), at + 100);
+        s.getOutputStream().write(body.substring(at, next).getBytes(StandardCharsets.UTF_8));
+        s.getOutputStream().flush();
+        at = next;
+        Thread.sleep(Math.max(0, (until - System.nanoTime()) / 1_000_000 / Math.max(1, (body.length() - at) / 100 + 1)));
+      }
+      assertThat(answer(s)).startsWith("HTTP/1.1 200 ");
+    }
   }
 }

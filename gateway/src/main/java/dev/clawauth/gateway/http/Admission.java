@@ -53,6 +53,8 @@ public final class Admission<C> {
     NO_TOKEN("with a missing or wrong token"),
     /** Authenticated connections held every slot. */
     OVER_LIMIT("over the connection limit"),
+    /** Its request's body did not fit the budget of bodies held at once. */
+    BODY_BUDGET("over the body budget"),
     /** A malformed or oversized request head. */
     MALFORMED("with a malformed head");
 

@@ -47,6 +47,8 @@ final class LoopConnection implements EventLoop.Io {
   private int state = IDLE;
   /** {@code System.nanoTime()} at which the state's deadline passes; 0 for none. */
   private long deadline;
+  /** When the request being read must be whole by readTimeoutMs, before any head deadline cut it short. */
+  private long readBy;
   private boolean inputEnded;
   /** Handler code is on the stack below: it returns to {@link #drive}, which carries on. */
   private boolean inUser;
@@ -247,7 +249,8 @@ final class LoopConnection implements EventLoop.Io {
         return false;
       }
       state = READING;
-      deadline = System.nanoTime() + readMillis() * 1_000_000;
+      readBy = System.nanoTime() + readMillis() * 1_000_000;
+      deadline = readBy;
       if (headBy != 0 && deadline - headBy > 0) {
         deadline = headBy;
       }
@@ -256,7 +259,8 @@ final class LoopConnection implements EventLoop.Io {
     try {
       r = reader.parse();
     } catch (RequestReader.Refused refused) {
-      refuse(refused.status, refused.getMessage(), refused.head);
+      refuse(refused.status, refused.getMessage(), refused.head,
+          refused.budgetSpent ? Admission.Reason.BODY_BUDGET : reason(refused.status));
       return true;
     }
     if (r == RequestReader.NEED_MORE) {
@@ -303,6 +307,10 @@ final class LoopConnection implements EventLoop.Io {
     }
     authenticated = true;
     headBy = 0;
+    // The head deadline of a connection without the token no longer bounds the body it now sends.
+    if (state == READING) {
+      deadline = readBy;
+    }
     return true;
   }
 
@@ -358,17 +366,21 @@ final class LoopConnection implements EventLoop.Io {
   }
 
   /** Answers a request the server turns away itself; the connection closes after. */
-  private void refuse(int status, String message, RequestHead head) {
+  private void refuse(int status, String message, RequestHead head, Admission.Reason why) {
     admitted = null;
-    refuse(new LoopExchange(this, head), status, message);
+    refuse(new LoopExchange(this, head), status, message, why);
   }
 
   private void refuse(LoopExchange ex, int status, String message) {
+    refuse(ex, status, message, reason(status));
+  }
+
+  private void refuse(LoopExchange ex, int status, String message, Admission.Reason why) {
     Admission<LoopServer.Seat> seats = server.seats();
     if (!authenticated && seats != null) {
       if (ticket != null) {
         // One over the limit was counted when it was accepted.
-        seats.refused(ticket.source(), reason(status));
+        seats.refused(ticket.source(), why);
       }
       ex.summarised(!seats.sample());
     }
@@ -481,7 +493,7 @@ final class LoopConnection implements EventLoop.Io {
         String what = reader.inBody() ? "body" : "head";
         refuse(408, headLate ? "A connection without the token must send a complete request head within "
             + server.limits().headTimeoutMs() + " ms." : "The request " + what + " did not arrive within "
-            + server.limits().readTimeoutMs() + " ms.", reader.partialHead());
+            + server.limits().readTimeoutMs() + " ms.", reader.partialHead(), Admission.Reason.HEAD_TIMEOUT);
         drive();
       }
       case IDLE -> {

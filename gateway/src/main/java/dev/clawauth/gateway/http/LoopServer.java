@@ -165,7 +165,6 @@ public final class LoopServer implements AutoCloseable {
     return address;
   }
 
-  /** Connections open now, for tests and metrics. */
   /** Request-body bytes buffered now, across all connections. */
   public long bufferedBodyBytes() {
     return bodies.held();
@@ -175,6 +174,7 @@ public final class LoopServer implements AutoCloseable {
     return bodies;
   }
 
+  /** Connections open now, for tests and metrics. */
   public int connections() {
     return connections.get();
   }

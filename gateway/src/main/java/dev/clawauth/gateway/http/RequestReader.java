@@ -38,11 +38,18 @@ final class RequestReader {
   static final class Refused extends Exception {
     final int status;
     final RequestHead head;
+    /** Whether the request was well formed and refused only because the body budget was spent. */
+    final boolean budgetSpent;
 
     Refused(int status, String message, RequestHead head) {
+      this(status, message, head, false);
+    }
+
+    Refused(int status, String message, RequestHead head, boolean budgetSpent) {
       super(message, null, false, false);
       this.status = status;
       this.head = head;
+      this.budgetSpent = budgetSpent;
     }
   }
 
@@ -238,7 +245,7 @@ final class RequestReader {
   private void reserve(long n) throws Refused {
     if (!budget.reserve(n)) {
       throw new Refused(503, "The gateway already holds its limit of " + budget.max() + " bytes of request bodies"
-          + " (config gateway.maxBufferedBodyBytes); retry shortly.", head);
+          + " (config gateway.maxBufferedBodyBytes); retry shortly.", head, true);
     }
     reserved += n;
   }
