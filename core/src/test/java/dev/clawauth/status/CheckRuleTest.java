@@ -222,4 +222,43 @@ final class CheckRuleTest {
     store(null, apiKey("anthropic:k", "anthropic"));
     assertThat(code()).isEqualTo(1);
   }
+
+  /** An order naming a profile that is gone hides a usable one: status names the id and the fix. */
+  @Test
+  void storeOrderNamingAMissingProfileSaysSo() throws Exception {
+    f.writeStore("main", "{\"version\": 1, \"profiles\": {" + apiKey("anthropic:default", "anthropic")
+        + "}, \"order\": {\"anthropic\": [\"anthropic:gone\"]}}\n");
+    JsonNode pr = check().path("problems").get(0);
+    assertThat(code()).isEqualTo(1);
+    assertThat(pr.path("message").asText())
+        .isEqualTo("no usable candidate: the store's auth.order for anthropic names anthropic:gone, which does not exist, and leaves out the usable anthropic:default")
+        .doesNotContain("expired");
+    assertThat(pr.path("fix").asText()).contains("`clawauth models auth order clear --provider anthropic`")
+        .contains("`clawauth models auth order set --provider anthropic anthropic:default`");
+    assertThat(pr.path("orderSource").asText()).isEqualTo("store");
+    assertThat(pr.path("missingOrderIds").toString()).isEqualTo("[\"anthropic:gone\"]");
+    assertThat(pr.path("excludedProfileIds").toString()).isEqualTo("[\"anthropic:default\"]");
+    assertThat(pr.path("severity").asText()).isEqualTo("missing");
+  }
+
+  @Test
+  void configOrderNamingAMissingProfileSaysSo() throws Exception {
+    f.writeConfig("{auth: {order: {anthropic: ['anthropic:old']}}}");
+    store(null, apiKey("anthropic:default", "anthropic"));
+    JsonNode pr = check().path("problems").get(0);
+    assertThat(code()).isEqualTo(1);
+    assertThat(pr.path("message").asText()).startsWith("no usable candidate: auth.order in " + f.config())
+        .contains("names anthropic:old, which does not exist");
+    assertThat(pr.path("fix").asText()).contains("`clawauth models auth order set --provider anthropic anthropic:default`")
+        .contains("auth.order.anthropic in " + f.config());
+    assertThat(pr.path("orderSource").asText()).isEqualTo("config");
+  }
+
+  @Test
+  void expiredProfilesStillSayExpired() throws Exception {
+    store(null, token("anthropic:manual", "anthropic", NOW - HOUR));
+    JsonNode pr = check().path("problems").get(0);
+    assertThat(pr.path("message").asText()).contains("every profile is expired");
+    assertThat(pr.has("missingOrderIds")).isFalse();
+  }
 }
