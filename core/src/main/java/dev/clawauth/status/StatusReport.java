@@ -166,6 +166,10 @@ public final class StatusReport {
         if (disabled && u.disabledReason() != null) {
           un.put("reason", u.disabledReason());
         }
+        if (FixCommands.setupTokenRejected(profiles.get(id), u)) {
+          // A refused token does not come back when the cooldown ends.
+          un.put("fix", FixCommands.forRejectedSetupToken(id, agentId));
+        }
         un.put("until", u.unusableUntil());
         un.put("remainingMs", u.unusableUntil() - now);
       }
@@ -176,7 +180,7 @@ public final class StatusReport {
     ArrayNode allProfiles = oauth.putArray("profiles");
     Map<String, ObjectNode> health = new LinkedHashMap<>();
     for (String id : new TreeSet<>(profiles.keySet())) {
-      ObjectNode h = health(id, profiles.get(id), pending.contains(id), now, agentId);
+      ObjectNode h = health(id, profiles.get(id), doc.usage(id), pending.contains(id), now, agentId);
       health.put(id, h);
       allProfiles.add(h);
     }
@@ -208,7 +212,8 @@ public final class StatusReport {
     return root;
   }
 
-  private static ObjectNode health(String id, Credential c, boolean pending, long now, String agentId) {
+  private static ObjectNode health(String id, Credential c, UsageStats usage, boolean pending, long now,
+      String agentId) {
     ObjectNode h = Json.object();
     h.put("profileId", id);
     h.put("provider", Providers.normalize(c.provider()));
@@ -237,6 +242,11 @@ public final class StatusReport {
     }
     h.put("source", pending ? "legacy import (pending)" : "store");
     h.put("label", c.email() == null ? id : id + " (" + c.email() + ")");
+    if (FixCommands.setupTokenRejected(c, usage)) {
+      h.put("rejected", true);
+      h.put("rejectedReason", "auth");
+      h.put("fix", FixCommands.forRejectedSetupToken(id, agentId));
+    }
     if (c instanceof Credential.OAuth o) {
       h.put("renews", o.canRefresh());
       if (o.refreshPending()) {
@@ -321,6 +331,16 @@ public final class StatusReport {
       for (var e : profiles.entrySet()) {
         Credential c = e.getValue();
         if (!Providers.same(c.provider(), p)) {
+          continue;
+        }
+        if (FixCommands.setupTokenRejected(c, doc.usage(e.getKey()))) {
+          code = Math.max(code, 2);
+          ObjectNode pr = problems.addObject();
+          pr.put("provider", p);
+          pr.put("profileId", e.getKey());
+          pr.put("severity", "warning");
+          pr.put("message", "the provider refused this setup-token (401)");
+          pr.put("fix", FixCommands.forRejectedSetupToken(e.getKey(), agent.agentId()));
           continue;
         }
         String why = switch (c) {

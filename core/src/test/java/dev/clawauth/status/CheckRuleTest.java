@@ -261,4 +261,32 @@ final class CheckRuleTest {
     assertThat(pr.path("message").asText()).contains("every profile is expired");
     assertThat(pr.has("missingOrderIds")).isFalse();
   }
+
+  /** A setup-token answered 401: the documents' re-paste hint, not "wait for the cooldown". */
+  @Test
+  void aRefusedSetupTokenGetsTheRePasteHint() throws Exception {
+    store("{\"anthropic:default\": {\"cooldownUntil\": " + (NOW + MIN) + ", \"errorCount\": 1,"
+        + " \"failureCounts\": {\"auth\": 1}, \"lastFailureAt\": " + (NOW - 1000) + "}}",
+        token("anthropic:default", "anthropic", 0));
+    String hint = "run `claude setup-token` again and paste it with"
+        + " `clawauth models auth paste-token --provider anthropic --profile-id anthropic:default`";
+    JsonNode auth = StatusReport.build(f.open(NOW)).path("auth");
+    assertThat(code()).isEqualTo(2);
+    JsonNode pr = check().path("problems").get(0);
+    assertThat(pr.path("profileId").asText()).isEqualTo("anthropic:default");
+    assertThat(pr.path("message").asText()).contains("refused this setup-token (401)");
+    assertThat(pr.path("fix").asText()).isEqualTo(hint);
+    JsonNode h = auth.at("/oauth/profiles/0");
+    assertThat(h.path("rejected").asBoolean()).isTrue();
+    assertThat(h.path("fix").asText()).isEqualTo(hint);
+    assertThat(auth.at("/unusableProfiles/0/fix").asText()).isEqualTo(hint);
+  }
+
+  @Test
+  void aTokenThatFailedOnlyOnRateLimitsIsNotCalledRefused() throws Exception {
+    store("{\"anthropic:manual\": {\"cooldownUntil\": " + (NOW + MIN) + ", \"errorCount\": 1,"
+        + " \"failureCounts\": {\"rate_limit\": 1}}}", token("anthropic:manual", "anthropic", 0));
+    assertThat(code()).isZero();
+    assertThat(StatusReport.build(f.open(NOW)).at("/auth/oauth/profiles/0").has("rejected")).isFalse();
+  }
 }
