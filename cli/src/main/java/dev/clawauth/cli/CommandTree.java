@@ -34,6 +34,7 @@ final class CommandTree {
               node(LoginCommand.class), node(RefreshCommand.class))),
       node(AgentsCommand.class, node(AgentsCommand.Add.class), node(AgentsCommand.ListAgents.class)),
       node(OnboardCommand.class),
+      node(ChannelsCommand.class, node(ChannelsCommand.ListChannels.class)),
       node(DoctorCommand.class),
       node(GatewayCommand.class, node(GatewayCommand.TokenCommand.class)),
       node(StoreCommand.class, node(StoreMigrateCommand.class), node(StoreRekeyCommand.class),

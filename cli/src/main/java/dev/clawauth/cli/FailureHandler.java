@@ -3,6 +3,7 @@ package dev.clawauth.cli;
 import dev.clawauth.json.JsonFileException;
 import java.io.PrintWriter;
 import java.util.Arrays;
+import java.util.List;
 import picocli.CommandLine;
 
 /**
@@ -51,7 +52,12 @@ final class FailureHandler implements CommandLine.IExecutionExceptionHandler {
     PrintWriter err = cmd.getErr();
     String message = withoutSecrets(ex.getMessage(), args);
     err.println("Error: " + message);
-    CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
+    String nearest = nearestCommand(ex);
+    if (nearest != null) {
+      err.println("Did you mean: " + nearest + "?");
+    } else {
+      CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
+    }
     err.println("Run '" + cmd.getCommandSpec().qualifiedName() + " --help' for usage.");
     if (Arrays.asList(args).contains("--verbose")) {
       // The parser's own message quotes the argument: the trace carries the cleaned one.
@@ -61,6 +67,60 @@ final class FailureHandler implements CommandLine.IExecutionExceptionHandler {
     }
     err.flush();
     return 1;
+  }
+
+  /**
+   * For an unknown subcommand ({@code models auth lst --json}), the nearest real one with the
+   * arguments that followed it, ready to paste; null when nothing is close or it is not a command.
+   */
+  static String nearestCommand(CommandLine.ParameterException ex) {
+    if (!(ex instanceof CommandLine.UnmatchedArgumentException u) || u.getUnmatched().isEmpty()) {
+      return null;
+    }
+    CommandLine cmd = ex.getCommandLine();
+    String word = u.getUnmatched().getFirst();
+    if (word.startsWith("-") || cmd.getSubcommands().isEmpty()) {
+      return null;
+    }
+    String best = null;
+    int bestDistance = Integer.MAX_VALUE;
+    for (String name : cmd.getSubcommands().keySet()) {
+      int d = name.startsWith(word) || word.startsWith(name) ? 1 : distance(word, name);
+      if (d < bestDistance && !name.equals("help")) {
+        best = name;
+        bestDistance = d;
+      }
+    }
+    // Further than a third of the word is another command, not a typo.
+    if (best == null || bestDistance > Math.max(2, word.length() / 3)) {
+      return null;
+    }
+    StringBuilder out = new StringBuilder(cmd.getCommandSpec().qualifiedName()).append(' ').append(best);
+    List<String> rest = u.getUnmatched().subList(1, u.getUnmatched().size());
+    // A pasted key among them would be echoed: then only the command is suggested.
+    if (rest.stream().noneMatch(FailureHandler::mayBeSecret)) {
+      rest.forEach(a -> out.append(' ').append(a));
+    }
+    return out.toString();
+  }
+
+  private static int distance(String a, String b) {
+    int[] prev = new int[b.length() + 1];
+    int[] cur = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      prev[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      cur[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int sub = prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+        cur[j] = Math.min(sub, Math.min(prev[j] + 1, cur[j - 1] + 1));
+      }
+      int[] t = prev;
+      prev = cur;
+      cur = t;
+    }
+    return prev[b.length()];
   }
 
   /**

@@ -29,6 +29,8 @@ import picocli.CommandLine.Spec;
     "Chooses the auth method, stores the credential, sets the default model and shows",
     "`models status`. Interactive on a terminal; for scripts:",
     "  clawauth onboard --non-interactive --anthropic-api-key <key>",
+    "Without a terminal, a key flag or --auth-choice implies --non-interactive; a token or key",
+    "not given as a flag is read from standard input (e.g. --auth-choice setup-token).",
     "The choice is inferred from the key given. Re-running never destroys a profile: a different",
     "secret under the same profile id is refused unless --force is given.",
     "A key value of '-' is read from standard input (keeps it out of the process list)."})
@@ -104,13 +106,16 @@ public final class OnboardCommand implements Callable<Integer> {
     AgentContext ctx = agent.open();
     ctx.store().readStored();
     boolean terminal = Tty.stdinIsTerminal();
-    if (!nonInteractive && !terminal) {
+    Map<AuthChoice, String> keys = givenKeys();
+    // The documents script `onboard --anthropic-api-key "$KEY"` without --non-interactive: a
+    // credential flag with no terminal to ask on can only mean the non-interactive run.
+    boolean credentialGiven = !keys.isEmpty() || token != null || authChoice != null;
+    if (!nonInteractive && !terminal && !credentialGiven) {
       throw new CliException("onboard is interactive and standard input is not a terminal: add --non-interactive"
           + " and a key, e.g. `clawauth onboard --non-interactive --anthropic-api-key <key>`.");
     }
-    Map<AuthChoice, String> keys = givenKeys();
     Optional<AuthChoice> choice = chosen(keys);
-    if (nonInteractive) {
+    if (nonInteractive || !terminal) {
       AuthChoice c = choice.orElseThrow(() -> new CliException("Nothing to onboard: pass a key"
           + " (--anthropic-api-key <key>, --openrouter-api-key <key>, --token <setup-token> ...) or --auth-choice skip."));
       runNonInteractive(ctx, c, keys);
@@ -168,19 +173,23 @@ public final class OnboardCommand implements Callable<Integer> {
   private void runNonInteractive(AgentContext ctx, AuthChoice c, Map<AuthChoice, String> keys) throws Exception {
     switch (c.method()) {
       case API_KEY -> {
-        String key = keys.get(c);
+        String key = keys.get(c) != null ? secret(keys.get(c)) : piped();
         if (key == null) {
-          throw new CliException("--auth-choice " + c.wire() + " needs " + optionFor(c) + " <key>.");
+          throw new CliException("--auth-choice " + c.wire() + " needs " + optionFor(c) + " <key>"
+              + " (or the key piped on standard input).");
         }
-        storeCredential(ctx, c, c.provider(), CredentialKind.API_KEY, secret(key), profileId, null, null);
+        storeCredential(ctx, c, c.provider(), CredentialKind.API_KEY, key, profileId, null, null);
       }
       case TOKEN -> {
-        if (token == null) {
-          throw new CliException("--auth-choice " + c.wire() + " needs --token <token>"
-              + (c == AuthChoice.TOKEN ? " and --token-provider <id>." : " (made by `claude setup-token`)."));
-        }
         String provider = c == AuthChoice.TOKEN ? requireTokenProvider() : "anthropic";
-        storeCredential(ctx, c, provider, CredentialKind.TOKEN, secret(token), tokenProfileId, tokenExpiresIn, null);
+        String value = token != null ? secret(token) : piped();
+        if (value == null) {
+          throw new CliException("--auth-choice " + c.wire() + " needs the token: pass --token <token>"
+              + (c == AuthChoice.TOKEN ? "" : " (made by `claude setup-token`)")
+              + " or pipe it on standard input, e.g. `echo \"$TOKEN\" | clawauth onboard --auth-choice "
+              + c.wire() + (c == AuthChoice.TOKEN ? " --token-provider " + provider : "") + agentSuffix(ctx) + "`.");
+        }
+        storeCredential(ctx, c, provider, CredentialKind.TOKEN, value, tokenProfileId, tokenExpiresIn, null);
       }
       case OAUTH -> throw new CliException("OpenAI Codex signs in through a browser: run `clawauth models auth login"
           + " --provider openai-codex" + agentSuffix(ctx) + "` on a machine with a terminal.");
@@ -216,6 +225,19 @@ public final class OnboardCommand implements Callable<Integer> {
     }
     stdinUsed = true;
     return SecretInput.fromStdin();
+  }
+
+  /**
+   * The credential piped on standard input when no flag carried it (`claude setup-token | ...`), or
+   * null when stdin is a terminal or empty: then the caller names the flag to pass.
+   */
+  private String piped() {
+    if (Tty.stdinIsTerminal() || stdinUsed) {
+      return null;
+    }
+    stdinUsed = true;
+    String v = SecretInput.fromStdin();
+    return v.isEmpty() ? null : v;
   }
 
   String agentSuffix(AgentContext ctx) {

@@ -82,7 +82,7 @@ final class StatusText {
             .append(u.path("kind").asText())
             .append(u.has("reason") ? ":" + u.path("reason").asText() : "")
             .append(" for ").append(Durations.remaining(u.path("remainingMs").asLong()))
-            .append(" (ends by itself)\n");
+            .append(u.has("fix") ? " (token refused: " + u.path("fix").asText() + ")\n" : " (ends by itself)\n");
       }
     }
 
@@ -109,6 +109,9 @@ final class StatusText {
         }
         if (h.path("renews").asBoolean(false) && !h.path("status").asText().equals("ok")) {
           b.append(" (renews itself on use)");
+        }
+        if (h.path("rejected").asBoolean(false)) {
+          b.append(" REFUSED (401): ").append(h.path("fix").asText());
         }
         if (h.path("needsRelogin").asBoolean(false)) {
           b.append(" NEEDS LOGIN: run `").append(h.path("fix").asText()).append('`');

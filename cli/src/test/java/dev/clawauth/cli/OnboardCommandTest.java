@@ -130,11 +130,41 @@ final class OnboardCommandTest {
     assertThat(json(store(state, "b")).path("profiles").path("openrouter:default").path("key").asText()).isEqualTo(OPENROUTER);
   }
 
+  /** The documents' spelling: a key flag from a script (no terminal) runs without --non-interactive. */
+  @Test
+  void aKeyFlagWithoutATerminalIsNonInteractive() throws Exception {
+    var r = cli.run("onboard", "--anthropic-api-key", KEY);
+    assertThat(r.exitCode()).as(r.toString()).isZero();
+    assertNoSecret(r, KEY);
+    assertThat(r.stdout()).contains("Auth profile: anthropic:default (anthropic/api_key)");
+    assertThat(json(store(state, "main")).path("profiles").path("anthropic:default").path("key").asText()).isEqualTo(KEY);
+  }
+
+  @Test
+  void setupTokenChoiceReadsThePipedToken() throws Exception {
+    var r = cli.runWithInput(TOKEN + "\n", "onboard", "--auth-choice", "setup-token");
+    assertThat(r.exitCode()).as(r.toString()).isZero();
+    assertNoSecret(r, TOKEN);
+    assertThat(r.stdout()).contains("Auth profile: anthropic:default (anthropic/token)");
+    assertThat(json(store(state, "main")).path("profiles").path("anthropic:default").path("token").asText()).isEqualTo(TOKEN);
+  }
+
+  @Test
+  void setupTokenChoiceWithNothingPipedSaysWhatToPass() throws Exception {
+    Map<String, String> before = snapshot(state);
+    for (String input : List.of("", "\n")) {
+      var r = cli.runWithInput(input, "onboard", "--auth-choice", "setup-token");
+      assertRefused(r);
+      assertThat(r.stderr()).contains("pass --token <token>").contains("pipe it on standard input");
+    }
+    assertThat(snapshot(state)).isEqualTo(before);
+  }
+
   @Test
   void refusals() throws Exception {
     Map<String, String> before = snapshot(state);
     List<List<String>> cases = List.of(
-        List.of("onboard", "--anthropic-api-key", KEY),
+        List.of("onboard"),
         List.of("onboard", "--non-interactive"),
         List.of("onboard", "--non-interactive", "--auth-choice", "claude-cli"),
         List.of("onboard", "--non-interactive", "--auth-choice", "apiKey"),

@@ -164,6 +164,27 @@ final class PasteTokenCommandTest {
         .isEqualTo("api_key");
   }
 
+  /** The documents run `paste-token --provider openrouter`: OpenRouter issues only API keys. */
+  @Test
+  void pasteTokenForAnApiKeyOnlyProviderStoresAnApiKeyProfile() throws Exception {
+    var r = cli.runWithInput(OPENROUTER + "\n", "models", "auth", "paste-token", "--provider", "openrouter");
+    assertThat(r.exitCode()).as(r.toString()).isZero();
+    assertNoSecret(r, OPENROUTER);
+    assertThat(r.stdout()).contains("Auth profile: openrouter:default (openrouter/api_key)");
+    assertThat(r.stderr()).isEqualTo("openrouter takes API keys; stored as an api_key profile openrouter:default\n");
+    JsonNode p = json(store(state, "main")).path("profiles").path("openrouter:default");
+    assertThat(p.path("type").asText()).isEqualTo("api_key");
+    assertThat(p.path("key").asText()).isEqualTo(OPENROUTER);
+    assertThat(json(state.resolve("openclaw.json")).path("auth").path("profiles").path("openrouter:default").path("mode").asText())
+        .isEqualTo("api_key");
+    // Another provider's secret is still refused with the command that fits it.
+    Map<String, String> before = snapshot(state);
+    var wrong = cli.runWithInput(TOKEN, "models", "auth", "paste-token", "--provider", "openrouter");
+    assertRefused(wrong, TOKEN);
+    assertThat(wrong.stderr()).contains("paste-token --provider anthropic");
+    assertThat(snapshot(state)).isEqualTo(before);
+  }
+
   @Test
   void pasteApiKeyRefusesATokenAndAnotherProvidersKey() throws Exception {
     Map<String, String> before = snapshot(state);

@@ -47,6 +47,13 @@ final class CredentialCheck {
                 + h.path("fix").asText(relogin), null));
         continue;
       }
+      if (h.path("rejected").asBoolean(false)) {
+        out.add(new Finding("setup-token-rejected", Severity.ERROR, Section.AUTH, agentId, agent.store().path(),
+            id + " (setup-token) was refused by Anthropic (401)",
+            "a setup-token cannot renew itself: requests with it keep failing after each cooldown",
+            h.path("fix").asText(), null));
+        continue;
+      }
       if (h.path("needsRelogin").asBoolean(false)) {
         out.add(new Finding("needs-relogin", Severity.ERROR, Section.AUTH, agentId, agent.store().path(),
             id + " needs a new login (" + h.path("reloginReason").asText() + ")",

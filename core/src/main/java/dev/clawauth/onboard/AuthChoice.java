@@ -84,6 +84,16 @@ public enum AuthChoice {
         .map(c -> c.defaultModel).findFirst();
   }
 
+  /**
+   * Whether every choice that stores {@code provider} takes an API key (openrouter, openai, ...):
+   * such a provider issues no token, so a "token" pasted for it is its API key.
+   */
+  public static boolean apiKeyOnly(String provider) {
+    String p = dev.clawauth.store.Providers.normalize(provider);
+    var own = Arrays.stream(values()).filter(c -> p.equals(c.provider)).toList();
+    return !own.isEmpty() && own.stream().allMatch(c -> c.method == Method.API_KEY);
+  }
+
   /** The profile id this choice writes when none is given. */
   public String defaultProfileId(String tokenProvider) {
     return switch (this) {

@@ -1,6 +1,10 @@
 package dev.clawauth.status;
 
+import dev.clawauth.credentials.KeyShapes;
 import dev.clawauth.env.ProviderEnvVars;
+import dev.clawauth.select.FailureReason;
+import dev.clawauth.store.Credential;
+import dev.clawauth.store.UsageStats;
 import dev.clawauth.store.Providers;
 import java.util.List;
 
@@ -22,6 +26,23 @@ public final class FixCommands {
         yield "Run `clawauth models auth paste-api-key --provider " + p + agent + "`" + env + ".";
       }
     };
+  }
+
+  /**
+   * An Anthropic setup-token the provider answered 401/403 to since its last success: it cannot
+   * renew itself, so waiting out the cooldown only fails again.
+   */
+  public static boolean setupTokenRejected(Credential c, UsageStats usage) {
+    return c instanceof Credential.Token t && Providers.same(t.provider(), "anthropic")
+        && t.token().value().startsWith(KeyShapes.SETUP_TOKEN_PREFIX)
+        && usage.failureCounts().getOrDefault(FailureReason.AUTH.wire(), 0) > 0;
+  }
+
+  /** The documents' answer to a refused setup-token: make a new one and paste it over this profile. */
+  public static String forRejectedSetupToken(String profileId, String agentId) {
+    String agent = agentId.equals("main") ? "" : " --agent " + agentId;
+    return "run `claude setup-token` again and paste it with `clawauth models auth paste-token --provider anthropic"
+        + (profileId.equals("anthropic:manual") ? "" : " --profile-id " + profileId) + agent + "`";
   }
 
   public static String forRelogin(String provider, String profileId, String agentId) {

@@ -166,6 +166,10 @@ public final class StatusReport {
         if (disabled && u.disabledReason() != null) {
           un.put("reason", u.disabledReason());
         }
+        if (FixCommands.setupTokenRejected(profiles.get(id), u)) {
+          // A refused token does not come back when the cooldown ends.
+          un.put("fix", FixCommands.forRejectedSetupToken(id, agentId));
+        }
         un.put("until", u.unusableUntil());
         un.put("remainingMs", u.unusableUntil() - now);
       }
@@ -176,7 +180,7 @@ public final class StatusReport {
     ArrayNode allProfiles = oauth.putArray("profiles");
     Map<String, ObjectNode> health = new LinkedHashMap<>();
     for (String id : new TreeSet<>(profiles.keySet())) {
-      ObjectNode h = health(id, profiles.get(id), pending.contains(id), now, agentId);
+      ObjectNode h = health(id, profiles.get(id), doc.usage(id), pending.contains(id), now, agentId);
       health.put(id, h);
       allProfiles.add(h);
     }
@@ -208,7 +212,8 @@ public final class StatusReport {
     return root;
   }
 
-  private static ObjectNode health(String id, Credential c, boolean pending, long now, String agentId) {
+  private static ObjectNode health(String id, Credential c, UsageStats usage, boolean pending, long now,
+      String agentId) {
     ObjectNode h = Json.object();
     h.put("profileId", id);
     h.put("provider", Providers.normalize(c.provider()));
@@ -237,6 +242,11 @@ public final class StatusReport {
     }
     h.put("source", pending ? "legacy import (pending)" : "store");
     h.put("label", c.email() == null ? id : id + " (" + c.email() + ")");
+    if (FixCommands.setupTokenRejected(c, usage)) {
+      h.put("rejected", true);
+      h.put("rejectedReason", "auth");
+      h.put("fix", FixCommands.forRejectedSetupToken(id, agentId));
+    }
     if (c instanceof Credential.OAuth o) {
       h.put("renews", o.canRefresh());
       if (o.refreshPending()) {
@@ -308,6 +318,9 @@ public final class StatusReport {
         ObjectNode pr = problems.addObject();
         pr.put("provider", p);
         pr.put("severity", "missing");
+        if (orderExcludes(pr, cands, doc, agent, p, now)) {
+          continue;
+        }
         pr.put("message", profiles.values().stream().anyMatch(c -> Providers.same(c.provider(), p))
             ? "no usable credential (every profile is expired or needs a new login)"
             : configKey.isPresent() ? "no credential: models.providers." + p + ".apiKey " + configKey.get().unset()
@@ -318,6 +331,16 @@ public final class StatusReport {
       for (var e : profiles.entrySet()) {
         Credential c = e.getValue();
         if (!Providers.same(c.provider(), p)) {
+          continue;
+        }
+        if (FixCommands.setupTokenRejected(c, doc.usage(e.getKey()))) {
+          code = Math.max(code, 2);
+          ObjectNode pr = problems.addObject();
+          pr.put("provider", p);
+          pr.put("profileId", e.getKey());
+          pr.put("severity", "warning");
+          pr.put("message", "the provider refused this setup-token (401)");
+          pr.put("fix", FixCommands.forRejectedSetupToken(e.getKey(), agent.agentId()));
           continue;
         }
         String why = switch (c) {
@@ -348,6 +371,45 @@ public final class StatusReport {
     check.put("exitCode", code);
     check.set("problems", problems);
     return check;
+  }
+
+  /**
+   * When an {@code auth.order} (the store's override, else the config's) is why no profile is a
+   * candidate while a usable one exists, says so on {@code pr}: "every profile is expired" would
+   * send the user to log in again for nothing. Adds {@code orderSource}, {@code missingOrderIds}
+   * (entries naming no profile of the provider) and {@code excludedProfileIds}.
+   */
+  private static boolean orderExcludes(ObjectNode pr, Candidates.Result cands, StoreDocument doc,
+      AgentContext agent, String p, long now) {
+    boolean store = cands.source() == Candidates.Source.STORE_ORDER;
+    if (!store && cands.source() != Candidates.Source.CONFIG_ORDER) {
+      return false;
+    }
+    List<String> left = new ArrayList<>();
+    doc.profiles().forEach((id, c) -> {
+      if (Providers.same(c.provider(), p) && Candidates.usableCredential(c, now) && !cands.dropped().contains(id)) {
+        left.add(id);
+      }
+    });
+    if (left.isEmpty()) {
+      return false;
+    }
+    List<String> missing = cands.dropped().stream()
+        .filter(id -> doc.profile(id).map(c -> !Providers.same(c.provider(), p)).orElse(true)).toList();
+    String where = store ? "the store's auth.order" : "auth.order in " + agent.config().path();
+    String suffix = agent.agentId().equals("main") ? "" : " --agent " + agent.agentId();
+    pr.put("message", "no usable candidate: " + where + " for " + p + (missing.isEmpty() ? " leaves out"
+        : " names " + String.join(", ", missing) + ", which " + (missing.size() == 1 ? "does" : "do")
+            + " not exist, and leaves out") + " the usable " + String.join(", ", left));
+    String set = "clawauth models auth order set --provider " + p + " " + String.join(" ", left) + suffix;
+    pr.put("fix", store
+        ? "Run `clawauth models auth order clear --provider " + p + suffix + "` or set a valid order: `" + set + "`."
+        : "Set a valid order: `" + set + "` (it overrides the config's), or fix auth.order." + p + " in "
+            + agent.config().path() + ".");
+    pr.put("orderSource", store ? "store" : "config");
+    strings(pr.putArray("missingOrderIds"), missing);
+    strings(pr.putArray("excludedProfileIds"), left);
+    return true;
   }
 
   private static void strings(ArrayNode into, List<String> values) {

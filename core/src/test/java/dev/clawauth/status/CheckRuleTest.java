@@ -222,4 +222,71 @@ final class CheckRuleTest {
     store(null, apiKey("anthropic:k", "anthropic"));
     assertThat(code()).isEqualTo(1);
   }
+
+  /** An order naming a profile that is gone hides a usable one: status names the id and the fix. */
+  @Test
+  void storeOrderNamingAMissingProfileSaysSo() throws Exception {
+    f.writeStore("main", "{\"version\": 1, \"profiles\": {" + apiKey("anthropic:default", "anthropic")
+        + "}, \"order\": {\"anthropic\": [\"anthropic:gone\"]}}\n");
+    JsonNode pr = check().path("problems").get(0);
+    assertThat(code()).isEqualTo(1);
+    assertThat(pr.path("message").asText())
+        .isEqualTo("no usable candidate: the store's auth.order for anthropic names anthropic:gone, which does not exist, and leaves out the usable anthropic:default")
+        .doesNotContain("expired");
+    assertThat(pr.path("fix").asText()).contains("`clawauth models auth order clear --provider anthropic`")
+        .contains("`clawauth models auth order set --provider anthropic anthropic:default`");
+    assertThat(pr.path("orderSource").asText()).isEqualTo("store");
+    assertThat(pr.path("missingOrderIds").toString()).isEqualTo("[\"anthropic:gone\"]");
+    assertThat(pr.path("excludedProfileIds").toString()).isEqualTo("[\"anthropic:default\"]");
+    assertThat(pr.path("severity").asText()).isEqualTo("missing");
+  }
+
+  @Test
+  void configOrderNamingAMissingProfileSaysSo() throws Exception {
+    f.writeConfig("{auth: {order: {anthropic: ['anthropic:old']}}}");
+    store(null, apiKey("anthropic:default", "anthropic"));
+    JsonNode pr = check().path("problems").get(0);
+    assertThat(code()).isEqualTo(1);
+    assertThat(pr.path("message").asText()).startsWith("no usable candidate: auth.order in " + f.config())
+        .contains("names anthropic:old, which does not exist");
+    assertThat(pr.path("fix").asText()).contains("`clawauth models auth order set --provider anthropic anthropic:default`")
+        .contains("auth.order.anthropic in " + f.config());
+    assertThat(pr.path("orderSource").asText()).isEqualTo("config");
+  }
+
+  @Test
+  void expiredProfilesStillSayExpired() throws Exception {
+    store(null, token("anthropic:manual", "anthropic", NOW - HOUR));
+    JsonNode pr = check().path("problems").get(0);
+    assertThat(pr.path("message").asText()).contains("every profile is expired");
+    assertThat(pr.has("missingOrderIds")).isFalse();
+  }
+
+  /** A setup-token answered 401: the documents' re-paste hint, not "wait for the cooldown". */
+  @Test
+  void aRefusedSetupTokenGetsTheRePasteHint() throws Exception {
+    store("{\"anthropic:default\": {\"cooldownUntil\": " + (NOW + MIN) + ", \"errorCount\": 1,"
+        + " \"failureCounts\": {\"auth\": 1}, \"lastFailureAt\": " + (NOW - 1000) + "}}",
+        token("anthropic:default", "anthropic", 0));
+    String hint = "run `claude setup-token` again and paste it with"
+        + " `clawauth models auth paste-token --provider anthropic --profile-id anthropic:default`";
+    JsonNode auth = StatusReport.build(f.open(NOW)).path("auth");
+    assertThat(code()).isEqualTo(2);
+    JsonNode pr = check().path("problems").get(0);
+    assertThat(pr.path("profileId").asText()).isEqualTo("anthropic:default");
+    assertThat(pr.path("message").asText()).contains("refused this setup-token (401)");
+    assertThat(pr.path("fix").asText()).isEqualTo(hint);
+    JsonNode h = auth.at("/oauth/profiles/0");
+    assertThat(h.path("rejected").asBoolean()).isTrue();
+    assertThat(h.path("fix").asText()).isEqualTo(hint);
+    assertThat(auth.at("/unusableProfiles/0/fix").asText()).isEqualTo(hint);
+  }
+
+  @Test
+  void aTokenThatFailedOnlyOnRateLimitsIsNotCalledRefused() throws Exception {
+    store("{\"anthropic:manual\": {\"cooldownUntil\": " + (NOW + MIN) + ", \"errorCount\": 1,"
+        + " \"failureCounts\": {\"rate_limit\": 1}}}", token("anthropic:manual", "anthropic", 0));
+    assertThat(code()).isZero();
+    assertThat(StatusReport.build(f.open(NOW)).at("/auth/oauth/profiles/0").has("rejected")).isFalse();
+  }
 }

@@ -127,8 +127,12 @@ final class Failover {
           if (u.unusableAt(at)) {
             String why = u.disabledUntil() > at ? "disabled (" + (u.disabledReason() == null ? "billing"
                 : u.disabledReason()) + ")" : "cooling down";
+            Credential cooling = current.profiles().get(id);
             misses.add(new Miss(id, why + " until " + Instant.ofEpochMilli(u.unusableUntil())
-                + " (in " + Durations.remaining(u.unusableUntil() - at) + ")"));
+                + " (in " + Durations.remaining(u.unusableUntil() - at) + ")"
+                + (cooling != null && FixCommands.setupTokenRejected(cooling, u)
+                    ? "; the setup-token was refused: " + FixCommands.forRejectedSetupToken(id, agent.ctx().agentId())
+                    : "")));
             continue;
           }
           Credential c = current.profiles().get(id);
@@ -582,7 +586,17 @@ final class Failover {
         return;
       }
       long retryAfter = status == 429 || status == 503 || status == 529 ? Proxy.retryAfterMs(headers) : 0;
-      failOver(reason, retryAfter, status + " " + Proxy.guidance(lower, auth, agent, errText));
+      String detail = status + " " + ((status == 401 || status == 403) && !lower.contains(Proxy.CLAUDE_CODE_ONLY) && setupToken(auth)
+          // A setup-token cannot be renewed or logged into again: only a new paste fixes it.
+          ? Proxy.providerMessage(errText, auth) + " -- the setup-token was refused; "
+              + FixCommands.forRejectedSetupToken(auth.profileId(), agent.ctx().agentId())
+          : Proxy.guidance(lower, auth, agent, errText));
+      failOver(reason, retryAfter, detail);
+    }
+
+    private boolean setupToken(UpstreamAuth a) {
+      return a.fromStore() && current.profiles().get(a.profileId()) instanceof Credential.Token t
+          && t.token().value().startsWith(dev.clawauth.credentials.KeyShapes.SETUP_TOKEN_PREFIX);
     }
 
     private void failOver(FailureReason reason, long retryAfterMs, String detail) {

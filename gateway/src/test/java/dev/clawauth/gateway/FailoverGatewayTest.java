@@ -303,6 +303,28 @@ class FailoverGatewayTest {
         .doesNotContain(tok);
   }
 
+  /** A setup-token Anthropic answers 401: the 503 says to make a new one and paste it (the documents' fix). */
+  @Test
+  void aRefusedSetupTokenGetsTheRePasteHintNowAndWhileCoolingDown() throws Exception {
+    f = new GatewayFixture(tmp);
+    // Registered in testing/test-secrets.properties (GW_REFUSED_SETUP_TOKEN).
+    String tok = "sk-ant-oat01-TEST-gateway-refused-setup-token-0001-RfUsEdToKeNxx";
+    f.store(GatewayFixture.storeJson("anthropic:manual", GatewayFixture.tokenProfile("anthropic", tok))).start();
+    f.provider.when(tok, FakeProvider.json(401, "{\"type\":\"error\",\"error\":{\"type\":"
+        + "\"authentication_error\",\"message\":\"OAuth token has expired.\"}}"));
+    String hint = "run `claude setup-token` again and paste it with `clawauth models auth paste-token --provider anthropic`";
+    String body = "{\"model\":\"claude-opus-4-5\",\"max_tokens\":5,\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}";
+    HttpResponse<String> r = post("/v1/messages", body);
+    assertThat(r.statusCode()).isEqualTo(503);
+    assertThat(r.body()).contains("anthropic:manual: auth: 401").contains(hint)
+        .doesNotContain("models auth login").doesNotContain(tok);
+    HttpResponse<String> again = post("/v1/messages", body);
+    assertThat(again.statusCode()).isEqualTo(503);
+    assertThat(again.body()).contains("cooling down until").contains(hint).doesNotContain(tok);
+    assertThat(f.provider.seen).hasSize(1);
+    assertThat(f.log()).doesNotContain(tok);
+  }
+
   @Test
   void revokedOAuthGetsTheReloginCommandAndAnExpiredOneThatCannotRefreshHereIsNamed() throws Exception {
     f = new GatewayFixture(tmp);
