@@ -138,7 +138,7 @@ class FailoverGatewayTest {
   @Test
   void timeoutFailsOver() throws Exception {
     twoProfiles();
-    f.settings = f.settings.withLimits(f.settings.maxBodyBytes(), f.settings.readTimeout(), 64, Duration.ofMillis(400));
+    f.settings = f.settings.withLimits(f.settings.maxBodyBytes(), f.settings.readTimeout(), 64, Duration.ofMillis(1_500));
     f.start();
     f.provider.when(KEY_A, (ex, s) -> {
       Thread.sleep(3_000);
