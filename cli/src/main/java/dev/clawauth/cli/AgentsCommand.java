@@ -8,6 +8,7 @@ import dev.clawauth.json.Json;
 import dev.clawauth.json.JsonText;
 import dev.clawauth.state.AgentIds;
 import dev.clawauth.state.Environment;
+import dev.clawauth.status.FixCommands;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -95,8 +96,10 @@ public final class AgentsCommand implements Runnable {
         if (copyFrom != null) {
           out.println("Copied auth profiles from " + AgentIds.validate(copyFrom) + ": " + String.join(", ", copied));
         } else {
-          out.println("No credentials were copied. Add one with `clawauth onboard --agent " + a.id()
-              + "` or `clawauth models auth paste-token --provider anthropic --agent " + a.id() + "`.");
+          // Always named, as the commands for the agent just added.
+          String flag = FixCommands.agentFlag(a.id(), false);
+          out.println("No credentials were copied. Add one with `clawauth onboard" + flag
+              + "` or `clawauth models auth paste-token --provider anthropic" + flag + "`.");
         }
       }
       out.flush();

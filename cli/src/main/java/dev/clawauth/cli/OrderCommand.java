@@ -5,6 +5,7 @@ import dev.clawauth.AgentContext;
 import dev.clawauth.json.Json;
 import dev.clawauth.json.JsonText;
 import dev.clawauth.select.Candidates;
+import dev.clawauth.status.FixCommands;
 import dev.clawauth.store.Credential;
 import dev.clawauth.store.Providers;
 import dev.clawauth.store.StoreDocument;
@@ -123,7 +124,7 @@ public final class OrderCommand implements Runnable {
         }
         if (!problems.isEmpty()) {
           throw new CliException(String.join(" ", problems)
-              + " See `clawauth models status" + (ctx.agentId().equals("main") ? "" : " --agent " + ctx.agentId())
+              + " See `clawauth models status" + FixCommands.agentFlag(ctx.agentId())
               + "` for the profile ids.");
         }
         doc.setOrder(p, wanted);

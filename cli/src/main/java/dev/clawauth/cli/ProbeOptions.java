@@ -7,6 +7,7 @@ import dev.clawauth.probe.ProbeReport;
 import dev.clawauth.probe.ProbeResult;
 import dev.clawauth.probe.ProbeTarget;
 import dev.clawauth.probe.ProbeTargets;
+import dev.clawauth.status.FixCommands;
 import dev.clawauth.store.StoreDocument;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -59,7 +60,7 @@ public final class ProbeOptions {
     for (String id : wanted) {
       if (doc.profile(id).isEmpty()) {
         throw new CliException("Auth profile \"" + id + "\" not found in " + ctx.agentDir()
-            + ". See `clawauth models status" + (ctx.agentId().equals("main") ? "" : " --agent " + ctx.agentId())
+            + ". See `clawauth models status" + FixCommands.agentFlag(ctx.agentId())
             + "` for the profile ids.");
       }
     }

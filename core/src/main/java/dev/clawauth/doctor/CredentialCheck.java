@@ -19,7 +19,7 @@ final class CredentialCheck {
 
   static void check(AgentContext agent, ObjectNode status, boolean configUsable, List<Finding> out) {
     String agentId = agent.agentId();
-    String suffix = agentId.equals("main") ? "" : " --agent " + agentId;
+    String suffix = FixCommands.agentFlag(agentId);
     for (JsonNode h : status.path("auth").path("oauth").path("profiles")) {
       String id = h.path("profileId").asText();
       String provider = h.path("provider").asText();

@@ -62,7 +62,7 @@ public final class ProbeReport {
   }
 
   static String fixForAuth(ProbeTarget t, String agentId) {
-    String agent = agentId.equals("main") ? "" : " --agent " + agentId;
+    String agent = FixCommands.agentFlag(agentId);
     if (t.profileId() == null) {
       return "Replace the credential behind `" + t.source() + "` with a working one.";
     }

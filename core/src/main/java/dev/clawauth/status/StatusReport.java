@@ -340,7 +340,7 @@ public final class StatusReport {
           pr.put("fix", c instanceof Credential.OAuth
               ? FixCommands.forRelogin(p, e.getKey(), agent.agentId())
               : "clawauth models auth paste-token --provider " + p + " --profile-id " + e.getKey()
-                  + (agent.agentId().equals("main") ? "" : " --agent " + agent.agentId()));
+                  + FixCommands.agentFlag(agent.agentId()));
         }
       }
     }

@@ -344,7 +344,7 @@ final class Proxy {
   /** Turns the provider errors people hit most into the command that fixes them. */
   static String guidance(String lower, UpstreamAuth auth, AgentState agent, String errText) {
     String msg = providerMessage(errText, auth);
-    String agentFlag = agent.ctx().agentId().equals("main") ? "" : " --agent " + agent.ctx().agentId();
+    String agentFlag = FixCommands.agentFlag(agent.ctx().agentId());
     if (lower.contains(CLAUDE_CODE_ONLY)) {
       return msg + " -- this subscription token only works for Claude Code requests; use an Anthropic API key: "
           + "`clawauth models auth paste-api-key --provider anthropic" + agentFlag + "`";
