@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.clawauth.AgentContext;
 import dev.clawauth.config.ClawConfig;
+import dev.clawauth.credentials.KeyShapes;
 import dev.clawauth.credentials.SecretFilter;
 import dev.clawauth.env.EnvValue;
 import dev.clawauth.env.ProviderEnvVars;
@@ -251,7 +252,7 @@ final class Proxy {
     UpstreamAuth.Kind staticKey = anthropicWire ? UpstreamAuth.Kind.ANTHROPIC_API_KEY : UpstreamAuth.Kind.BEARER;
     return switch (c) {
       case Credential.ApiKey k -> new UpstreamAuth(provider, id,
-          anthropic ? (k.key().value().contains("sk-ant-oat") ? UpstreamAuth.Kind.ANTHROPIC_SUBSCRIPTION
+          anthropic ? (KeyShapes.isAnthropicOAuthToken(k.key().value()) ? UpstreamAuth.Kind.ANTHROPIC_SUBSCRIPTION
               : UpstreamAuth.Kind.ANTHROPIC_API_KEY) : staticKey, k.key(), null, id);
       case Credential.Token t -> new UpstreamAuth(provider, id,
           anthropic ? UpstreamAuth.Kind.ANTHROPIC_SUBSCRIPTION : staticKey, t.token(), null, id);
@@ -313,7 +314,7 @@ final class Proxy {
   static UpstreamAuth envAuth(String provider, EnvValue v, boolean anthropicWire) {
     UpstreamAuth.Kind kind;
     if (provider.equals("anthropic") && anthropicWire) {
-      kind = ProviderEnvVars.isToken(v.name()) || v.value().value().contains("sk-ant-oat")
+      kind = ProviderEnvVars.isToken(v.name()) || KeyShapes.isAnthropicOAuthToken(v.value().value())
           ? UpstreamAuth.Kind.ANTHROPIC_SUBSCRIPTION : UpstreamAuth.Kind.ANTHROPIC_API_KEY;
     } else {
       kind = anthropicWire ? UpstreamAuth.Kind.ANTHROPIC_API_KEY : UpstreamAuth.Kind.BEARER;
