@@ -1,9 +1,9 @@
 package dev.clawauth.cli;
 
 import dev.clawauth.AgentContext;
+import dev.clawauth.hints.FixCommands;
 import dev.clawauth.json.JsonFileException;
 import dev.clawauth.state.Environment;
-import dev.clawauth.status.FixCommands;
 import java.io.IOException;
 import java.time.Clock;
 import picocli.CommandLine.Option;

@@ -5,11 +5,11 @@ import dev.clawauth.credentials.KeyShapes;
 import dev.clawauth.credentials.KeyShapes.CredentialKind;
 import dev.clawauth.credentials.ProfileConflictException;
 import dev.clawauth.credentials.ProfileWriter;
-import dev.clawauth.status.FixCommands;
+import dev.clawauth.hints.Durations;
+import dev.clawauth.hints.FixCommands;
 import dev.clawauth.store.Credential;
 import dev.clawauth.store.Providers;
 import dev.clawauth.store.Secret;
-import dev.clawauth.status.Durations;
 import java.io.PrintWriter;
 import java.util.function.Supplier;
 

@@ -2,10 +2,10 @@ package dev.clawauth.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.clawauth.AgentContext;
+import dev.clawauth.hints.FixCommands;
 import dev.clawauth.json.Json;
 import dev.clawauth.json.JsonText;
 import dev.clawauth.select.Candidates;
-import dev.clawauth.status.FixCommands;
 import dev.clawauth.store.Credential;
 import dev.clawauth.store.Providers;
 import dev.clawauth.store.StoreDocument;

@@ -2,12 +2,12 @@ package dev.clawauth.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.clawauth.AgentContext;
+import dev.clawauth.hints.FixCommands;
 import dev.clawauth.probe.CredentialProber;
 import dev.clawauth.probe.ProbeReport;
 import dev.clawauth.probe.ProbeResult;
 import dev.clawauth.probe.ProbeTarget;
 import dev.clawauth.probe.ProbeTargets;
-import dev.clawauth.status.FixCommands;
 import dev.clawauth.store.StoreDocument;
 import java.time.Duration;
 import java.util.ArrayList;

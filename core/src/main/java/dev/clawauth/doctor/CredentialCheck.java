@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.clawauth.AgentContext;
 import dev.clawauth.config.ClawConfig;
-import dev.clawauth.status.Durations;
-import dev.clawauth.status.FixCommands;
+import dev.clawauth.hints.Durations;
+import dev.clawauth.hints.FixCommands;
 import dev.clawauth.store.CodexIds;
 import java.util.List;
 

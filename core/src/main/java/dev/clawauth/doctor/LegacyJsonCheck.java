@@ -1,9 +1,9 @@
 package dev.clawauth.doctor;
 
 import dev.clawauth.AgentContext;
+import dev.clawauth.hints.FixCommands;
 import dev.clawauth.json.JsonFileException;
 import dev.clawauth.state.StatePaths;
-import dev.clawauth.status.FixCommands;
 import dev.clawauth.store.Credential;
 import dev.clawauth.store.FileStore;
 import dev.clawauth.store.StoreDocument;

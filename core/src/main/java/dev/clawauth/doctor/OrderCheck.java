@@ -1,7 +1,7 @@
 package dev.clawauth.doctor;
 
 import dev.clawauth.AgentContext;
-import dev.clawauth.status.FixCommands;
+import dev.clawauth.hints.FixCommands;
 import dev.clawauth.store.Credential;
 import dev.clawauth.store.Providers;
 import dev.clawauth.store.StoreDocument;

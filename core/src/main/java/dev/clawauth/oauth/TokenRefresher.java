@@ -1,10 +1,10 @@
 package dev.clawauth.oauth;
 
 import dev.clawauth.AgentContext;
+import dev.clawauth.hints.Durations;
+import dev.clawauth.hints.FixCommands;
 import dev.clawauth.json.JsonFileException;
 import dev.clawauth.select.Cooldowns;
-import dev.clawauth.status.Durations;
-import dev.clawauth.status.FixCommands;
 import dev.clawauth.store.CodexIds;
 import dev.clawauth.store.Credential;
 import dev.clawauth.store.CredentialStore;

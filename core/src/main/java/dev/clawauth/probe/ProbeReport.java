@@ -2,8 +2,8 @@ package dev.clawauth.probe;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.clawauth.hints.FixCommands;
 import dev.clawauth.json.Json;
-import dev.clawauth.status.FixCommands;
 import java.time.Duration;
 import java.util.List;
 

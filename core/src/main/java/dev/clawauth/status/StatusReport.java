@@ -7,6 +7,8 @@ import dev.clawauth.config.ClawConfig;
 import dev.clawauth.config.EnvRefs;
 import dev.clawauth.env.EnvSources;
 import dev.clawauth.env.EnvValue;
+import dev.clawauth.hints.Durations;
+import dev.clawauth.hints.FixCommands;
 import dev.clawauth.json.Json;
 import dev.clawauth.json.JsonFileException;
 import dev.clawauth.select.Candidates;

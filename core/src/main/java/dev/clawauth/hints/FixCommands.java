@@ -1,4 +1,4 @@
-package dev.clawauth.status;
+package dev.clawauth.hints;
 
 import dev.clawauth.env.ProviderEnvVars;
 import dev.clawauth.state.AgentIds;
