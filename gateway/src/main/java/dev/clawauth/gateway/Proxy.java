@@ -49,7 +49,9 @@ final class Proxy {
   final GatewaySettings settings;
   final PrintStream log;
   /** Per agent, profile and result: the last refreshed token counted (a fingerprint, not the token). */
-  private final java.util.Map<String, String> counted = new java.util.concurrent.ConcurrentHashMap<>();
+  private final java.util.Map<RefreshCount, String> counted = new java.util.concurrent.ConcurrentHashMap<>();
+
+  private record RefreshCount(String agentId, String profileId, String result) {}
 
   Proxy(LoopUpstreamClient http, java.util.concurrent.Executor blocking, OAuthRefresher refresher,
       Sessions sessions, Metrics metrics, GatewaySettings settings, PrintStream log) {
@@ -303,7 +305,7 @@ final class Proxy {
   }
 
   private void countRefresh(AgentState agent, String id, String provider, Credential.OAuth c, String result) {
-    String key = agent.ctx().agentId() + "\n" + id + "\n" + result;
+    RefreshCount key = new RefreshCount(agent.ctx().agentId(), id, result);
     // Only a fingerprint of the token is kept, never the token itself.
     String fingerprint = Integer.toHexString(c.access().value().hashCode()) + ":" + c.expires();
     if (!fingerprint.equals(counted.put(key, fingerprint))) {
