@@ -1,6 +1,7 @@
 package dev.clawauth.cli;
 
 import dev.clawauth.AgentContext;
+import dev.clawauth.hints.FixCommands;
 import dev.clawauth.json.JsonFileException;
 import dev.clawauth.state.Environment;
 import java.io.IOException;
@@ -15,5 +16,10 @@ public final class AgentOption {
 
   public AgentContext open() throws IOException, JsonFileException {
     return AgentContext.open(Environment.system(), agentId, Clock.systemUTC());
+  }
+
+  /** {@code " --agent <id>"} for a suggested command when {@code --agent} was given, else {@code ""}. */
+  String flag(AgentContext ctx) {
+    return FixCommands.agentFlag(ctx.agentId(), agentId == null);
   }
 }

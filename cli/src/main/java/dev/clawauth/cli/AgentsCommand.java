@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.clawauth.agents.AgentEntry;
 import dev.clawauth.agents.Agents;
+import dev.clawauth.hints.FixCommands;
 import dev.clawauth.json.Json;
 import dev.clawauth.json.JsonText;
 import dev.clawauth.state.AgentIds;
@@ -95,8 +96,10 @@ public final class AgentsCommand implements Runnable {
         if (copyFrom != null) {
           out.println("Copied auth profiles from " + AgentIds.validate(copyFrom) + ": " + String.join(", ", copied));
         } else {
-          out.println("No credentials were copied. Add one with `clawauth onboard --agent " + a.id()
-              + "` or `clawauth models auth paste-token --provider anthropic --agent " + a.id() + "`.");
+          // Always named, as the commands for the agent just added.
+          String flag = FixCommands.agentFlag(a.id(), false);
+          out.println("No credentials were copied. Add one with `clawauth onboard" + flag
+              + "` or `clawauth models auth paste-token --provider anthropic" + flag + "`.");
         }
       }
       out.flush();

@@ -1,6 +1,7 @@
 package dev.clawauth.cli;
 
 import dev.clawauth.AgentContext;
+import dev.clawauth.credentials.KeyShapes;
 import dev.clawauth.state.Environment;
 import dev.clawauth.status.StatusReport;
 import dev.clawauth.store.Credential;
@@ -36,7 +37,7 @@ final class AotTraining {
           AgentContext ctx = AgentContext.open(env, null, Clock.systemUTC());
           ctx.store().update(doc -> {
             doc.putProfile("anthropic:training", new Credential.ApiKey("anthropic",
-                new Secret("sk-ant-api03-TRAINING-NOT-A-KEY-000000"), null));
+                new Secret(KeyShapes.ANTHROPIC_API_KEY_PREFIX + "TRAINING-NOT-A-KEY-000000"), null));
             doc.setOrder("anthropic", java.util.List.of("anthropic:training"));
             return null;
           });

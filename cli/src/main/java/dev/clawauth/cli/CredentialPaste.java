@@ -5,10 +5,11 @@ import dev.clawauth.credentials.KeyShapes;
 import dev.clawauth.credentials.KeyShapes.CredentialKind;
 import dev.clawauth.credentials.ProfileConflictException;
 import dev.clawauth.credentials.ProfileWriter;
+import dev.clawauth.hints.Durations;
+import dev.clawauth.hints.FixCommands;
 import dev.clawauth.store.Credential;
 import dev.clawauth.store.Providers;
 import dev.clawauth.store.Secret;
-import dev.clawauth.status.Durations;
 import java.io.PrintWriter;
 import java.util.function.Supplier;
 
@@ -42,7 +43,7 @@ final class CredentialPaste {
     }
     // A store that does not parse must stop us before the user pastes anything.
     ctx.store().readStored();
-    String suffix = explicitAgent == null ? "" : " --agent " + ctx.agentId();
+    String suffix = FixCommands.agentFlag(ctx.agentId(), explicitAgent == null);
     return new Plan(ctx, provider, kind, id, expires, suffix);
   }
 

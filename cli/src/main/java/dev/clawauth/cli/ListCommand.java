@@ -3,9 +3,9 @@ package dev.clawauth.cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.clawauth.AgentContext;
+import dev.clawauth.hints.Durations;
 import dev.clawauth.json.Json;
 import dev.clawauth.json.JsonText;
-import dev.clawauth.status.Durations;
 import dev.clawauth.store.Credential;
 import dev.clawauth.store.Providers;
 import dev.clawauth.store.Secret;
@@ -79,7 +79,7 @@ public final class ListCommand implements Callable<Integer> {
       out.println("Auth file: " + ctx.store().location());
       if (rows.isEmpty()) {
         out.println("No auth profiles. Add one with `clawauth models auth paste-token --provider anthropic"
-            + (agent.agentId == null ? "" : " --agent " + ctx.agentId()) + "` or `clawauth onboard`.");
+            + agent.flag(ctx) + "` or `clawauth onboard`.");
       } else {
         List<String[]> table = new ArrayList<>();
         table.add(new String[] {"ID", "PROVIDER", "TYPE", "SECRET", "EXPIRES", "STATE"});

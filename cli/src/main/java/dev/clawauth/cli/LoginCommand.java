@@ -1,6 +1,7 @@
 package dev.clawauth.cli;
 
 import dev.clawauth.AgentContext;
+import dev.clawauth.hints.Durations;
 import dev.clawauth.oauth.LoginException;
 import dev.clawauth.oauth.LoginOptions;
 import dev.clawauth.oauth.LoginProvider;
@@ -9,7 +10,6 @@ import dev.clawauth.oauth.LoginResult;
 import dev.clawauth.oauth.LoginSession;
 import dev.clawauth.oauth.LoginStore;
 import dev.clawauth.state.Environment;
-import dev.clawauth.status.Durations;
 import dev.clawauth.store.CodexIds;
 import dev.clawauth.store.Credential;
 import dev.clawauth.store.Providers;

@@ -241,7 +241,7 @@ public final class OnboardCommand implements Callable<Integer> {
   }
 
   String agentSuffix(AgentContext ctx) {
-    return agent.agentId == null ? "" : " --agent " + ctx.agentId();
+    return agent.flag(ctx);
   }
 
   /**

@@ -2,6 +2,7 @@ package dev.clawauth.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.clawauth.AgentContext;
+import dev.clawauth.hints.FixCommands;
 import dev.clawauth.json.Json;
 import dev.clawauth.json.JsonText;
 import dev.clawauth.select.Candidates;
@@ -123,7 +124,7 @@ public final class OrderCommand implements Runnable {
         }
         if (!problems.isEmpty()) {
           throw new CliException(String.join(" ", problems)
-              + " See `clawauth models status" + (ctx.agentId().equals("main") ? "" : " --agent " + ctx.agentId())
+              + " See `clawauth models status" + FixCommands.agentFlag(ctx.agentId())
               + "` for the profile ids.");
         }
         doc.setOrder(p, wanted);

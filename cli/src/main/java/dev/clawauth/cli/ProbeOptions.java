@@ -2,6 +2,7 @@ package dev.clawauth.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.clawauth.AgentContext;
+import dev.clawauth.hints.FixCommands;
 import dev.clawauth.probe.CredentialProber;
 import dev.clawauth.probe.ProbeReport;
 import dev.clawauth.probe.ProbeResult;
@@ -59,7 +60,7 @@ public final class ProbeOptions {
     for (String id : wanted) {
       if (doc.profile(id).isEmpty()) {
         throw new CliException("Auth profile \"" + id + "\" not found in " + ctx.agentDir()
-            + ". See `clawauth models status" + (ctx.agentId().equals("main") ? "" : " --agent " + ctx.agentId())
+            + ". See `clawauth models status" + FixCommands.agentFlag(ctx.agentId())
             + "` for the profile ids.");
       }
     }

@@ -1,12 +1,12 @@
 package dev.clawauth.cli;
 
 import dev.clawauth.AgentContext;
+import dev.clawauth.hints.Durations;
 import dev.clawauth.oauth.LoginProviders;
 import dev.clawauth.oauth.RefreshException;
 import dev.clawauth.state.Environment;
 import dev.clawauth.oauth.RefreshResult;
 import dev.clawauth.oauth.TokenRefresher;
-import dev.clawauth.status.Durations;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

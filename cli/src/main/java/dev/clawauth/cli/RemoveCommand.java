@@ -42,7 +42,7 @@ public final class RemoveCommand implements Callable<Integer> {
     var doc = ctx.store().readStored();
     if (!doc.hasProfileId(id)) {
       throw new CliException("Auth profile \"" + id + "\" not found in " + ctx.agentDir()
-          + ". See `clawauth models auth list" + (agent.agentId == null ? "" : " --agent " + ctx.agentId()) + "`.");
+          + ". See `clawauth models auth list" + agent.flag(ctx) + "`.");
     }
     Optional<Credential> c = doc.profile(id);
     String what = c.map(x -> x.provider() + "/" + x.type()).orElse("unreadable profile");

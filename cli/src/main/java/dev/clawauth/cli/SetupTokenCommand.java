@@ -78,7 +78,8 @@ public final class SetupTokenCommand implements Callable<Integer> {
     Optional<Path> claude = onPath("claude");
     if (claude.isEmpty()) {
       out.println("The Claude Code CLI (`claude`) is not on PATH. On any machine where it is installed,");
-      out.println("run `claude setup-token`, then paste the token it prints (sk-ant-oat01-...) below.");
+      out.println("run `claude setup-token`, then paste the token it prints (" + KeyShapes.SETUP_TOKEN_PREFIX
+          + "...) below.");
       out.flush();
       return Optional.empty();
     }

@@ -2,8 +2,8 @@ package dev.clawauth.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.clawauth.AgentContext;
-import dev.clawauth.status.Durations;
-import dev.clawauth.status.FixCommands;
+import dev.clawauth.hints.Durations;
+import dev.clawauth.hints.FixCommands;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -15,7 +15,25 @@ public final class KeyShapes {
 
   /** Minimum length of an Anthropic setup-token (the later 2026 releases' rule, oauth.md). */
   public static final int SETUP_TOKEN_MIN_LENGTH = 80;
-  public static final String SETUP_TOKEN_PREFIX = "sk-ant-oat01-";
+  /** What every Anthropic key and token starts with. */
+  public static final String ANTHROPIC_PREFIX = "sk-ant-";
+  /** What every Anthropic subscription (OAuth) token carries, whatever its version. */
+  public static final String ANTHROPIC_OAUTH_MARK = ANTHROPIC_PREFIX + "oat";
+  /** The setup-token {@code claude setup-token} prints. */
+  public static final String SETUP_TOKEN_PREFIX = ANTHROPIC_OAUTH_MARK + "01-";
+  /** What every Anthropic API key starts with, whatever its version. */
+  public static final String ANTHROPIC_API_KEY_MARK = ANTHROPIC_PREFIX + "api";
+  /** The Anthropic API key the console issues today. */
+  public static final String ANTHROPIC_API_KEY_PREFIX = ANTHROPIC_API_KEY_MARK + "03-";
+
+  /**
+   * Whether an Anthropic secret is a subscription token (sent as a Bearer with the OAuth beta) rather
+   * than an API key, wherever it was stored: a token pasted as an API key or set in an API-key
+   * variable still carries {@link #ANTHROPIC_OAUTH_MARK}.
+   */
+  public static boolean isAnthropicOAuthToken(String secret) {
+    return secret.contains(ANTHROPIC_OAUTH_MARK);
+  }
 
   /** A recognisable secret: who issued it and which profile type it belongs in. */
   public record Shape(String prefix, String provider, CredentialKind kind, String name) {
@@ -44,9 +62,9 @@ public final class KeyShapes {
 
   // Longest prefixes first: the first match wins.
   private static final List<Shape> SHAPES = List.of(
-      new Shape("sk-ant-oat01-", "anthropic", CredentialKind.TOKEN, "Anthropic setup-token"),
-      new Shape("sk-ant-api03-", "anthropic", CredentialKind.API_KEY, "Anthropic API key"),
-      new Shape("sk-ant-admin01-", "anthropic", CredentialKind.API_KEY, "Anthropic Admin API key"),
+      new Shape(SETUP_TOKEN_PREFIX, "anthropic", CredentialKind.TOKEN, "Anthropic setup-token"),
+      new Shape(ANTHROPIC_API_KEY_PREFIX, "anthropic", CredentialKind.API_KEY, "Anthropic API key"),
+      new Shape(ANTHROPIC_PREFIX + "admin01-", "anthropic", CredentialKind.API_KEY, "Anthropic Admin API key"),
       new Shape("sk-or-v1-", "openrouter", CredentialKind.API_KEY, "OpenRouter API key"),
       new Shape("sk-proj-", "openai", CredentialKind.API_KEY, "OpenAI project API key"),
       new Shape("sk-svcacct-", "openai", CredentialKind.API_KEY, "OpenAI service-account API key"),
@@ -114,16 +132,16 @@ public final class KeyShapes {
           return Optional.of("Token looks too short; paste the full setup-token ("
               + s.length() + " characters, at least " + SETUP_TOKEN_MIN_LENGTH + " expected).");
         }
-      } else if (!s.startsWith("sk-ant-api")) {
-        return Optional.of(genericSk(s, agentSuffix).orElse(
-            "Expected an Anthropic API key starting with sk-ant-api03- (console.anthropic.com > API keys)."));
+      } else if (!s.startsWith(ANTHROPIC_API_KEY_MARK)) {
+        return Optional.of(genericSk(s, agentSuffix).orElse("Expected an Anthropic API key starting with "
+            + ANTHROPIC_API_KEY_PREFIX + " (console.anthropic.com > API keys)."));
       }
     }
     return Optional.empty();
   }
 
   private static Optional<String> genericSk(String s, String agentSuffix) {
-    if (s.startsWith("sk-") && !s.startsWith("sk-ant-")) {
+    if (s.startsWith("sk-") && !s.startsWith(ANTHROPIC_PREFIX)) {
       return Optional.of("This looks like an OpenAI-style API key (sk-…), not an Anthropic credential:"
           + " store it with `clawauth models auth paste-api-key --provider <its provider>" + agentSuffix
           + "`.");

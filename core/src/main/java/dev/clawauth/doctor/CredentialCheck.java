@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.clawauth.AgentContext;
 import dev.clawauth.config.ClawConfig;
-import dev.clawauth.status.Durations;
-import dev.clawauth.status.FixCommands;
+import dev.clawauth.hints.Durations;
+import dev.clawauth.hints.FixCommands;
 import dev.clawauth.store.CodexIds;
 import java.util.List;
 
@@ -19,7 +19,7 @@ final class CredentialCheck {
 
   static void check(AgentContext agent, ObjectNode status, boolean configUsable, List<Finding> out) {
     String agentId = agent.agentId();
-    String suffix = agentId.equals("main") ? "" : " --agent " + agentId;
+    String suffix = FixCommands.agentFlag(agentId);
     for (JsonNode h : status.path("auth").path("oauth").path("profiles")) {
       String id = h.path("profileId").asText();
       String provider = h.path("provider").asText();

@@ -5,6 +5,7 @@ import dev.clawauth.AgentContext;
 import dev.clawauth.config.ClawConfig;
 import dev.clawauth.env.EnvSources;
 import dev.clawauth.env.ShellEnv;
+import dev.clawauth.hints.FixCommands;
 import dev.clawauth.json.Json;
 import dev.clawauth.json.JsonFileException;
 import dev.clawauth.state.AgentIds;
@@ -208,7 +209,7 @@ public final class Doctor {
               + legacySources(agent) + ") but not yet in " + agent.store().path(),
           "they are imported in memory on every read; until they are written into the store, order and"
               + " cooldowns cannot be kept for them and the old file goes on holding secrets",
-          "clawauth doctor --fix" + (id.equals("main") ? "" : " --agent " + id)
+          "clawauth doctor --fix" + FixCommands.agentFlag(id)
               + " (imports them under the store lock; auth.json is deleted once the store holds it)",
           new Repair.PersistImports(agent.store())));
     } else if (authJsonParses && authJson != null && Files.isRegularFile(authJson) && !file.profiles().isEmpty()) {

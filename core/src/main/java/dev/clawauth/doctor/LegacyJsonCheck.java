@@ -1,6 +1,7 @@
 package dev.clawauth.doctor;
 
 import dev.clawauth.AgentContext;
+import dev.clawauth.hints.FixCommands;
 import dev.clawauth.json.JsonFileException;
 import dev.clawauth.state.StatePaths;
 import dev.clawauth.store.Credential;
@@ -64,7 +65,7 @@ final class LegacyJsonCheck {
     boolean main = id.equals("main");
     out.add(new Finding("legacy-store-beside-sqlite", blocks ? Severity.ERROR : Severity.WARNING, Section.STATE,
         id, file, what, why,
-        "clawauth doctor --fix" + (main ? "" : " --agent " + id) + " (imports what only the file holds into "
+        "clawauth doctor --fix" + FixCommands.agentFlag(id, main) + " (imports what only the file holds into "
             + (main ? "the shared store" : "agent " + id + "'s database") + ", ids already there win, and renames"
             + " the file to " + StatePaths.STORE_FILE + ".migrated-<time>-<id>, as `openclaw doctor --fix` does)",
         new Repair.ImportLegacyJson(agent.store(), file, main)));

@@ -1,6 +1,6 @@
 package dev.clawauth.doctor;
 
-import dev.clawauth.status.Durations;
+import dev.clawauth.hints.Durations;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;

@@ -1,6 +1,7 @@
 package dev.clawauth.doctor;
 
 import dev.clawauth.AgentContext;
+import dev.clawauth.hints.FixCommands;
 import dev.clawauth.store.Credential;
 import dev.clawauth.store.Providers;
 import dev.clawauth.store.StoreDocument;
@@ -33,7 +34,7 @@ final class OrderCheck {
   /** {@code doc} includes pending legacy imports: an entry they satisfy is not dangling. */
   static void check(AgentContext agent, StoreDocument doc, List<Finding> out) {
     String agentId = agent.agentId();
-    String suffix = agentId.equals("main") ? "" : " --agent " + agentId;
+    String suffix = FixCommands.agentFlag(agentId);
     for (Map.Entry<String, List<String>> e : doc.orders().entrySet()) {
       String provider = Providers.normalize(e.getKey());
       List<String> bad = new ArrayList<>();

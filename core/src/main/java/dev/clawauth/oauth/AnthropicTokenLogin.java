@@ -1,5 +1,9 @@
 package dev.clawauth.oauth;
 
+import static dev.clawauth.credentials.KeyShapes.ANTHROPIC_API_KEY_PREFIX;
+import static dev.clawauth.credentials.KeyShapes.SETUP_TOKEN_MIN_LENGTH;
+import static dev.clawauth.credentials.KeyShapes.SETUP_TOKEN_PREFIX;
+
 import dev.clawauth.store.Credential;
 import dev.clawauth.store.Secret;
 import java.io.IOException;
@@ -10,9 +14,6 @@ import java.io.IOException;
  * read without echo and checked for its shape before anything is stored.
  */
 public abstract sealed class AnthropicTokenLogin implements LoginProvider {
-  static final String SETUP_TOKEN_PREFIX = "sk-ant-oat01-";
-  static final String API_KEY_PREFIX = "sk-ant-api03-";
-
   @Override
   public String provider() {
     return "anthropic";
@@ -57,7 +58,7 @@ public abstract sealed class AnthropicTokenLogin implements LoginProvider {
 
     @Override
     public String description() {
-      return "Anthropic API key (sk-ant-api03-...)";
+      return "Anthropic API key (" + ANTHROPIC_API_KEY_PREFIX + "...)";
     }
 
     @Override
@@ -66,8 +67,8 @@ public abstract sealed class AnthropicTokenLogin implements LoginProvider {
       if (k.isEmpty()) {
         throw new LoginException("Required: no API key was given. Nothing was saved.");
       }
-      if (!k.startsWith(API_KEY_PREFIX)) {
-        throw new LoginException("Expected an API key starting with " + API_KEY_PREFIX
+      if (!k.startsWith(ANTHROPIC_API_KEY_PREFIX)) {
+        throw new LoginException("Expected an API key starting with " + ANTHROPIC_API_KEY_PREFIX
             + " (a setup-token goes through --method setup-token). Nothing was saved.");
       }
       return new LoginResult("anthropic:default", new Credential.ApiKey("anthropic", new Secret(k), null),
@@ -88,7 +89,7 @@ public abstract sealed class AnthropicTokenLogin implements LoginProvider {
     if (!t.startsWith(SETUP_TOKEN_PREFIX)) {
       return "Expected token starting with " + SETUP_TOKEN_PREFIX;
     }
-    if (t.length() < 80) {
+    if (t.length() < SETUP_TOKEN_MIN_LENGTH) {
       return "Token looks too short; paste the full setup-token";
     }
     return null;

@@ -1,10 +1,10 @@
 package dev.clawauth.oauth;
 
 import dev.clawauth.AgentContext;
+import dev.clawauth.hints.Durations;
+import dev.clawauth.hints.FixCommands;
 import dev.clawauth.json.JsonFileException;
 import dev.clawauth.select.Cooldowns;
-import dev.clawauth.status.Durations;
-import dev.clawauth.status.FixCommands;
 import dev.clawauth.store.CodexIds;
 import dev.clawauth.store.Credential;
 import dev.clawauth.store.CredentialStore;
@@ -56,9 +56,12 @@ public final class TokenRefresher implements OAuthRefresher, AutoCloseable {
   /** Margin plus this instance's jitter: below this much time left a token is refreshed. */
   private final long marginMs;
   /** The refresh in flight per store and profile; followers wait for the leader's result. */
-  private final ConcurrentHashMap<String, CompletableFuture<RefreshResult>> inFlight = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<ProfileKey, CompletableFuture<RefreshResult>> inFlight = new ConcurrentHashMap<>();
   /** After a deferred refresh, no new attempt for the key before this time (epoch ms). */
-  private final ConcurrentHashMap<String, Long> retryAfter = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<ProfileKey, Long> retryAfter = new ConcurrentHashMap<>();
+
+  /** A profile of one store: {@code location} is the store's {@link CredentialStore#location()}. */
+  private record ProfileKey(String location, String profileId) {}
   /** Back-off after a transient failure while the stored token still works. */
   static final long RETRY_AFTER_MS = 30_000L;
   /** How long a refresh by OpenClaw may take before this instance gives up waiting for it. */
@@ -158,7 +161,7 @@ public final class TokenRefresher implements OAuthRefresher, AutoCloseable {
     if (!force && seen.expires() - now > marginMs) {
       return new RefreshResult(profileId, seen, RefreshResult.Outcome.FRESH);
     }
-    String key = agent.store().location() + "\n" + profileId;
+    ProfileKey key = new ProfileKey(agent.store().location(), profileId);
     if (!force && usable(seen, now) && retryAfter.getOrDefault(key, 0L) > now) {
       return new RefreshResult(profileId, seen, RefreshResult.Outcome.DEFERRED);
     }

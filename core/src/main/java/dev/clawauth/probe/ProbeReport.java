@@ -2,8 +2,8 @@ package dev.clawauth.probe;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.clawauth.hints.FixCommands;
 import dev.clawauth.json.Json;
-import dev.clawauth.status.FixCommands;
 import java.time.Duration;
 import java.util.List;
 
@@ -62,7 +62,7 @@ public final class ProbeReport {
   }
 
   static String fixForAuth(ProbeTarget t, String agentId) {
-    String agent = agentId.equals("main") ? "" : " --agent " + agentId;
+    String agent = FixCommands.agentFlag(agentId);
     if (t.profileId() == null) {
       return "Replace the credential behind `" + t.source() + "` with a working one.";
     }

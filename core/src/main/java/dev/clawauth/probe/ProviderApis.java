@@ -2,6 +2,7 @@ package dev.clawauth.probe;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.clawauth.config.ClawConfig;
+import dev.clawauth.credentials.KeyShapes;
 import dev.clawauth.store.Providers;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -52,7 +53,7 @@ public final class ProviderApis {
         case ANTHROPIC -> {
           b.uri(URI.create(base + (base.endsWith("/v1") ? "" : "/v1") + "/models"));
           b.header("anthropic-version", ANTHROPIC_VERSION);
-          if (target.kind().equals("api_key") && !secret.contains("sk-ant-oat")) {
+          if (target.kind().equals("api_key") && !KeyShapes.isAnthropicOAuthToken(secret)) {
             b.header("x-api-key", secret).header("user-agent", USER_AGENT);
           } else {
             b.header("authorization", "Bearer " + secret)

@@ -2,7 +2,6 @@ package dev.clawauth.select;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.clawauth.store.Providers;
 import dev.clawauth.store.StoreDocument;
 import dev.clawauth.store.UsageStats;
 import java.util.LinkedHashMap;
@@ -13,10 +12,14 @@ public final class Cooldowns {
   private static final long MINUTE = 60_000L;
   private static final long HOUR = 60 * MINUTE;
 
-  private final JsonNode settings;
+  private final CooldownSettings settings;
 
-  /** {@code settings} is the config's {@code auth.cooldowns} object (may be missing). */
+  /** {@code settings} is the config's {@code auth.cooldowns} object (may be missing), read here once. */
   public Cooldowns(JsonNode settings) {
+    this(CooldownSettings.from(settings));
+  }
+
+  public Cooldowns(CooldownSettings settings) {
     this.settings = settings;
   }
 
@@ -32,7 +35,7 @@ public final class Cooldowns {
   public long recordFailure(StoreDocument doc, String provider, String id, FailureReason reason, long now) {
     ObjectNode n = doc.usageNode(id);
     UsageStats u = UsageStats.from(n);
-    long window = hours("failureWindowHours", 24) ;
+    long window = settings.failureWindow().toMillis();
     boolean fresh = u.lastFailureAt() > 0 && now - u.lastFailureAt() > window;
     int errors = (fresh ? 0 : u.errorCount()) + 1;
     Map<String, Integer> counts = new LinkedHashMap<>(fresh ? Map.of() : u.failureCounts());
@@ -42,8 +45,8 @@ public final class Cooldowns {
     String disabledReason = u.disabledReason();
     if (reason == FailureReason.BILLING) {
       int k = counts.get("billing");
-      long base = Math.max(MINUTE, billingBaseMs(provider));
-      long max = Math.max(base, hours("billingMaxHours", 24));
+      long base = Math.max(MINUTE, settings.billingBackoffFor(provider).toMillis());
+      long max = Math.max(base, settings.billingMax().toMillis());
       disabledUntil = now + Math.min(max, base * (1L << Math.min(k - 1, 10)));
       disabledReason = "billing";
     } else {
@@ -65,23 +68,5 @@ public final class Cooldowns {
     n.put("errorCount", 0);
     n.remove("cooldownUntil");
     n.remove("cooldownReason");
-  }
-
-  private long billingBaseMs(String provider) {
-    JsonNode byProvider = settings.path("billingBackoffHoursByProvider");
-    var it = byProvider.fields();
-    while (it.hasNext()) {
-      var e = it.next();
-      if (Providers.same(e.getKey(), provider) && e.getValue().isNumber()) {
-        return (long) (e.getValue().asDouble() * HOUR);
-      }
-    }
-    return hours("billingBackoffHours", 5);
-  }
-
-  private long hours(String key, double dflt) {
-    JsonNode v = settings.path(key);
-    double h = v.isNumber() && v.asDouble() > 0 ? v.asDouble() : dflt;
-    return (long) (h * HOUR);
   }
 }

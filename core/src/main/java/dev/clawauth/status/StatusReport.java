@@ -7,6 +7,8 @@ import dev.clawauth.config.ClawConfig;
 import dev.clawauth.config.EnvRefs;
 import dev.clawauth.env.EnvSources;
 import dev.clawauth.env.EnvValue;
+import dev.clawauth.hints.Durations;
+import dev.clawauth.hints.FixCommands;
 import dev.clawauth.json.Json;
 import dev.clawauth.json.JsonFileException;
 import dev.clawauth.select.Candidates;
@@ -363,7 +365,7 @@ public final class StatusReport {
           pr.put("fix", c instanceof Credential.OAuth
               ? FixCommands.forRelogin(p, e.getKey(), agent.agentId())
               : "clawauth models auth paste-token --provider " + p + " --profile-id " + e.getKey()
-                  + (agent.agentId().equals("main") ? "" : " --agent " + agent.agentId()));
+                  + FixCommands.agentFlag(agent.agentId()));
         }
       }
     }
@@ -397,7 +399,7 @@ public final class StatusReport {
     List<String> missing = cands.dropped().stream()
         .filter(id -> doc.profile(id).map(c -> !Providers.same(c.provider(), p)).orElse(true)).toList();
     String where = store ? "the store's auth.order" : "auth.order in " + agent.config().path();
-    String suffix = agent.agentId().equals("main") ? "" : " --agent " + agent.agentId();
+    String suffix = FixCommands.agentFlag(agent.agentId());
     pr.put("message", "no usable candidate: " + where + " for " + p + (missing.isEmpty() ? " leaves out"
         : " names " + String.join(", ", missing) + ", which " + (missing.size() == 1 ? "does" : "do")
             + " not exist, and leaves out") + " the usable " + String.join(", ", left));

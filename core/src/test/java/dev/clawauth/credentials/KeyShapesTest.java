@@ -55,4 +55,13 @@ final class KeyShapesTest {
     assertThat(KeyShapes.problem("anthropic", CredentialKind.TOKEN, "SECRET SECRET", "")).get().asString()
         .doesNotContain("SECRET");
   }
+
+  @Test
+  void prefixesAreTheOnesAnthropicIssues() {
+    assertThat(KeyShapes.SETUP_TOKEN_PREFIX).isEqualTo("sk-ant-oat01-");
+    assertThat(KeyShapes.ANTHROPIC_API_KEY_PREFIX).isEqualTo("sk-ant-api03-");
+    assertThat(KeyShapes.isAnthropicOAuthToken("sk-ant-oat01-abc")).isTrue();
+    assertThat(KeyShapes.isAnthropicOAuthToken("sk-ant-oat02-abc")).isTrue();
+    assertThat(KeyShapes.isAnthropicOAuthToken("sk-ant-api03-abc")).isFalse();
+  }
 }

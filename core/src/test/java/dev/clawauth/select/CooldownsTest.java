@@ -94,4 +94,13 @@ final class CooldownsTest {
     assertThat(doc.lastGood("anthropic")).contains("p");
     assertThat(doc.toJson()).contains("\"futureStat\": 7").doesNotContain("cooldownReason");
   }
+
+  @Test
+  void aNonPositiveProviderBackoffIsOneMinuteAndWrongTypesAreDefaults() throws Exception {
+    StoreDocument doc = doc();
+    Cooldowns c = cooldowns("{\"billingBackoffHoursByProvider\": {\"anthropic\": -2},"
+        + " \"billingBackoffHours\": \"2\", \"billingMaxHours\": 0}");
+    assertThat(c.recordFailure(doc, "anthropic", "p", FailureReason.BILLING, NOW) - NOW).isEqualTo(MIN);
+    assertThat(c.recordFailure(doc, "openai", "q", FailureReason.BILLING, NOW) - NOW).isEqualTo(5 * HOUR);
+  }
 }

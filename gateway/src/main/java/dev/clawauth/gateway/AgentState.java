@@ -37,6 +37,9 @@ final class AgentState {
   /** A candidate list, reusable while nothing it depends on has changed. */
   private record CachedCandidates(long generation, long validUntil, Candidates.Result result) {}
 
+  /** A provider's candidate list for a preferred profile ({@code ""} for none). */
+  private record CandidateKey(String provider, String preferred) {}
+
   /** The store file as it was when it did not parse ({@code stamp}), and why. */
   private record Corrupt(Object stamp, JsonFileException error) {}
 
@@ -50,7 +53,7 @@ final class AgentState {
   private volatile Snapshot snapshot;
   private List<Outcome> pending = new ArrayList<>();
   private final AtomicLong generations = new AtomicLong();
-  private final Map<String, CachedCandidates> candidateCache = new ConcurrentHashMap<>();
+  private final Map<CandidateKey, CachedCandidates> candidateCache = new ConcurrentHashMap<>();
   /**
    * Providers whose last selection did not depend on {@code lastUsed} (an explicit order, or at
    * most one usable profile): their plain successes need not update the snapshot at once.
@@ -225,7 +228,7 @@ final class AgentState {
    */
   Candidates.Result candidates(Snapshot s, String provider, long now, String preferred) {
     StoreDocument doc = s.doc();
-    String key = provider + "\n" + (preferred == null ? "" : preferred);
+    CandidateKey key = new CandidateKey(provider, preferred == null ? "" : preferred);
     CachedCandidates c = candidateCache.get(key);
     if (c != null && c.generation() == s.generation() && now < c.validUntil()) {
       return c.result();

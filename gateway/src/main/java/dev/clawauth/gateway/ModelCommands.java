@@ -1,9 +1,9 @@
 package dev.clawauth.gateway;
 
 import dev.clawauth.config.ClawConfig;
+import dev.clawauth.hints.Durations;
 import dev.clawauth.json.JsonFileException;
 import dev.clawauth.select.Candidates;
-import dev.clawauth.status.Durations;
 import dev.clawauth.store.Credential;
 import dev.clawauth.store.StoreDocument;
 import dev.clawauth.store.UsageStats;

@@ -4,17 +4,18 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.clawauth.AgentContext;
 import dev.clawauth.config.ClawConfig;
+import dev.clawauth.credentials.KeyShapes;
 import dev.clawauth.credentials.SecretFilter;
 import dev.clawauth.env.EnvValue;
 import dev.clawauth.env.ProviderEnvVars;
 import dev.clawauth.gateway.upstream.LoopUpstreamClient;
+import dev.clawauth.hints.FixCommands;
 import dev.clawauth.oauth.OAuthRefresher;
 import dev.clawauth.oauth.RefreshException;
 import dev.clawauth.oauth.RefreshResult;
 import dev.clawauth.oauth.TokenRefresher;
 import dev.clawauth.select.Candidates;
 import dev.clawauth.select.FailureReason;
-import dev.clawauth.status.FixCommands;
 import dev.clawauth.store.CodexIds;
 import dev.clawauth.store.Credential;
 import dev.clawauth.store.StoreDocument;
@@ -48,7 +49,9 @@ final class Proxy {
   final GatewaySettings settings;
   final PrintStream log;
   /** Per agent, profile and result: the last refreshed token counted (a fingerprint, not the token). */
-  private final java.util.Map<String, String> counted = new java.util.concurrent.ConcurrentHashMap<>();
+  private final java.util.Map<RefreshCount, String> counted = new java.util.concurrent.ConcurrentHashMap<>();
+
+  private record RefreshCount(String agentId, String profileId, String result) {}
 
   Proxy(LoopUpstreamClient http, java.util.concurrent.Executor blocking, OAuthRefresher refresher,
       Sessions sessions, Metrics metrics, GatewaySettings settings, PrintStream log) {
@@ -251,7 +254,7 @@ final class Proxy {
     UpstreamAuth.Kind staticKey = anthropicWire ? UpstreamAuth.Kind.ANTHROPIC_API_KEY : UpstreamAuth.Kind.BEARER;
     return switch (c) {
       case Credential.ApiKey k -> new UpstreamAuth(provider, id,
-          anthropic ? (k.key().value().contains("sk-ant-oat") ? UpstreamAuth.Kind.ANTHROPIC_SUBSCRIPTION
+          anthropic ? (KeyShapes.isAnthropicOAuthToken(k.key().value()) ? UpstreamAuth.Kind.ANTHROPIC_SUBSCRIPTION
               : UpstreamAuth.Kind.ANTHROPIC_API_KEY) : staticKey, k.key(), null, id);
       case Credential.Token t -> new UpstreamAuth(provider, id,
           anthropic ? UpstreamAuth.Kind.ANTHROPIC_SUBSCRIPTION : staticKey, t.token(), null, id);
@@ -302,7 +305,7 @@ final class Proxy {
   }
 
   private void countRefresh(AgentState agent, String id, String provider, Credential.OAuth c, String result) {
-    String key = agent.ctx().agentId() + "\n" + id + "\n" + result;
+    RefreshCount key = new RefreshCount(agent.ctx().agentId(), id, result);
     // Only a fingerprint of the token is kept, never the token itself.
     String fingerprint = Integer.toHexString(c.access().value().hashCode()) + ":" + c.expires();
     if (!fingerprint.equals(counted.put(key, fingerprint))) {
@@ -313,7 +316,7 @@ final class Proxy {
   static UpstreamAuth envAuth(String provider, EnvValue v, boolean anthropicWire) {
     UpstreamAuth.Kind kind;
     if (provider.equals("anthropic") && anthropicWire) {
-      kind = ProviderEnvVars.isToken(v.name()) || v.value().value().contains("sk-ant-oat")
+      kind = ProviderEnvVars.isToken(v.name()) || KeyShapes.isAnthropicOAuthToken(v.value().value())
           ? UpstreamAuth.Kind.ANTHROPIC_SUBSCRIPTION : UpstreamAuth.Kind.ANTHROPIC_API_KEY;
     } else {
       kind = anthropicWire ? UpstreamAuth.Kind.ANTHROPIC_API_KEY : UpstreamAuth.Kind.BEARER;
@@ -344,7 +347,7 @@ final class Proxy {
   /** Turns the provider errors people hit most into the command that fixes them. */
   static String guidance(String lower, UpstreamAuth auth, AgentState agent, String errText) {
     String msg = providerMessage(errText, auth);
-    String agentFlag = agent.ctx().agentId().equals("main") ? "" : " --agent " + agent.ctx().agentId();
+    String agentFlag = FixCommands.agentFlag(agent.ctx().agentId());
     if (lower.contains(CLAUDE_CODE_ONLY)) {
       return msg + " -- this subscription token only works for Claude Code requests; use an Anthropic API key: "
           + "`clawauth models auth paste-api-key --provider anthropic" + agentFlag + "`";

@@ -19,19 +19,22 @@ final class Sessions {
   static final int PRUNE_ABOVE = 10_000;
   private static final long IDLE_MS = 24 * 3_600_000L;
 
-  private final Map<String, Session> sessions = new ConcurrentHashMap<>();
+  private final Map<Key, Session> sessions = new ConcurrentHashMap<>();
+
+  /** A conversation of one agent. */
+  private record Key(String agentId, String sessionId) {}
 
   Session get(String agentId, String sessionId) {
     if (sessions.size() > PRUNE_ABOVE) {
       long cutoff = System.currentTimeMillis() - IDLE_MS;
       sessions.values().removeIf(s -> s.lastSeen < cutoff);
     }
-    Session s = sessions.computeIfAbsent(agentId + "\u0000" + sessionId, k -> new Session());
+    Session s = sessions.computeIfAbsent(new Key(agentId, sessionId), k -> new Session());
     s.lastSeen = System.currentTimeMillis();
     return s;
   }
 
   Session peek(String agentId, String sessionId) {
-    return sessions.get(agentId + "\u0000" + sessionId);
+    return sessions.get(new Key(agentId, sessionId));
   }
 }

@@ -96,14 +96,16 @@ public final class Upstreams {
   }
 
   /** Parsed once per endpoint: a URI parse was a percent of the gateway's CPU per request. */
-  private static final Map<String, Optional<URI>> URIS = new ConcurrentHashMap<>();
+  private static final Map<UriKey, Optional<URI>> URIS = new ConcurrentHashMap<>();
+
+  private record UriKey(String base, Wire wire, Api api) {}
 
   /** The upstream URI for an API call, or null when a provider on this wire does not serve that API. */
   public static URI uri(String base, Wire wire, Api api) {
     if (URIS.size() > 1024) {
       URIS.clear();
     }
-    return URIS.computeIfAbsent(base + "\n" + wire.name() + "\n" + api.name(),
+    return URIS.computeIfAbsent(new UriKey(base, wire, api),
         k -> Optional.ofNullable(parse(base, wire, api))).orElse(null);
   }
 

@@ -1,4 +1,4 @@
-package dev.clawauth.status;
+package dev.clawauth.hints;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

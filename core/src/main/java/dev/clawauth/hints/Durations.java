@@ -1,4 +1,4 @@
-package dev.clawauth.status;
+package dev.clawauth.hints;
 
 /** Remaining time as {@code models status} prints it: 0m, 14m, 12h, 30d. */
 public final class Durations {
