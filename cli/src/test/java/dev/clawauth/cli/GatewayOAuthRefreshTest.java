@@ -118,8 +118,8 @@ class GatewayOAuthRefreshTest {
         .statusCode()).isEqualTo(200);
     assertThat(oauth.refreshRequests.get()).isEqualTo(1);
     String metrics = get(url, token, "/metrics");
-    assertThat(metrics).contains("clawauth_gateway_refreshes_total{provider=\"openai-codex\","
-        + "profile=\"openai-codex:default\",result=\"ok\"} 1");
+    assertThat(metrics).contains("clawauth_gateway_refreshes_total{profile=\"openai-codex:default\","
+        + "provider=\"openai-codex\",result=\"ok\"} 1.0");
 
     // Anthropic: the token endpoint refuses the refresh token; no profile is left.
     String relogin = "clawauth models auth login --provider anthropic --profile-id anthropic:claude";

@@ -61,6 +61,8 @@ final class Failover {
   private Phase phase = Phase.PROFILES;
   private StoreDocument current;
   private boolean triedBefore;
+  /** Why the last attempt failed: the reason label of the failover that follows it. */
+  private FailureReason lastFailure;
   private boolean envRead;
   private Attempt inFlight;
 
@@ -94,7 +96,7 @@ final class Failover {
     inFlight = null;
     if (a != null) {
       a.cancel();
-      proxy.metrics.inc("clawauth_gateway_client_disconnects_total", "provider", model.provider());
+      proxy.metrics.clientDisconnect(model.provider());
     }
     call.end();
   }
@@ -235,8 +237,7 @@ final class Failover {
 
   private void refused(String id, RefreshException e, long at) {
     String provider = model.provider();
-    proxy.metrics.inc("clawauth_gateway_refreshes_total", "provider", provider, "profile", id, "result",
-        e.terminal() ? "relogin" : "error");
+    proxy.metrics.refresh(provider, id, e.terminal() ? "relogin" : "error");
     // TokenRefresher writes its own verdict (re-login mark or cooldown) to the store; counting the
     // failure again here would escalate the cooldown twice for one event.
     if (!proxy.refresherRecordsFailures()) {
@@ -250,8 +251,7 @@ final class Failover {
   /** One attempt with {@code auth}; a failure is listed under {@code missLabel}. */
   private void tryWith(UpstreamAuth auth, String missLabel) {
     if (triedBefore) {
-      proxy.metrics.inc("clawauth_gateway_failovers_total", "provider", model.provider(), "profile",
-          Proxy.metricsLabel(auth));
+      proxy.metrics.failover(model.provider(), Proxy.metricsLabel(auth), lastFailure);
     }
     triedBefore = true;
     attempt(auth, missLabel);
@@ -412,9 +412,7 @@ final class Failover {
       String provider = model.provider();
       this.status = status;
       this.headers = headers;
-      proxy.metrics.latency(provider, profileLabel, System.nanoTime() - t0);
-      proxy.metrics.inc("clawauth_gateway_upstream_requests_total", "provider", provider, "profile", profileLabel,
-          "status", Integer.toString(status));
+      proxy.metrics.upstream(provider, profileLabel).answered(status, System.nanoTime() - t0);
       if (status >= 400) {
         error = new ByteArrayOutputStream();
         return;
@@ -529,7 +527,7 @@ final class Failover {
       if (streaming) {
         inFlight = null;
         proxy.log.println("gateway: " + provider + " stream from " + profileLabel + " broke: " + e);
-        proxy.metrics.inc("clawauth_gateway_stream_errors_total", "provider", provider, "profile", profileLabel);
+        proxy.metrics.upstream(provider, profileLabel).streamBroke();
         if (sse) {
           call.ex.responseBody().write(api.streamError("The upstream connection to " + provider
               + " closed mid-stream: " + e.getClass().getSimpleName()));
@@ -548,7 +546,7 @@ final class Failover {
       if (e instanceof LoopUpstreamClient.UnreachableException) {
         inFlight = null;
         // Every profile shares the endpoint, so failing over or cooling one down would not help.
-        proxy.metrics.inc("clawauth_gateway_upstream_unreachable_total", "provider", provider);
+        proxy.metrics.unreachable(provider);
         proxy.log.println("gateway: " + provider + " endpoint unreachable: " + e.getMessage());
         call.error(api, 502, "Cannot reach " + provider + " at "
             + (uri.getRawAuthority() == null ? "" : uri.getScheme() + "://") + e.getMessage()
@@ -601,6 +599,7 @@ final class Failover {
 
     private void failOver(FailureReason reason, long retryAfterMs, String detail) {
       inFlight = null;
+      lastFailure = reason;
       misses.add(new Miss(missLabel, proxy.failed(agent, auth, reason, retryAfterMs, detail, model.provider(),
           profileLabel)));
       next();

@@ -90,6 +90,7 @@ public final class Gateway implements AutoCloseable {
       // A database that is down may come back: the gateway starts and says so on /healthz.
     }
     agents.put(main.agentId(), first);
+    metrics.profiles(agents::values);
     this.configs = new ConfigWatch(main.config(), log);
     this.token = GatewayToken.loadOrCreate(main);
     this.inFlight = new Semaphore(Math.max(1, settings.maxConcurrentRequests()));
@@ -288,10 +289,9 @@ public final class Gateway implements AutoCloseable {
     }
     String agent = agentId == null || agentId.isBlank() ? defaultAgent : agentId.trim();
     Api dialect = Api.errorDialect(path, ex.requestHeaders().has("anthropic-version"));
-    String api = apiLabel(path);
+    Api api = Api.forPath(path);
     if (!inFlight.tryAcquire()) {
-      Call refused = new Call(ex, path, agent, () -> metrics.inc("clawauth_gateway_requests_total", "api", api,
-          "status", "503"));
+      Call refused = new Call(ex, path, agent, () -> metrics.request(api, 503));
       try {
         ex.responseHeaders().set("retry-after", "1");
         refused.error(dialect, 503, "The gateway is at its limit of " + settings.maxConcurrentRequests()
@@ -306,8 +306,7 @@ public final class Gateway implements AutoCloseable {
     Call call = new Call(ex, path, agent, () -> {
       inFlight.release();
       // 499: the client went away before an answer was sent, as nginx counts it.
-      metrics.inc("clawauth_gateway_requests_total", "api", api, "status",
-          ex.status() == 0 ? "499" : Integer.toString(ex.status()));
+      metrics.request(api, ex.status() == 0 ? 499 : ex.status());
     });
     run(call, dialect, rawPath, false);
   }
@@ -356,12 +355,6 @@ public final class Gateway implements AutoCloseable {
     return end < 0 ? "/" : rawPath.substring(end);
   }
 
-  /** The {@code api} label of the request metrics. */
-  private static String apiLabel(String path) {
-    Api a = Api.forPath(path);
-    return a == null ? "other" : a.name().toLowerCase(java.util.Locale.ROOT);
-  }
-
   private void route(Call call, Api dialect, boolean envRead) throws Exception {
     LoopExchange ex = call.ex;
     String method = ex.method();
@@ -400,8 +393,7 @@ public final class Gateway implements AutoCloseable {
           StoreHealth.describe(report, agent);
           call.send(200, "application/json", JsonText.pretty(report).getBytes(StandardCharsets.UTF_8));
         }
-        case "/metrics" -> call.send(200, "text/plain; version=0.0.4",
-            metrics.render().getBytes(StandardCharsets.UTF_8));
+        case "/metrics" -> call.send(200, Metrics.CONTENT_TYPE, metrics.scrape());
         case "/v1/models" -> call.send(200, "application/json", models(agent.ctx().config(),
             ex.requestHeaders().has("anthropic-version")));
         default -> call.error(dialect, 404, "Not found: GET " + call.path);
@@ -476,7 +468,7 @@ public final class Gateway implements AutoCloseable {
   private void refuse(LoopExchange ex, int status, String message) throws IOException {
     String path = ex.path();
     Api dialect = Api.errorDialect(apiPath(path), ex.requestHeaders().has("anthropic-version"));
-    String api = apiLabel(apiPath(path));
+    Api api = Api.forPath(apiPath(path));
     if (status == 503) {
       ex.responseHeaders().set("retry-after", "1");
     }
@@ -495,7 +487,7 @@ public final class Gateway implements AutoCloseable {
     ex.responseHeaders().set("content-type", "application/json");
     ex.sendHeaders(status, body.length);
     ex.responseBody().write(body);
-    metrics.inc("clawauth_gateway_requests_total", "api", api, "status", Integer.toString(status));
+    metrics.request(api, status);
     // Refusals of connections without the token are summarised by the server, one line per interval.
     if (status != 400 && !ex.summarised()) {
       log.println("gateway: " + status + " " + (path.isEmpty() ? "(no request line)" : ex.method() + " " + path)

@@ -1,28 +1,173 @@
 package dev.clawauth.gateway;
 
 import dev.clawauth.gateway.http.Admission;
+import dev.clawauth.select.FailureReason;
+import dev.clawauth.store.Credential;
+import dev.clawauth.store.StoreDocument;
+import dev.clawauth.store.UsageStats;
+import io.prometheus.metrics.core.datapoints.CounterDataPoint;
+import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.core.metrics.Summary;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Collection;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.function.Supplier;
 
-/** Counters in the Prometheus text format, written by hand (a handful of series, no dependency). */
+/**
+ * The gateway's series, each declared once here (name, help, label names) and written by the
+ * Prometheus client's text writer. Callers use the typed methods; the per-request ones reach
+ * pre-bound data points through arrays and maps, so a request allocates nothing for its counts.
+ */
 public final class Metrics {
-  private final Map<String, LongAdder> counters = new ConcurrentHashMap<>();
-  private final Map<String, String> help = new ConcurrentHashMap<>();
+  /** The text format (0.0.4), as served on /metrics. */
+  public static final String CONTENT_TYPE = PrometheusTextFormatWriter.CONTENT_TYPE;
+  private static final PrometheusTextFormatWriter TEXT = PrometheusTextFormatWriter.create();
+  /** Response statuses kept in the pre-bound arrays; others (none today) are bound per call. */
+  private static final int MIN_STATUS = 100;
+  private static final int MAX_STATUS = 599;
+  private static final Api[] APIS = Api.values();
+  /** The {@code api} label of each {@link Api}, then "other" for paths that are none of them. */
+  private static final String[] API_LABELS = new String[APIS.length + 1];
+
+  static {
+    for (Api a : APIS) {
+      API_LABELS[a.ordinal()] = a.name().toLowerCase(Locale.ROOT);
+    }
+    API_LABELS[APIS.length] = "other";
+  }
+
+  // Its own registry: nothing else in the process (or a library's default registry) is exposed.
+  private final PrometheusRegistry registry = new PrometheusRegistry();
+
+  private final Counter requests = Counter.builder()
+      .name("clawauth_gateway_requests_total").help("Client requests by API and response status.")
+      .labelNames("api", "status").withoutExemplars().register(registry);
+  private final Counter upstreamRequests = Counter.builder()
+      .name("clawauth_gateway_upstream_requests_total").help("Upstream calls by provider, profile and status.")
+      .labelNames("provider", "profile", "status").withoutExemplars().register(registry);
+  private final Summary upstreamLatency = Summary.builder()
+      .name("clawauth_gateway_upstream_latency_seconds")
+      .help("Time from sending an upstream call to its response headers (no quantiles: sum and count).")
+      .labelNames("provider", "profile").withoutExemplars().register(registry);
+  private final Counter unreachable = Counter.builder()
+      .name("clawauth_gateway_upstream_unreachable_total")
+      .help("Upstream endpoints that could not be reached, by provider.")
+      .labelNames("provider").withoutExemplars().register(registry);
+  private final Counter failovers = Counter.builder()
+      .name("clawauth_gateway_failovers_total")
+      .help("Requests moved to another credential: provider, the profile moved to, and the failure reason of the"
+          + " one before.")
+      .labelNames("provider", "profile", "reason").withoutExemplars().register(registry);
+  private final Counter cooldowns = Counter.builder()
+      .name("clawauth_gateway_cooldowns_total").help("Cooldowns or billing disables started, by reason.")
+      .labelNames("provider", "profile", "reason").withoutExemplars().register(registry);
+  private final Counter refreshes = Counter.builder()
+      .name("clawauth_gateway_refreshes_total").help("OAuth refreshes by result.")
+      .labelNames("provider", "profile", "result").withoutExemplars().register(registry);
+  private final Counter clientDisconnects = Counter.builder()
+      .name("clawauth_gateway_client_disconnects_total")
+      .help("Clients that went away while their upstream call was in flight, by provider.")
+      .labelNames("provider").withoutExemplars().register(registry);
+  private final Counter streamErrors = Counter.builder()
+      .name("clawauth_gateway_stream_errors_total").help("Upstream streams that broke mid-answer.")
+      .labelNames("provider", "profile").withoutExemplars().register(registry);
+
+  /** Per api (by ordinal, then "other"): the requests counter of each status, bound on first use. */
+  private final AtomicReferenceArray<CounterDataPoint>[] requestsByApi;
+  /** provider, then profile label: that pair's pre-bound upstream series. */
+  private final Map<String, Map<String, Upstream>> upstreams = new ConcurrentHashMap<>();
+
   /** The server's admission counts, read when rendered; null until the server runs. */
   private volatile Admission<?> admission;
 
+  @SuppressWarnings("unchecked")
   Metrics() {
-    help.put("clawauth_gateway_requests_total", "Client requests by API and response status.");
-    help.put("clawauth_gateway_upstream_requests_total", "Upstream calls by provider, profile and status.");
-    help.put("clawauth_gateway_upstream_latency_seconds_sum", "Time to upstream response headers, summed.");
-    help.put("clawauth_gateway_upstream_latency_seconds_count", "Upstream calls timed.");
-    help.put("clawauth_gateway_upstream_unreachable_total", "Upstream endpoints that could not be reached, by provider.");
-    help.put("clawauth_gateway_failovers_total", "Requests moved to another profile, by failure reason.");
-    help.put("clawauth_gateway_cooldowns_total", "Cooldowns or billing disables started.");
-    help.put("clawauth_gateway_refreshes_total", "OAuth refreshes by result.");
+    requestsByApi = new AtomicReferenceArray[API_LABELS.length];
+    for (int i = 0; i < requestsByApi.length; i++) {
+      requestsByApi[i] = new AtomicReferenceArray<>(MAX_STATUS - MIN_STATUS + 1);
+    }
+    CounterWithCallback.builder()
+        .name("clawauth_gateway_unauthenticated_refused_total")
+        .help("Connections without the gateway token turned away, by reason.")
+        .labelNames("reason")
+        .callback(cb -> {
+          Admission<?> a = admission;
+          if (a != null) {
+            for (Admission.Reason r : Admission.Reason.values()) {
+              cb.call(a.total(r), r.name().toLowerCase(Locale.ROOT));
+            }
+          }
+        }).register(registry);
+    GaugeWithCallback.builder()
+        .name("clawauth_gateway_connections")
+        .help("Open client connections, by whether they have shown the token.")
+        .labelNames("state")
+        .callback(cb -> {
+          Admission<?> a = admission;
+          if (a != null) {
+            cb.call(a.authenticated(), "authenticated");
+            cb.call(a.unauthenticated(), "unauthenticated");
+          }
+        }).register(registry);
+  }
+
+  /**
+   * The per-profile gauges, computed at each scrape from the agents the gateway has open (each
+   * one's store as requests see it). Profile ids and provider names only: never a credential.
+   */
+  void profiles(Supplier<Collection<AgentState>> agents) {
+    GaugeWithCallback.builder()
+        .name("clawauth_profile_expiry_seconds")
+        .help("Seconds until an OAuth or token credential expires (negative: expired); absent for API keys"
+            + " and tokens without an expiry.")
+        .labelNames("agent", "profile", "provider")
+        .callback(cb -> eachProfile(agents.get(), (agent, id, c, usage, now) -> {
+          long expires = switch (c) {
+            case Credential.OAuth o -> o.expires();
+            case Credential.Token t -> t.expires();
+            case Credential.ApiKey k -> 0;
+          };
+          if (expires > 0) {
+            cb.call((expires - now) / 1000.0, agent, id, c.provider());
+          }
+        })).register(registry);
+    GaugeWithCallback.builder()
+        .name("clawauth_profile_cooldown_seconds")
+        .help("Seconds of cooldown or billing disable left (0: usable).")
+        .labelNames("agent", "profile", "provider")
+        .callback(cb -> eachProfile(agents.get(), (agent, id, c, usage, now) ->
+            cb.call(Math.max(0, usage.unusableUntil() - now) / 1000.0, agent, id, c.provider())))
+        .register(registry);
+  }
+
+  private interface ProfileVisitor {
+    void visit(String agent, String id, Credential c, UsageStats usage, long now);
+  }
+
+  private static void eachProfile(Collection<AgentState> agents, ProfileVisitor v) {
+    for (AgentState a : agents) {
+      StoreDocument doc;
+      try {
+        doc = a.doc();
+      } catch (Exception unreadable) {
+        // A store that cannot be read has no profiles to show; /healthz and /status say why.
+        continue;
+      }
+      String agent = a.ctx().agentId();
+      long now = a.ctx().clock().millis();
+      doc.profiles().forEach((id, c) -> v.visit(agent, id, c, doc.usage(id), now));
+    }
   }
 
   void admission(Admission<?> a) {
@@ -35,89 +180,106 @@ public final class Metrics {
     return a == null ? 0 : a.total(why);
   }
 
-  void inc(String name, String... labels) {
-    add(name, 1, labels);
+  /** A client request answered with {@code status}; {@code api} null for a path that is no API. */
+  void request(Api api, int status) {
+    int i = api == null ? APIS.length : api.ordinal();
+    bound(requestsByApi[i], status, requests, API_LABELS[i]).inc();
   }
 
-  void add(String name, long v, String... labels) {
-    counters.computeIfAbsent(key(name, labels), k -> new LongAdder()).add(v);
-  }
-
-  void latency(String provider, String profile, long nanos) {
-    add("clawauth_gateway_upstream_latency_seconds_sum_ns", nanos, "provider", provider, "profile", profile);
-    inc("clawauth_gateway_upstream_latency_seconds_count", "provider", provider, "profile", profile);
-  }
-
-  long get(String name, String... labels) {
-    LongAdder a = counters.get(key(name, labels));
-    return a == null ? 0 : a.sum();
-  }
-
-  private static String key(String name, String... labels) {
-    StringBuilder sb = new StringBuilder(name);
-    if (labels.length > 0) {
-      sb.append('{');
-      for (int i = 0; i + 1 < labels.length; i += 2) {
-        if (i > 0) {
-          sb.append(',');
-        }
-        sb.append(labels[i]).append("=\"").append(escape(labels[i + 1])).append('"');
-      }
-      sb.append('}');
+  /** The counter of {@code status} from {@code slots}, bound to its labels on first use. */
+  private static CounterDataPoint bound(AtomicReferenceArray<CounterDataPoint> slots, int status,
+      Counter counter, String... labels) {
+    if (status < MIN_STATUS || status > MAX_STATUS) {
+      return counter.labelValues(withStatus(labels, status));
     }
-    return sb.toString();
+    CounterDataPoint p = slots.get(status - MIN_STATUS);
+    if (p == null) {
+      // Two threads may both bind it: the client hands both the same data point.
+      p = counter.labelValues(withStatus(labels, status));
+      slots.set(status - MIN_STATUS, p);
+    }
+    return p;
   }
 
-  private static String escape(String v) {
-    return v == null ? "" : v.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
+  private static String[] withStatus(String[] labels, int status) {
+    String[] all = java.util.Arrays.copyOf(labels, labels.length + 1);
+    all[labels.length] = Integer.toString(status);
+    return all;
+  }
+
+  /** The pre-bound series of upstream calls with one provider and profile label. */
+  Upstream upstream(String provider, String profile) {
+    Map<String, Upstream> byProfile = upstreams.get(provider);
+    if (byProfile == null) {
+      byProfile = upstreams.computeIfAbsent(provider, p -> new ConcurrentHashMap<>());
+    }
+    Upstream u = byProfile.get(profile);
+    if (u == null) {
+      u = byProfile.computeIfAbsent(profile, p -> new Upstream(provider, p));
+    }
+    return u;
+  }
+
+  /** Upstream calls of one provider and profile label. */
+  final class Upstream {
+    private final String provider;
+    private final String profile;
+    private final DistributionDataPoint latency;
+    private final AtomicReferenceArray<CounterDataPoint> byStatus =
+        new AtomicReferenceArray<>(MAX_STATUS - MIN_STATUS + 1);
+
+    private Upstream(String provider, String profile) {
+      this.provider = provider;
+      this.profile = profile;
+      this.latency = upstreamLatency.labelValues(provider, profile);
+    }
+
+    /** Response headers with {@code status} arrived {@code nanos} after the call was sent. */
+    void answered(int status, long nanos) {
+      latency.observe(nanos / 1e9);
+      bound(byStatus, status, upstreamRequests, provider, profile).inc();
+    }
+
+    void streamBroke() {
+      streamErrors.labelValues(provider, profile).inc();
+    }
+  }
+
+  void unreachable(String provider) {
+    unreachable.labelValues(provider).inc();
+  }
+
+  /** A request moved on to {@code profile} after the credential before failed for {@code reason}. */
+  void failover(String provider, String profile, FailureReason reason) {
+    failovers.labelValues(provider, profile, reason == null ? "unknown" : reason.wire()).inc();
+  }
+
+  void cooldown(String provider, String profile, FailureReason reason) {
+    cooldowns.labelValues(provider, profile, reason.wire()).inc();
+  }
+
+  /** {@code result}: ok, deferred, relogin or error. */
+  void refresh(String provider, String profile, String result) {
+    refreshes.labelValues(provider, profile, result).inc();
+  }
+
+  void clientDisconnect(String provider) {
+    clientDisconnects.labelValues(provider).inc();
+  }
+
+  /** The exposition, as served on /metrics. */
+  byte[] scrape() {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(4096);
+    try {
+      TEXT.write(out, registry.scrape());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
   }
 
   /** The exposition text. */
   public String render() {
-    Map<String, Long> sorted = new TreeMap<>();
-    counters.forEach((k, v) -> sorted.put(k, v.sum()));
-    StringBuilder sb = new StringBuilder();
-    String lastName = null;
-    for (var e : sorted.entrySet()) {
-      String k = e.getKey();
-      int brace = k.indexOf('{');
-      String name = brace < 0 ? k : k.substring(0, brace);
-      String value = Long.toString(e.getValue());
-      if (name.endsWith("_sum_ns")) {
-        name = name.substring(0, name.length() - 3);
-        k = name + (brace < 0 ? "" : e.getKey().substring(brace));
-        value = Double.toString(e.getValue() / 1e9);
-      }
-      if (!name.equals(lastName)) {
-        String base = name.replaceAll("_(sum|count)$", "");
-        if (name.endsWith("_sum") || name.endsWith("_count")) {
-          if (lastName == null || !lastName.startsWith(base)) {
-            sb.append("# TYPE ").append(base).append(" summary\n");
-          }
-        } else {
-          sb.append("# HELP ").append(name).append(' ').append(help.getOrDefault(name, name)).append('\n');
-          sb.append("# TYPE ").append(name).append(" counter\n");
-        }
-        lastName = name;
-      }
-      sb.append(k).append(' ').append(value).append('\n');
-    }
-    Admission<?> a = admission;
-    if (a != null) {
-      String refused = "clawauth_gateway_unauthenticated_refused_total";
-      sb.append("# HELP ").append(refused)
-          .append(" Connections without the gateway token turned away, by reason.\n# TYPE ").append(refused)
-          .append(" counter\n");
-      for (Admission.Reason r : Admission.Reason.values()) {
-        sb.append(refused).append("{reason=\"").append(r.name().toLowerCase(Locale.ROOT)).append("\"} ")
-            .append(a.total(r)).append('\n');
-      }
-      String open = "clawauth_gateway_connections";
-      sb.append("# HELP ").append(open).append(" Open client connections, by whether they have shown the token.\n")
-          .append("# TYPE ").append(open).append(" gauge\n")
-          .append(open).append("{state=\"authenticated\"} ").append(a.authenticated()).append('\n')
-          .append(open).append("{state=\"unauthenticated\"} ").append(a.unauthenticated()).append('\n');
-    }
-    return sb.toString();
+    return new String(scrape(), StandardCharsets.UTF_8);
   }
 }

@@ -309,7 +309,7 @@ final class Proxy {
     // Only a fingerprint of the token is kept, never the token itself.
     String fingerprint = Integer.toHexString(c.access().value().hashCode()) + ":" + c.expires();
     if (!fingerprint.equals(counted.put(key, fingerprint))) {
-      metrics.inc("clawauth_gateway_refreshes_total", "provider", provider, "profile", id, "result", result);
+      metrics.refresh(provider, id, result);
     }
   }
 
@@ -330,8 +330,7 @@ final class Proxy {
     if (auth.fromStore()) {
       agent.record(new AgentState.Outcome(provider, auth.profileId(), reason, agent.ctx().clock().millis(),
           retryAfterMs));
-      metrics.inc("clawauth_gateway_cooldowns_total", "provider", provider, "profile", profileLabel,
-          "reason", reason.wire());
+      metrics.cooldown(provider, profileLabel, reason);
     }
     log.println("gateway: " + provider + " profile " + profileLabel + " failed (" + reason.wire() + "): "
         + firstLine(detail));

@@ -109,8 +109,10 @@ class FailoverGatewayTest {
     HttpResponse<String> status = get("/status");
     JsonNode unusable = JSON.readTree(status.body()).path("auth").path("unusableProfiles");
     assertThat(unusable.toString()).contains("anthropic:a");
-    assertThat(f.gateway.metrics().render()).contains("clawauth_gateway_failovers_total{provider=\"anthropic\",profile=\"anthropic:b\"} 1")
-        .contains("clawauth_gateway_cooldowns_total{provider=\"anthropic\",profile=\"anthropic:a\",reason=\"" + reason + "\"} 1");
+    // The client writes labels sorted by name; the failover names the profile moved to and why the one before failed.
+    assertThat(f.gateway.metrics().render())
+        .contains("clawauth_gateway_failovers_total{profile=\"anthropic:b\",provider=\"anthropic\",reason=\"" + reason + "\"} 1.0")
+        .contains("clawauth_gateway_cooldowns_total{profile=\"anthropic:a\",provider=\"anthropic\",reason=\"" + reason + "\"} 1.0");
   }
 
   @Test
@@ -176,7 +178,7 @@ class FailoverGatewayTest {
     assertThat(usage.path("anthropic:a").path("errorCount").asInt()).isZero();
     assertThat(usage.path("anthropic:b").isMissingNode()).isTrue();
     assertThat(f.gateway.metrics().render())
-        .contains("clawauth_gateway_upstream_unreachable_total{provider=\"anthropic\"} 1")
+        .contains("clawauth_gateway_upstream_unreachable_total{provider=\"anthropic\"} 1.0")
         .doesNotContain("clawauth_gateway_cooldowns_total{").doesNotContain("clawauth_gateway_failovers_total{");
     assertThat(f.log()).contains("anthropic endpoint unreachable: 127.0.0.1:" + closed);
   }

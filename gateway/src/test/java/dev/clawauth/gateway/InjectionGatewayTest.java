@@ -278,7 +278,7 @@ class InjectionGatewayTest {
     assertThat(typo.body()).contains("models.providers.typo.baseUrl").contains("is not a URL");
     assertThat(f.provider.seen).hasSize(before);
 
-    assertThat(get("/metrics")).contains("clawauth_gateway_failovers_total{provider=\"minimax\",profile=\"config\"} 1");
+    assertThat(get("/metrics")).contains("clawauth_gateway_failovers_total{profile=\"config\",provider=\"minimax\",reason=\"auth\"} 1.0");
     // /model status names the config key among the candidates, and says when it cannot be used.
     assertThat(f.anthropic().messages().create(MessageCreateParams.builder().model("ghost/m").maxTokens(8)
         .addUserMessage("/model status").build()).content().get(0).asText().text())

@@ -84,7 +84,8 @@ class OAuthRefreshGatewayTest {
   }
 
   private String refreshMetric(String provider, String profile, String result) {
-    return "clawauth_gateway_refreshes_total{provider=\"" + provider + "\",profile=\"" + profile
+    // The client writes labels sorted by name.
+    return "clawauth_gateway_refreshes_total{profile=\"" + profile + "\",provider=\"" + provider
         + "\",result=\"" + result + "\"}";
   }
 
@@ -107,7 +108,7 @@ class OAuthRefreshGatewayTest {
     assertThat(p.path("refresh").asText()).isEqualTo(tokens.latestRefresh).isNotEqualTo(oldRefresh);
     assertThat(p.path("expires").asLong()).isGreaterThan(System.currentTimeMillis() + 50 * 60_000);
     assertThat(f.gateway.metrics().render())
-        .contains(refreshMetric("openai-codex", "openai-codex:default", "ok") + " 1");
+        .contains(refreshMetric("openai-codex", "openai-codex:default", "ok") + " 1.0");
 
     // The refreshed token is now fresh: the next requests send it without another refresh.
     assertThat(responses().statusCode()).isEqualTo(200);
@@ -115,7 +116,7 @@ class OAuthRefreshGatewayTest {
     assertThat(tokens.refreshRequests.get()).isEqualTo(1);
     assertThat(f.provider.last().credential()).isEqualTo(tokens.latestAccess);
     assertThat(f.gateway.metrics().render())
-        .contains(refreshMetric("openai-codex", "openai-codex:default", "ok") + " 1");
+        .contains(refreshMetric("openai-codex", "openai-codex:default", "ok") + " 1.0");
     assertThat(f.log()).doesNotContain(tokens.latestAccess).doesNotContain(tokens.latestRefresh)
         .doesNotContain(oldRefresh);
   }
@@ -171,7 +172,7 @@ class OAuthRefreshGatewayTest {
         assertThat(s.header("chatgpt-account-id")).isEqualTo(FakeTokenServer.ACCOUNT_ID));
     assertThat(profileOnDisk("openai-codex:default").path("refresh").asText()).isEqualTo(tokens.latestRefresh);
     assertThat(f.gateway.metrics().render())
-        .contains(refreshMetric("openai-codex", "openai-codex:default", "ok") + " 1");
+        .contains(refreshMetric("openai-codex", "openai-codex:default", "ok") + " 1.0");
   }
 
   @Test
@@ -192,7 +193,7 @@ class OAuthRefreshGatewayTest {
     assertThat(p.path("access").asText()).isEqualTo(OLD_ACCESS_CLAUDE);
     assertThat(p.path("refresh").asText()).isEqualTo(oldRefresh);
     assertThat(p.toString()).contains("invalid_grant");
-    assertThat(f.gateway.metrics().render()).contains(refreshMetric("anthropic", "anthropic:oauth", "relogin") + " 1");
+    assertThat(f.gateway.metrics().render()).contains(refreshMetric("anthropic", "anthropic:oauth", "relogin") + " 1.0");
 
     // The status document shows the profile as needing a new login, with the command.
     HttpResponse<String> status = CLIENT.send(HttpRequest.newBuilder(URI.create(f.url() + "/status"))
@@ -246,7 +247,7 @@ class OAuthRefreshGatewayTest {
     f.gateway.flush();
     usage = JSON.readTree(Files.readString(f.store)).path("usageStats").path("openai-codex:default");
     assertThat(usage.path("errorCount").asInt()).isEqualTo(1);
-    assertThat(f.gateway.metrics().render()).contains(refreshMetric("openai-codex", "openai-codex:default", "error") + " 1");
+    assertThat(f.gateway.metrics().render()).contains(refreshMetric("openai-codex", "openai-codex:default", "error") + " 1.0");
   }
 
   /**
