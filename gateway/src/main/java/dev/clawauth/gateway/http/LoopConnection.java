@@ -136,6 +136,14 @@ final class LoopConnection implements EventLoop.Io {
     drive();
   }
 
+  /** Reads and handles what the socket holds now, as a readable event would, before an eviction. */
+  void readWaiting() {
+    if (state == IDLE || state == READING) {
+      read();
+      drive();
+    }
+  }
+
   @Override
   public void failed(Throwable t) {
     server.log().println("gateway: connection from " + remote + " failed: " + t);

@@ -379,7 +379,11 @@ public final class LoopServer implements AutoCloseable {
     /** On the shard's loop: closes the connection whose place a newer one took. */
     void evict() {
       if (conn != null && seatsOf(shard).stillEvicted(ticket)) {
-        conn.close();
+        // Bytes already waiting may be an honest client's head with the token: read them before its place goes.
+        conn.readWaiting();
+        if (seatsOf(shard).stillEvicted(ticket)) {
+          conn.close();
+        }
       }
     }
 
