@@ -282,7 +282,39 @@ final class Failover {
       }
       msg.append('.');
     }
+    long retryAfter = retryAfterSeconds();
+    if (retryAfter > 0) {
+      call.ex.responseHeaders().set("retry-after", Long.toString(retryAfter));
+    }
     call.error(api, 503, msg.toString());
+  }
+
+  /**
+   * When every candidate profile is cooling down or disabled (this walk's failures included), the
+   * whole seconds until the first of them comes back, at least 1; 0 when one is out for another
+   * reason (none configured, a login needed, a credential this request cannot use), since waiting
+   * does not bring that back.
+   */
+  private long retryAfterSeconds() {
+    StoreDocument latest;
+    try {
+      latest = agent.doc();
+    } catch (Exception e) {
+      latest = current;
+    }
+    long at = agent.ctx().clock().millis();
+    long earliest = Long.MAX_VALUE;
+    for (String id : candidates.ids()) {
+      if (latest.profiles().get(id) == null) {
+        continue;
+      }
+      UsageStats u = latest.usage(id);
+      if (!u.unusableAt(at)) {
+        return 0;
+      }
+      earliest = Math.min(earliest, u.unusableUntil());
+    }
+    return earliest == Long.MAX_VALUE ? 0 : Math.max(1, (earliest - at + 999) / 1000);
   }
 
   /** Something threw where nothing should: a 500 if nothing was sent yet, else the connection is dropped. */

@@ -396,7 +396,20 @@ public final class Gateway implements AutoCloseable {
         case "/metrics" -> call.send(200, Metrics.CONTENT_TYPE, metrics.scrape());
         case "/v1/models" -> call.send(200, "application/json", models(agent.ctx().config(),
             ex.requestHeaders().has("anthropic-version")));
-        default -> call.error(dialect, 404, "Not found: GET " + call.path);
+        default -> {
+          if (call.path.startsWith(MODELS_PREFIX)) {
+            // The SDKs' models.retrieve: "provider/model" arrives as one %2F-encoded segment, decoded here.
+            String id = call.path.substring(MODELS_PREFIX.length());
+            ClawConfig config = agent.ctx().config();
+            if (modelIds(config).contains(id)) {
+              call.send(200, "application/json", JsonBytes.write(model(id, ex.requestHeaders().has("anthropic-version"))));
+            } else {
+              call.error(dialect, 404, "Unknown model: " + id + ". GET /v1/models lists the configured models and aliases.");
+            }
+          } else {
+            call.error(dialect, 404, "Not found: GET " + call.path);
+          }
+        }
       }
       return;
     }
@@ -496,25 +509,39 @@ public final class Gateway implements AutoCloseable {
     }
   }
 
-  private static byte[] models(ClawConfig config, boolean anthropicShape) {
+  private static final String MODELS_PREFIX = "/v1/models/";
+
+  /** The ids {@code GET /v1/models} lists: the allowed models, the aliases' targets, the default model. */
+  private static Set<String> modelIds(ClawConfig config) {
     Set<String> ids = new LinkedHashSet<>(config.allowedModels());
     ids.addAll(config.aliases().values());
     ids.add(config.resolveModel(config.defaultModel(config.defaultAgentId())));
+    return ids;
+  }
+
+  /** One model object, as the list holds it and {@code GET /v1/models/<id>} answers it. */
+  private static ObjectNode model(String id, boolean anthropicShape) {
+    ObjectNode m = Json.object();
+    if (anthropicShape) {
+      m.put("type", "model");
+      m.put("id", id);
+      m.put("display_name", id);
+      m.put("created_at", "1970-01-01T00:00:00Z");
+    } else {
+      m.put("id", id);
+      m.put("object", "model");
+      m.put("created", 0);
+      m.put("owned_by", ClawConfig.providerOf(id));
+    }
+    return m;
+  }
+
+  private static byte[] models(ClawConfig config, boolean anthropicShape) {
+    Set<String> ids = modelIds(config);
     ObjectNode root = Json.object();
     ArrayNode data = root.putArray("data");
     for (String id : ids) {
-      ObjectNode m = data.addObject();
-      if (anthropicShape) {
-        m.put("type", "model");
-        m.put("id", id);
-        m.put("display_name", id);
-        m.put("created_at", "1970-01-01T00:00:00Z");
-      } else {
-        m.put("id", id);
-        m.put("object", "model");
-        m.put("created", 0);
-        m.put("owned_by", ClawConfig.providerOf(id));
-      }
+      data.add(model(id, anthropicShape));
     }
     if (anthropicShape) {
       root.put("has_more", false);

@@ -88,13 +88,11 @@ final class Injection {
         }
         // The TTL beta and rewrite are Anthropic's own: other Anthropic-compatible APIs may refuse them.
         String ttl = null;
-        if (auth.provider().equals("anthropic")) {
-          betas.add(CACHE_TTL_BETA);
+        boolean anthropic = auth.provider().equals("anthropic");
+        if (anthropic) {
           ttl = cacheTtl(config, model);
         }
-        if (!betas.isEmpty()) {
-          h.put("anthropic-beta", String.join(",", new LinkedHashSet<>(betas)));
-        }
+        putBetas(h, anthropic ? List.of(CACHE_TTL_BETA) : List.of(), betas, null);
         if (ttl != null && (body.mayContain("cache_control") || body.mayContain("\\u"))
             && hasCacheControl(body.tree())) {
           out = body.tree().deepCopy();
@@ -104,10 +102,7 @@ final class Injection {
       case ANTHROPIC_SUBSCRIPTION -> {
         h.put("authorization", "Bearer " + auth.secret().value());
         h.putIfAbsent("anthropic-version", ANTHROPIC_VERSION);
-        List<String> all = new ArrayList<>(SUBSCRIPTION_BETAS);
-        all.addAll(betas);
-        all.remove(CACHE_TTL_BETA);
-        h.put("anthropic-beta", String.join(",", new LinkedHashSet<>(all)));
+        putBetas(h, SUBSCRIPTION_BETAS, betas, CACHE_TTL_BETA);
         h.put("user-agent", CLAUDE_CLI_USER_AGENT);
         h.put("x-app", "cli");
         out = body.tree().deepCopy();
@@ -121,18 +116,28 @@ final class Injection {
         h.put("openai-beta", "responses=experimental");
         h.put("originator", "clawauth");
         h.putIfAbsent("accept", "text/event-stream");
-        if (!betas.isEmpty()) {
-          h.put("anthropic-beta", String.join(",", new LinkedHashSet<>(betas)));
-        }
+        putBetas(h, List.of(), betas, null);
       }
       case BEARER -> {
         h.put("authorization", "Bearer " + auth.secret().value());
-        if (!betas.isEmpty()) {
-          h.put("anthropic-beta", String.join(",", new LinkedHashSet<>(betas)));
-        }
+        putBetas(h, List.of(), betas, null);
       }
     }
     return new Prepared(h, out == null ? body.bytes() : JsonBytes.write(out));
+  }
+
+  /**
+   * {@code anthropic-beta}, the same way for every credential type: the betas the gateway must add
+   * first, then the configured and the client's values, each once; {@code refused} (a beta this
+   * credential type must not send) never. No header when nothing is left.
+   */
+  private static void putBetas(Map<String, String> h, List<String> gateways, List<String> others, String refused) {
+    Set<String> all = new LinkedHashSet<>(gateways);
+    all.addAll(others);
+    all.remove(refused);
+    if (!all.isEmpty()) {
+      h.put("anthropic-beta", String.join(",", all));
+    }
   }
 
   private static List<String> split(String v) {

@@ -1,6 +1,7 @@
 package dev.clawauth.gateway;
 
 import static dev.clawauth.gateway.GatewayFixture.apiKeyProfile;
+import static dev.clawauth.gateway.GatewayFixture.storeJson;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -250,6 +251,38 @@ class FailoverGatewayTest {
     }
     assertThat(f.provider.seen).hasSize(2);
     assertThat(f.log()).doesNotContain(KEY_A).doesNotContain(KEY_B);
+  }
+
+  @Test
+  void theNoUsableCredential503SaysWhenTheFirstProfileComesBack() throws Exception {
+    f = new GatewayFixture(tmp);
+    f.store(storeJson("anthropic:a", apiKeyProfile("anthropic", KEY_A))).start();
+    // 150 s: over the first rate_limit cooldown (1 min), so the provider's retry-after sets it.
+    f.provider.when(KEY_A, FakeProvider.json(429, "{\"type\":\"error\",\"error\":{\"type\":\"rate_limit_error\","
+        + "\"message\":\"rate limited\"}}", "retry-after", "150"));
+    String body = "{\"model\":\"claude-opus-4-5\",\"max_tokens\":5,\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}";
+    HttpResponse<String> first = post("/v1/messages", body);
+    assertThat(first.statusCode()).isEqualTo(503);
+    f.gateway.flush();
+    long until = storeOnDisk().path("usageStats").path("anthropic:a").path("cooldownUntil").asLong();
+    assertThat(until).isPositive();
+
+    long before = System.currentTimeMillis();
+    HttpResponse<String> r = post("/v1/messages", body);
+    long after = System.currentTimeMillis();
+    assertThat(r.statusCode()).isEqualTo(503);
+    assertThat(r.body()).contains("anthropic:a: cooling down until");
+    long retryAfter = Long.parseLong(r.headers().firstValue("retry-after").orElseThrow());
+    // Whole seconds from the moment the gateway answered (between before and after) to the cooldown's end, rounded up.
+    assertThat(retryAfter).isBetween(Math.ceilDiv(until - after, 1000L), Math.ceilDiv(until - before, 1000L))
+        .isBetween(140L, 150L);
+    assertThat(f.provider.seen).hasSize(1);
+
+    // A 503 whose cause waiting does not cure (no credential at all) has no retry-after.
+    HttpResponse<String> none = post("/v1/chat/completions",
+        "{\"model\":\"openai/gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}");
+    assertThat(none.statusCode()).isEqualTo(503);
+    assertThat(none.headers().firstValue("retry-after")).isEmpty();
   }
 
   @Test

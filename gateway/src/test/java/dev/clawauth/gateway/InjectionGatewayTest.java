@@ -28,9 +28,13 @@ import java.nio.file.Files;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** The gateway in front of a fake provider, driven by the official SDKs: what goes upstream per credential type. */
 class InjectionGatewayTest {
@@ -86,7 +90,41 @@ class InjectionGatewayTest {
         .store(storeJson("anthropic:key", apiKeyProfile("anthropic", API_KEY))).start();
     f.anthropic().messages().create(hello("claude-sonnet-4-5"));
     assertThat(f.provider.last().header("anthropic-beta").split(","))
-        .containsExactly("configured-beta", "extended-cache-ttl-2025-04-11");
+        .containsExactly("extended-cache-ttl-2025-04-11", "configured-beta");
+  }
+
+  static Stream<Arguments> credentialTypes() {
+    List<String> subscription = List.of("claude-code-20250219", "oauth-2025-04-20", "configured-beta", "client-a", "client-b");
+    return Stream.of(
+        Arguments.of("API key", apiKeyProfile("anthropic", API_KEY),
+            List.of("extended-cache-ttl-2025-04-11", "configured-beta", "client-a", "client-b")),
+        Arguments.of("setup-token", tokenProfile("anthropic", SETUP_TOKEN), subscription),
+        Arguments.of("Claude OAuth", oauthProfile("anthropic", "claude-oauth-access-1", null), subscription));
+  }
+
+  /**
+   * The client's betas, on two header lines with a repeat, reach the provider on every credential
+   * type: the gateway's own first, then configured, then the client's, each once (the subscription
+   * types never send the cache-TTL beta, whoever asks for it).
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("credentialTypes")
+  void clientBetasAreMergedOnEveryCredentialTypeTheGatewaysFirstEachOnce(String name, String profile,
+      List<String> expected) throws Exception {
+    f = new GatewayFixture(tmp);
+    f.config("models: { providers: { anthropic: { baseUrl: '" + f.provider.baseUrl()
+        + "', headers: { 'anthropic-beta': 'configured-beta' } } } },")
+        .store(storeJson("anthropic:p", profile)).start();
+    HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(f.url() + "/v1/messages"))
+        .header("x-api-key", f.token()).header("content-type", "application/json")
+        .header("anthropic-version", "2023-06-01")
+        .header("anthropic-beta", "client-a, extended-cache-ttl-2025-04-11")
+        .header("anthropic-beta", "client-b,configured-beta,client-a,extended-cache-ttl-2025-04-11")
+        .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"claude-opus-4-5\",\"max_tokens\":5,"
+            + "\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}")).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(f.provider.seen).hasSize(1);
+    assertThat(f.provider.last().header("anthropic-beta").split(",")).containsExactlyElementsOf(expected);
   }
 
   @Test
