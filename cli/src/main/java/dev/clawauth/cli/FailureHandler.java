@@ -16,13 +16,15 @@ final class FailureHandler implements CommandLine.IExecutionExceptionHandler {
   public int handleExecutionException(Exception ex, CommandLine cmd, CommandLine.ParseResult parsed) {
     PrintWriter err = cmd.getErr();
     boolean verbose = verbose(parsed);
-    boolean expected = ex instanceof CliException || ex instanceof JsonFileException
-        || ex instanceof IllegalArgumentException || ex instanceof dev.clawauth.store.StoreUnavailableException;
+    // A value the command refused (an agent id, a URL) is quoted back by its message: a pasted key among them is not.
+    String[] args = parsed == null ? new String[0] : parsed.originalArgs().toArray(String[]::new);
     // One line without --verbose: the hint for unexpected failures goes on the same line.
-    err.println("Error: " + message(ex)
-        + (verbose || expected ? "" : " (run again with --verbose for details)"));
+    err.println("Error: " + withoutSecrets(message(ex), args)
+        + (verbose || expected(ex) ? "" : " (run again with --verbose for details)"));
     if (verbose) {
-      ex.printStackTrace(err);
+      java.io.StringWriter trace = new java.io.StringWriter();
+      ex.printStackTrace(new PrintWriter(trace));
+      err.print(withoutSecrets(trace.toString(), args));
     }
     err.flush();
     return exitCode(ex);
@@ -32,9 +34,14 @@ final class FailureHandler implements CommandLine.IExecutionExceptionHandler {
     return ex instanceof CliException c ? c.exitCode() : 1;
   }
 
+  /** Failures the command meant to report: their message is the whole story, no trace is offered. */
+  private static boolean expected(Throwable ex) {
+    return ex instanceof CliException || ex instanceof JsonFileException || ex instanceof IllegalArgumentException
+        || ex instanceof dev.clawauth.store.StoreUnavailableException;
+  }
+
   static String message(Throwable ex) {
-    if (ex instanceof CliException || ex instanceof JsonFileException
-        || ex instanceof IllegalArgumentException) {
+    if (expected(ex) && ex.getMessage() != null) {
       return ex.getMessage();
     }
     if (ex instanceof java.nio.file.AccessDeniedException a) {

@@ -31,4 +31,13 @@ final class SecretArgumentsTest {
     assertThat(r.exitCode()).isEqualTo(1);
     assertThat(r.stderr()).doesNotContain(token).doesNotContain(token.substring(12, 30)).contains("<argument 6>");
   }
+
+  @Test
+  void aKeyGivenWhereAProfileIdBelongsIsNotEchoedByTheCommandsOwnErrorEvenWithVerbose() throws Exception {
+    String key = TestSecrets.get("ANTHROPIC_KEY");
+    var r = run("models", "auth", "remove", key, "--yes", "--verbose");
+    assertThat(r.exitCode()).isEqualTo(1);
+    assertThat(r.stderr()).contains("<argument 4>").contains("CliException")
+        .doesNotContain(key).doesNotContain(key.substring(12, 30));
+  }
 }

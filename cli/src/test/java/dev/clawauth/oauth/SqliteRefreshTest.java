@@ -121,27 +121,36 @@ final class SqliteRefreshTest {
   void aRefreshQueuesBehindOpenClawsLockFileUntilItsHolderIsGone() throws Exception {
     fx.seedProfile(server, "openai-codex", ID, System.currentTimeMillis() - 1000);
     Path lock = RefreshLockFile.path(fx.state, "openai-codex", ID);
+    assertThat(refreshBehindALiveHolder(lock, ID, "waits while the holder lives").outcome())
+        .isEqualTo(RefreshResult.Outcome.REFRESHED);
+    assertThat(server.refreshRequests.get()).isEqualTo(1);
+    assertThat(lock).doesNotExist();
+  }
+
+  /**
+   * Writes {@code lock} in OpenClaw's format for a live process (as OpenClaw would hold it), starts
+   * a refresh of {@code id}, checks that it waits without a token request, then lets the holder die
+   * without releasing: OpenClaw's rule (no such pid) lets the refresh take the lock over.
+   */
+  private RefreshResult refreshBehindALiveHolder(Path lock, String id, String why) throws Exception {
     Files.createDirectories(lock.getParent());
-    // A live holder (another process, as OpenClaw would be), in OpenClaw's format.
     Process holder = new ProcessBuilder("sleep", "60").start();
     try {
       Files.writeString(lock, "{\n  \"pid\": " + holder.pid() + ",\n  \"createdAt\": \"" + java.time.Instant.now()
           + "\"\n}\n");
       var result = CompletableFuture.supplyAsync(() -> {
         try {
-          return refresher.refresh(fx.agent(), ID, false);
+          return refresher.refresh(fx.agent(), id, false);
         } catch (Exception e) {
           throw new RuntimeException(e);
         }
       });
+      // Waiting is shown by what has not happened yet, so it takes a window rather than a deadline.
       Thread.sleep(500);
-      assertThat(result).as("waits while the holder lives").isNotDone();
+      assertThat(result).as(why).isNotDone();
       assertThat(server.refreshRequests.get()).isZero();
       holder.destroyForcibly().waitFor();
-      // The holder died without releasing: its lock is taken over by OpenClaw's rule (no such pid).
-      assertThat(result.get(30, TimeUnit.SECONDS).outcome()).isEqualTo(RefreshResult.Outcome.REFRESHED);
-      assertThat(server.refreshRequests.get()).isEqualTo(1);
-      assertThat(lock).doesNotExist();
+      return result.get(30, TimeUnit.SECONDS);
     } finally {
       holder.destroyForcibly();
     }
@@ -174,25 +183,8 @@ final class SqliteRefreshTest {
     Path lock = RefreshLockFile.path(fx.state, "openai", id);
     // The digest OpenClaw 2026.9 itself computes for ["openai","openai:default"] (notes/oc9-refresh.md).
     assertThat(lock.getFileName().toString()).isEqualTo("lock-5440fa0b86d2697ef1152f7cb32a8157.lock");
-    Files.createDirectories(lock.getParent());
-    Process holder = new ProcessBuilder("sleep", "60").start();
-    try {
-      Files.writeString(lock, "{\n  \"pid\": " + holder.pid() + ",\n  \"createdAt\": \"" + java.time.Instant.now()
-          + "\"\n}\n");
-      var result = CompletableFuture.supplyAsync(() -> {
-        try {
-          return refresher.refresh(fx.agent(), id, false);
-        } catch (Exception e) {
-          throw new RuntimeException(e);
-        }
-      });
-      Thread.sleep(500);
-      assertThat(result).as("waits for OpenClaw's lock of openai:default").isNotDone();
-      holder.destroyForcibly().waitFor();
-      assertThat(result.get(30, TimeUnit.SECONDS).outcome()).isEqualTo(RefreshResult.Outcome.REFRESHED);
-    } finally {
-      holder.destroyForcibly();
-    }
+    assertThat(refreshBehindALiveHolder(lock, id, "waits for OpenClaw's lock of openai:default").outcome())
+        .isEqualTo(RefreshResult.Outcome.REFRESHED);
     assertThat(server.refreshRequests.get()).isEqualTo(1);
     JsonNode p = JSON.readTree(fx.sharedRow("authProfiles.store")).path("profiles").path(id);
     assertThat(p.path("provider").asText()).isEqualTo("openai");

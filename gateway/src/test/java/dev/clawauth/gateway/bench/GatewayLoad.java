@@ -110,23 +110,8 @@ public final class GatewayLoad {
     LeanProvider lp = LEAN ? new LeanProvider(MESSAGE, EVENTS) : null;
     Path tmp = Files.createTempDirectory("clawauth-gateway-bench");
     Path state = tmp.resolve("state");
-    Files.createDirectories(state.resolve("agents/main/agent"));
     String base = "http://127.0.0.1:" + (lp != null ? lp.port() : provider.getAddress().getPort());
-    Files.writeString(state.resolve("openclaw.json"), "{ models: { providers: { anthropic: { baseUrl: '" + base
-        + "' } } }, gateway: { maxConcurrentRequests: 1024 } }");
-    Files.writeString(state.resolve("agents/main/agent/auth-profiles.json"), "{\"version\":1,\"profiles\":{\"anthropic:bench\":"
-        + "{\"type\":\"api_key\",\"provider\":\"anthropic\",\"key\":\"sk-ant-api03-benchmark-key-0000000000\"}}}");
-    // The gateway runs as users run it: its own process, started by the launcher.
-    ProcessBuilder pb = new ProcessBuilder(launcher, "gateway", "--port", "0").redirectErrorStream(true);
-    pb.environment().put("OPENCLAW_STATE_DIR", state.toString());
-    pb.environment().put("HOME", tmp.toString());
-    pb.environment().remove("CLAWDBOT_STATE_DIR");
-    Process gatewayProcess = pb.start();
-    // A harness stopped with Ctrl-C or kill must not leave its gateway running.
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      gatewayProcess.descendants().forEach(ProcessHandle::destroy);
-      gatewayProcess.destroy();
-    }));
+    Process gatewayProcess = startGateway(launcher, tmp, base, "gateway: { maxConcurrentRequests: 1024 }");
     try {
       String gw = listening(gatewayProcess);
       String token = Files.readString(state.resolve("clawauth-gateway.token")).trim();
@@ -191,6 +176,30 @@ public final class GatewayLoad {
         provider.stop(0);
       }
     }
+  }
+
+  /**
+   * Starts {@code launcher gateway --port 0} in its own process, as users run it, on a state dir
+   * under {@code tmp} with one Anthropic API key whose provider is at {@code base}.
+   */
+  static Process startGateway(String launcher, Path tmp, String base, String moreConfig) throws IOException {
+    Path state = tmp.resolve("state");
+    Files.createDirectories(state.resolve("agents/main/agent"));
+    Files.writeString(state.resolve("openclaw.json"), "{ models: { providers: { anthropic: { baseUrl: '" + base
+        + "' } } }" + (moreConfig.isEmpty() ? "" : ", " + moreConfig) + " }");
+    Files.writeString(state.resolve("agents/main/agent/auth-profiles.json"), "{\"version\":1,\"profiles\":{\"anthropic:bench\":"
+        + "{\"type\":\"api_key\",\"provider\":\"anthropic\",\"key\":\"sk-ant-api03-benchmark-key-0000000000\"}}}");
+    ProcessBuilder pb = new ProcessBuilder(launcher, "gateway", "--port", "0").redirectErrorStream(true);
+    pb.environment().put("OPENCLAW_STATE_DIR", state.toString());
+    pb.environment().put("HOME", tmp.toString());
+    pb.environment().remove("CLAWDBOT_STATE_DIR");
+    Process gateway = pb.start();
+    // A harness stopped with Ctrl-C or kill must not leave its gateway running.
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      gateway.descendants().forEach(ProcessHandle::destroy);
+      gateway.destroy();
+    }));
+    return gateway;
   }
 
   /** Waits for the gateway's "listening on" line; its output after that is drained in the background. */

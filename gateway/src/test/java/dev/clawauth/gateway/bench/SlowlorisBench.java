@@ -58,20 +58,7 @@ public final class SlowlorisBench {
     provider.start();
     Path tmp = Files.createTempDirectory("clawauth-slowloris-bench");
     Path state = tmp.resolve("state");
-    Files.createDirectories(state.resolve("agents/main/agent"));
-    Files.writeString(state.resolve("openclaw.json"), "{ models: { providers: { anthropic: { baseUrl: "
-        + "'http://127.0.0.1:" + provider.getAddress().getPort() + "' } } } }");
-    Files.writeString(state.resolve("agents/main/agent/auth-profiles.json"), "{\"version\":1,\"profiles\":{\"anthropic:bench\":"
-        + "{\"type\":\"api_key\",\"provider\":\"anthropic\",\"key\":\"sk-ant-api03-benchmark-key-0000000000\"}}}");
-    ProcessBuilder pb = new ProcessBuilder(launcher, "gateway", "--port", "0").redirectErrorStream(true);
-    pb.environment().put("OPENCLAW_STATE_DIR", state.toString());
-    pb.environment().put("HOME", tmp.toString());
-    pb.environment().remove("CLAWDBOT_STATE_DIR");
-    Process gateway = pb.start();
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      gateway.descendants().forEach(ProcessHandle::destroy);
-      gateway.destroy();
-    }));
+    Process gateway = GatewayLoad.startGateway(launcher, tmp, "http://127.0.0.1:" + provider.getAddress().getPort(), "");
     List<Run> runs = new ArrayList<>();
     try {
       URI url = URI.create(listening(gateway));

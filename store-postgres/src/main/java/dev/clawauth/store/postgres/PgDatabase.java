@@ -133,6 +133,8 @@ final class PgDatabase {
     password.ifPresent(s -> p.setProperty("password", s.value()));
     p.setProperty("currentSchema", settings.schema());
     p.setProperty("ApplicationName", "clawauth");
+    // The server's DETAIL can quote a whole row ("Failing row contains (...)"), which may hold profile fields.
+    p.setProperty("logServerErrorDetail", "false");
     p.setProperty("connectTimeout", Long.toString(Math.max(1, settings.connectTimeout().toSeconds())));
     p.setProperty("loginTimeout", Long.toString(Math.max(1, settings.connectTimeout().toSeconds())));
     // A database that stops answering (not refusing) must not hold a caller for ever.

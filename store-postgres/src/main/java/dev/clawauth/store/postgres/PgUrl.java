@@ -16,7 +16,9 @@ public record PgUrl(String user, String host, int port, String database, String 
     String t = text.trim();
     String lower = t.toLowerCase(Locale.ROOT);
     if (!lower.startsWith("postgresql://") && !lower.startsWith("postgres://")) {
-      throw new IllegalArgumentException("store.url must start with postgresql:// (it is \"" + scrub(t) + "\")");
+      // Not quoted: a libpq keyword string ("host=… password=…") is the likeliest thing here.
+      throw new IllegalArgumentException("store.url must be an address that starts with postgresql://"
+          + " (libpq keyword strings and jdbc: URLs are not read)");
     }
     URI uri;
     try {
@@ -26,7 +28,8 @@ public record PgUrl(String user, String host, int port, String database, String 
     }
     String info = uri.getRawUserInfo();
     String query = uri.getRawQuery();
-    boolean inQuery = query != null && ("&" + query.toLowerCase(Locale.ROOT)).contains("&password=");
+    // password=, sslpassword= and whatever else a driver may take a secret from.
+    boolean inQuery = query != null && query.toLowerCase(Locale.ROOT).contains("password");
     if (info != null && info.contains(":") || inQuery) {
       throw new IllegalArgumentException("store.url holds a password; keep it out of the config: put it in the file"
           + " store.passwordFile names, or in $" + PostgresSettings.DEFAULT_PASSWORD_ENV);
@@ -40,10 +43,12 @@ public record PgUrl(String user, String host, int port, String database, String 
         path.isBlank() ? (user == null ? "postgres" : user) : path, query);
   }
 
-  /** The text before any {@code @}: what a mistyped URL may show without a secret in it. */
+  /** What a mistyped URL may show without a secret in it: neither the part before an {@code @} nor the options. */
   private static String scrub(String t) {
-    int at = t.lastIndexOf('@');
-    return at < 0 ? t : "…" + t.substring(at);
+    int q = t.indexOf('?');
+    String s = q < 0 ? t : t.substring(0, q) + "?…";
+    int at = s.lastIndexOf('@');
+    return at < 0 ? s : "…" + s.substring(at);
   }
 
   public String jdbcUrl() {

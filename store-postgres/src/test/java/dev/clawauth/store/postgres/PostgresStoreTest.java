@@ -241,6 +241,13 @@ class PostgresStoreTest {
     assertThatThrownBy(() -> PgUrl.parse("postgresql://u@db/x?sslmode=require&password=" + TestSecrets.get("PG_PASSWORD")))
         .hasMessageContaining("holds a password")
         .satisfies(e -> assertThat(e.getMessage()).doesNotContain(TestSecrets.get("PG_PASSWORD")));
+    String pw = TestSecrets.get("PG_PASSWORD");
+    for (String url : new String[] {"host=db password=" + pw, "jdbc:postgresql://db/x?user=u&password=" + pw,
+        "postgresql://u@db/x?sslpassword=" + pw, "postgresql:///x?password=" + pw, "postgresql://:" + pw + "@/x"}) {
+      assertThatThrownBy(() -> PgUrl.parse(url)).as(url.replace(pw, "<password>"))
+          .isInstanceOf(IllegalArgumentException.class)
+          .satisfies(e -> assertThat(e.getMessage()).doesNotContain(pw));
+    }
     assertThat(PgUrl.parse("postgresql://clawauth@db.internal/pool?sslmode=require"))
         .isEqualTo(new PgUrl("clawauth", "db.internal", 5432, "pool", "sslmode=require"));
   }
