@@ -364,7 +364,7 @@ final class Failover {
       refuseUnsendable(auth, missLabel, unsendable, headers.get(unsendable));
       return;
     }
-    Attempt a = new Attempt(auth, missLabel);
+    Attempt a = new Attempt(auth, missLabel, target);
     inFlight = a;
     a.handle = proxy.http.post(call.ex.loop(), target, headers, prepared.body(), proxy.settings.upstreamTimeout(), a);
   }
@@ -399,6 +399,8 @@ final class Failover {
     private final UpstreamAuth auth;
     private final String missLabel;
     private final String profileLabel;
+    /** Where it is sent: the provider's endpoint, or the Codex backend for Codex OAuth under openai. */
+    private final URI target;
     private final long t0 = System.nanoTime();
     private LoopUpstreamClient.Exchange handle;
     private int status;
@@ -411,7 +413,8 @@ final class Failover {
     private boolean flushQueued;
     private boolean cancelled;
 
-    Attempt(UpstreamAuth auth, String missLabel) {
+    Attempt(UpstreamAuth auth, String missLabel, URI target) {
+      this.target = target;
       this.auth = auth;
       this.missLabel = missLabel;
       this.profileLabel = Proxy.metricsLabel(auth);
@@ -573,6 +576,15 @@ final class Failover {
       }
       if (error != null) {
         judge(error.toByteArray());
+        return;
+      }
+      if (e instanceof LoopUpstreamClient.UnreachableException && !target.equals(uri)) {
+        inFlight = null;
+        // Only this credential goes to the Codex backend: the provider's other profiles may still serve.
+        proxy.log.println("gateway: " + CodexIds.CODEX + " endpoint unreachable: " + e.getMessage());
+        misses.add(new Miss(missLabel, "the Codex backend is unreachable (" + e.getMessage() + "; models.providers."
+            + CodexIds.CODEX + ".baseUrl)"));
+        next();
         return;
       }
       if (e instanceof LoopUpstreamClient.UnreachableException) {

@@ -142,6 +142,31 @@ class SqliteStoreGatewayTest {
    * provider's API key still goes to the OpenAI API as a bearer.
    */
   @Test
+  void anUnreachableCodexBackendFailsOverToTheProvidersApiKey() throws Exception {
+    f = new GatewayFixture(tmp);
+    int closed;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      closed = s.getLocalPort();
+    }
+    Files.writeString(f.state.resolve("openclaw.json"), "{ models: { providers: { openai: { baseUrl: '"
+        + f.provider.baseUrl() + "/v1' }, 'openai-codex': { baseUrl: 'http://127.0.0.1:" + closed + "/backend-api' } } } }");
+    String access = "openai-oauth-access-" + "a".repeat(24);
+    String oauth = "{\"type\":\"oauth\",\"provider\":\"openai\",\"access\":\"" + access + "\",\"refresh\":\"rt-"
+        + "r".repeat(24) + "\",\"expires\":" + (System.currentTimeMillis() + 3_600_000) + ",\"accountId\":\""
+        + FakeTokenServer.ACCOUNT_ID + "\"}";
+    openClawStore("{\"openai:default\":" + oauth + ",\"openai:manual\":{\"type\":\"api_key\",\"provider\":\"openai\","
+        + "\"key\":\"" + OPENAI_KEY + "\"}}", "{\"version\":1,\"order\":{\"openai\":[\"openai:default\",\"openai:manual\"]}}");
+    f.start();
+
+    var r = post("/v1/responses", "{\"model\":\"openai/gpt-5.2\",\"input\":\"hi\"}");
+    // Only the OAuth profile goes to the Codex backend: the provider's own endpoint still serves its key.
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    assertThat(f.provider.last().path()).isEqualTo("/v1/responses");
+    assertThat(f.provider.last().credential()).isEqualTo(OPENAI_KEY);
+    assertThat(f.log()).contains("openai-codex endpoint unreachable").doesNotContain(access).doesNotContain(OPENAI_KEY);
+  }
+
+  @Test
   void anOpenaiOAuthProfileGoesOutOnTheCodexWireWithItsRefreshedToken() throws Exception {
     try (FakeTokenServer tokens = new FakeTokenServer();
         var refresher = dev.clawauth.oauth.TokenRefresher.builder().jitter(java.time.Duration.ZERO).build()) {
