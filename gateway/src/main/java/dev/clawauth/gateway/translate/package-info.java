@@ -1,0 +1,2 @@
+/** Translation between the Anthropic Messages, OpenAI Chat Completions and OpenAI Responses wires. */
+package dev.clawauth.gateway.translate;
