@@ -1,6 +1,18 @@
 # Sourced by bin/clawauth and bin/test: finds a JDK >= 21 (the machines' default java is 17).
 # Order: $JAVA_HOME, the java on PATH, then /usr/lib/jvm/* (newest first). The answer is cached in
-# .cache/java-home so that a warm `clawauth` does not pay for `java -version` on every run.
+# the checkout's cache dir (see clawauth_cache_dir) so that a warm `clawauth` does not pay for
+# `java -version` on every run.
+
+# Sets CLAWAUTH_CACHE to this checkout's dir under the user's cache dir ($XDG_CACHE_HOME, else
+# ~/.cache), one per checkout so that two checkouts never share a start-up cache; empty when there
+# is no home to put it in. No forks: the launcher's warm path calls it.
+clawauth_cache_dir() {
+  local base=${XDG_CACHE_HOME:-}
+  [ -n "$base" ] || { [ -n "${HOME:-}" ] && base=$HOME/.cache; }
+  CLAWAUTH_CACHE=""
+  [ -n "$base" ] && CLAWAUTH_CACHE="$base/clawauth/checkout${1//\//_}"
+  return 0
+}
 
 clawauth_java_major() {
   "$1/bin/java" -XshowSettings:properties -version 2>&1 \
@@ -8,7 +20,8 @@ clawauth_java_major() {
 }
 
 clawauth_find_jdk() {
-  local root=$1 cache="$1/.cache/java-home" candidate major
+  clawauth_cache_dir "$1"
+  local root=$1 cache="$CLAWAUTH_CACHE/java-home" candidate major
   if [ -f "$cache" ]; then
     read -r candidate < "$cache" || true
     if [ -x "$candidate/bin/java" ] && { [ -z "${JAVA_HOME:-}" ] || [ "$JAVA_HOME" = "$candidate" ]; }; then
@@ -21,7 +34,8 @@ clawauth_find_jdk() {
 # Sets CLAWAUTH_JDK without a subshell when the cached answer is still good (the warm path of
 # bin/clawauth, where every fork costs milliseconds); otherwise falls back to the full search.
 clawauth_set_jdk() {
-  local cache="$1/.cache/java-home" candidate=""
+  clawauth_cache_dir "$1"
+  local cache="$CLAWAUTH_CACHE/java-home" candidate=""
   if [ -f "$cache" ]; then
     read -r candidate < "$cache" || true
     if [ -x "$candidate/bin/java" ] && { [ -z "${JAVA_HOME:-}" ] || [ "$JAVA_HOME" = "$candidate" ]; }; then
@@ -43,7 +57,7 @@ clawauth_probe_jdk() {
     [ -x "$candidate/bin/java" ] || continue
     major=$(clawauth_java_major "$candidate")
     if [ -n "$major" ] && [ "$major" -ge 21 ]; then
-      { mkdir -p "$root/.cache" && printf '%s\n' "$candidate" > "$cache"; } 2>/dev/null || true
+      { mkdir -p "${cache%/*}" && printf '%s\n' "$candidate" > "$cache"; } 2>/dev/null || true
       printf '%s\n' "$candidate"; return 0
     fi
   done

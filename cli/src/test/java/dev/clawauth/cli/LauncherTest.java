@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * bin/clawauth in a copy of the checkout: it builds the jar when it is missing and again when the
  * checkout moved past it (git pull, checkout, commit), and otherwise runs the jar as it is. The
- * build tool is a stub on PATH that records each call and puts the real jar in place.
+ * build tool is a stub Maven wrapper in the copy that records each call and puts the real jar in place.
  */
 class LauncherTest {
   private static final Path REPO = Path.of("").toAbsolutePath().getParent();
@@ -47,10 +47,9 @@ class LauncherTest {
     stubMaven(0);
   }
 
-  /** An mvn that records its call and copies the real jar into place, then exits with {@code status}. */
+  /** An mvnw that records its call and copies the real jar into place, then exits with {@code status}. */
   private void stubMaven(int status) throws IOException {
-    Path bin = Files.createDirectories(tmp.resolve("stub-bin"));
-    Path mvn = bin.resolve("mvn");
+    Path mvn = root.resolve("mvnw");
     Files.writeString(mvn, "#!/bin/sh\necho \"$PWD $*\" >> '" + calls + "'\n"
         + (status == 0 ? "cp '" + ClawauthProcess.JAR.toAbsolutePath() + "' '" + jar + "'\n" : "echo 'stub build failed'\n")
         + "exit " + status + "\n");
@@ -64,7 +63,7 @@ class LauncherTest {
     cmd.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(cmd).directory(tmp.toFile());
     pb.environment().clear();
-    pb.environment().put("PATH", tmp.resolve("stub-bin") + ":/usr/bin:/bin");
+    pb.environment().put("PATH", "/usr/bin:/bin");
     pb.environment().put("HOME", tmp.toString());
     pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
     pb.environment().put("OPENCLAW_STATE_DIR", tmp.resolve("state").toString());
@@ -100,6 +99,16 @@ class LauncherTest {
     assertThat(second.out()).isEqualTo(first.out());
     assertThat(second.err()).doesNotContain("building");
     assertThat(builds()).isEqualTo(1);
+  }
+
+  @Test
+  void keepsItsCachesUnderTheUsersCacheDirNotInTheCheckout() throws Exception {
+    Files.copy(ClawauthProcess.JAR, jar, StandardCopyOption.REPLACE_EXISTING);
+    Run r = clawauth("--version");
+    assertThat(r.exit()).as(r.err()).isZero();
+    Path cache = tmp.resolve(".cache/clawauth").resolve("checkout" + root.toString().replace('/', '_'));
+    assertThat(Files.readString(cache.resolve("java-home")).strip()).isEqualTo(System.getProperty("java.home"));
+    assertThat(root.resolve(".cache")).doesNotExist();
   }
 
   @Test
