@@ -37,8 +37,7 @@ class ClaudeCodeGatewayTest {
 
   @BeforeEach
   void start() throws Exception {
-    claude = ClientCli.fromEnv("CLAUDE_BIN", "Claude Code",
-        "npm install --prefix DIR @anthropic-ai/claude-code@2.1.332");
+    claude = ClientCli.fromEnv("CLAUDE_BIN", "Claude Code", "@anthropic-ai/claude-code@2.1.332", "claude");
     f = new GatewayFixture(tmp);
     f.provider.fallback = s -> ClientAnswers.any();
     f.config(MODELS).store(storeJson("anthropic:key", apiKeyProfile("anthropic", KEY),
@@ -58,8 +57,7 @@ class ClaudeCodeGatewayTest {
 
     assertThat(r.exit()).as(r::both).isZero();
     assertThat(r.stdout()).as(r::both).contains(ClientAnswers.TEXT);
-    FakeProvider.Seen asked = f.provider.seen.stream().filter(s -> s.path().equals("/v1/messages")).findFirst()
-        .orElseThrow(() -> new AssertionError("Claude Code's request never reached the provider: " + r.both()));
+    FakeProvider.Seen asked = ClientAnswers.reached(f.provider, "/v1/messages", r);
     // Claude Code's own default model, which agents.defaults.models does not list.
     assertThat(asked.body()).doesNotContain("\"model\":\"claude-opus-4-5\"").contains("\"model\":\"claude-");
     assertThat(asked.credential()).isEqualTo(KEY);

@@ -18,6 +18,12 @@ final class ClientAnswers {
         .answer(ex, s);
   }
 
+  /** The first request of a client's run that reached the provider at {@code path}; fails with the run's output. */
+  static FakeProvider.Seen reached(FakeProvider provider, String path, ClientCli.Result run) {
+    return provider.seen.stream().filter(s -> s.path().equals(path)).findFirst()
+        .orElseThrow(() -> new AssertionError("no request reached the provider's " + path + ": " + run.both()));
+  }
+
   /** A Responses stream of one message: created, the item added, one text delta, the item done, completed. */
   static FakeProvider.Script responsesStream(String text) {
     String item = "{\"type\":\"message\",\"id\":\"msg_fake\",\"status\":\"completed\",\"role\":\"assistant\","

@@ -32,7 +32,7 @@ record ClientCli(String name, Path bin) {
    * skipped with how to install it, or fails where {@code CLAWAUTH_REQUIRE_CLIENTS=1} (CI, once the
    * installs succeeded).
    */
-  static ClientCli fromEnv(String var, String name, String install) {
+  static ClientCli fromEnv(String var, String name, String packageAtVersion, String command) {
     String value = System.getenv(var);
     boolean required = "1".equals(System.getenv("CLAWAUTH_REQUIRE_CLIENTS"));
     String missing = value == null || value.isBlank() ? var + " is not set"
@@ -40,8 +40,8 @@ record ClientCli(String name, Path bin) {
     if (missing != null && required) {
       throw new IllegalStateException(missing + ", and CLAWAUTH_REQUIRE_CLIENTS=1 requires " + name);
     }
-    Assumptions.assumeTrue(missing == null, () -> "skipped: " + missing + "; install " + name + " with `" + install
-        + "` and set " + var + " to its bin");
+    Assumptions.assumeTrue(missing == null, () -> "skipped: " + missing + "; install " + name + " with `npm install"
+        + " --prefix DIR " + packageAtVersion + "` and set " + var + "=DIR/node_modules/.bin/" + command);
     return new ClientCli(name, Path.of(value));
   }
 

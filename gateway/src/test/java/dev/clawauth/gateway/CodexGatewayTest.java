@@ -33,7 +33,7 @@ class CodexGatewayTest {
 
   @BeforeEach
   void start() throws Exception {
-    codex = ClientCli.fromEnv("CODEX_BIN", "Codex CLI", "npm install --prefix DIR @openai/codex@0.171.0");
+    codex = ClientCli.fromEnv("CODEX_BIN", "Codex CLI", "@openai/codex@0.171.0", "codex");
     f = new GatewayFixture(tmp);
     f.provider.fallback = s -> ClientAnswers.any();
     f.config(ClaudeCodeGatewayTest.MODELS).store(storeJson("openai:key", apiKeyProfile("openai", OPENAI_KEY),
@@ -53,8 +53,7 @@ class CodexGatewayTest {
 
     assertThat(r.exit()).as(r::both).isZero();
     assertThat(r.stdout()).as(r::both).contains(ClientAnswers.TEXT);
-    FakeProvider.Seen asked = f.provider.seen.stream().filter(s -> s.path().equals("/v1/responses")).findFirst()
-        .orElseThrow(() -> new AssertionError("Codex's request never reached the provider: " + r.both()));
+    FakeProvider.Seen asked = ClientAnswers.reached(f.provider, "/v1/responses", r);
     assertThat(asked.body()).contains("\"model\":\"gpt-5\"").contains("\"stream\":true");
     assertThat(asked.credential()).isEqualTo(OPENAI_KEY);
     assertThat(r.stdout() + r.stderr() + f.log()).doesNotContain(OPENAI_KEY);
@@ -70,8 +69,7 @@ class CodexGatewayTest {
 
     assertThat(r.exit()).as(r::both).isZero();
     assertThat(r.stdout()).as(r::both).contains(ClientAnswers.TEXT);
-    FakeProvider.Seen asked = f.provider.seen.stream().filter(s -> s.path().equals("/v1/messages")).findFirst()
-        .orElseThrow(() -> new AssertionError("Codex's request never reached Anthropic's API: " + r.both()));
+    FakeProvider.Seen asked = ClientAnswers.reached(f.provider, "/v1/messages", r);
     assertThat(asked.body()).contains("\"model\":\"claude-opus-4-5\"");
     assertThat(asked.credential()).isEqualTo(ANTHROPIC_KEY);
   }
