@@ -114,12 +114,9 @@ final class Proxy {
           + base.get().unset() + ".");
       return;
     }
-    List<String> allowed = config.allowedModels();
-    if (base.isEmpty() || (!allowed.isEmpty() && !allowed.contains(model.full()))) {
-      call.error(api, 404, "Unknown model: " + model.full() + (base.isEmpty()
-          ? " (no endpoint for provider " + model.provider() + "; set models.providers."
-              + model.provider() + ".baseUrl)"
-          : " (not in agents.defaults.models)"));
+    var refusal = ModelAccess.refusal(agent, model, base.isPresent());
+    if (refusal.isPresent()) {
+      call.error(api, 404, refusal.get());
       return;
     }
     var apiSetting = config.modelApi(model.provider(), model.model());
