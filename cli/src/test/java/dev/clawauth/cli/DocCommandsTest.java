@@ -44,9 +44,9 @@ final class DocCommandsTest {
       new Instead("`login` without --paste waits for a browser", a -> starts(a, "models", "auth", "login") && !a.contains("--paste")),
       new Instead("`setup-token` runs `claude setup-token`", a -> starts(a, "models", "auth", "setup-token")),
       new Instead("`refresh` and `--probe` call the providers", a -> starts(a, "models", "auth", "refresh") || a.contains("--probe")),
-      new Instead("`gateway install|restart`, `monitor install` drive systemd or launchd",
-          a -> (starts(a, "gateway", "install") || starts(a, "gateway", "restart") || starts(a, "monitor", "install"))
-              && !a.contains("--print")),
+      new Instead("`gateway|monitor install|uninstall|restart` change this machine's systemd, launchd or crontab",
+          a -> (a.getFirst().equals("gateway") || a.getFirst().equals("monitor")) && a.size() > 1
+              && Set.of("install", "uninstall", "restart").contains(a.get(1)) && !a.contains("--print")),
       new Instead("`store migrate` to PostgreSQL and `store rekey` need a database server",
           a -> starts(a, "store", "rekey") || starts(a, "store", "migrate") && a.stream().anyMatch(w -> w.startsWith("postgresql:"))));
 
@@ -140,6 +140,11 @@ final class DocCommandsTest {
     assertThat(r.stdout() + r.stderr()).as(what).doesNotContainPattern(USAGE_ERROR);
     assertThat(r.stdout() + r.stderr()).as(what).doesNotContainPattern(STACK_TRACE);
     assertThat(r.exitCode()).as(what).isNotEqualTo(2);
+    if (instead.isPresent()) {
+      // picocli answers --help with the nearest command's usage, so a misspelled subcommand would pass unnoticed.
+      List<String> path = args.stream().takeWhile(w -> !w.startsWith("-")).filter(w -> w.matches("[a-z][a-z0-9-]*")).toList();
+      assertThat(r.stdout()).as(what).contains(String.join(" ", Stream.concat(Stream.of("Usage:", "clawauth"), path.stream()).toList()) + " [");
+    }
     if (run.contains("--help") || READ_ONLY.stream().anyMatch(p -> starts(args, p.toArray(String[]::new)))) {
       assertThat(r.exitCode()).as(what).isZero();
     }
