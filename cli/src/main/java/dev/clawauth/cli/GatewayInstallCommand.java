@@ -101,9 +101,7 @@ final class GatewayInstallCommand implements Callable<Integer> {
       return ServiceRefusal.gateway(err, why.get(), launch, host);
     }
     Path file = host.systemdUserDir().resolve(SystemdUnits.GATEWAY);
-    UnitFiles.write(file, unit);
-    check(systemd.daemonReload(), "systemctl --user daemon-reload", file);
-    check(systemd.enableNow(SystemdUnits.GATEWAY), "systemctl --user enable --now " + SystemdUnits.GATEWAY, file);
+    enable(systemd, file, unit, SystemdUnits.GATEWAY);
     out.println("Installed and started the gateway as a systemd user service: " + file);
     out.println("Follow its log:  journalctl --user -u clawauth-gateway -f");
     out.println("Status:          clawauth gateway status");
@@ -112,7 +110,21 @@ final class GatewayInstallCommand implements Callable<Integer> {
     return 0;
   }
 
-  static void check(Exec.Result r, String what, Path file) {
+  /**
+   * Writes the unit and enables it now; a unit that was installed already is restarted, since
+   * {@code enable --now} leaves a running service on its old command line.
+   */
+  static void enable(Systemd systemd, Path file, String text, String unit) throws java.io.IOException {
+    boolean again = java.nio.file.Files.exists(file);
+    UnitFiles.write(file, text);
+    check(systemd.daemonReload(), "systemctl --user daemon-reload", file);
+    check(systemd.enableNow(unit), "systemctl --user enable --now " + unit, file);
+    if (again) {
+      check(systemd.restart(unit), "systemctl --user restart " + unit, file);
+    }
+  }
+
+  private static void check(Exec.Result r, String what, Path file) {
     if (!r.ok()) {
       throw new CliException("`" + what + "` failed: " + r.why() + " (the unit is written: " + file + ")");
     }

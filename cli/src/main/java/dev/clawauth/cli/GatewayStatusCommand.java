@@ -47,6 +47,8 @@ import picocli.CommandLine.Spec;
     "Exit codes: 0 running; 3 not running or not installed."})
 final class GatewayStatusCommand implements Callable<Integer> {
   static final int NOT_RUNNING = 3;
+  /** Enough of a log's end for its last few dozen lines; a months-old log is not read whole. */
+  private static final int TAIL_BYTES = 64 * 1024;
   private static final DateTimeFormatter SYSTEMD_TIME =
       DateTimeFormatter.ofPattern("EEE yyyy-MM-dd HH:mm:ss zzz", Locale.ROOT);
 
@@ -210,15 +212,19 @@ final class GatewayStatusCommand implements Callable<Integer> {
 
   /** The log file's last line that reads like a problem. */
   private static Optional<String> lastProblem(Path log) {
-    try {
-      List<String> lines = Files.readAllLines(log);
+    try (var file = new java.io.RandomAccessFile(log.toFile(), "r")) {
+      long from = Math.max(0, file.length() - TAIL_BYTES);
+      byte[] tail = new byte[(int) (file.length() - from)];
+      file.seek(from);
+      file.readFully(tail);
+      List<String> lines = new String(tail, java.nio.charset.StandardCharsets.UTF_8).lines().toList();
       for (int i = lines.size() - 1; i >= 0; i--) {
         String l = lines.get(i).toLowerCase(Locale.ROOT);
         if (l.contains("error") || l.contains("warn") || l.contains("fail") || l.contains("exception")) {
           return Optional.of(lines.get(i).strip());
         }
       }
-    } catch (IOException | java.io.UncheckedIOException e) {
+    } catch (IOException e) {
       // no log yet, or one that cannot be read: nothing to quote
     }
     return Optional.empty();

@@ -74,10 +74,7 @@ final class MonitorInstallCommand implements Callable<Integer> {
         return 0;
       }
       UnitFiles.write(service, serviceText);
-      UnitFiles.write(timer, timerText);
-      GatewayInstallCommand.check(systemd.daemonReload(), "systemctl --user daemon-reload", timer);
-      GatewayInstallCommand.check(systemd.enableNow(SystemdUnits.MONITOR_TIMER),
-          "systemctl --user enable --now " + SystemdUnits.MONITOR_TIMER, timer);
+      GatewayInstallCommand.enable(systemd, timer, timerText, SystemdUnits.MONITOR_TIMER);
       out.println("Installed the credential check every " + interval + ": " + timer);
       out.println("                                   and " + service);
       out.println("Next runs:    systemctl --user list-timers " + SystemdUnits.MONITOR_TIMER);

@@ -115,7 +115,7 @@ final class MonitorCommandTest {
     assertThat(tools.calls()).containsSubsequence("systemctl --user daemon-reload",
         "systemctl --user enable --now clawauth-monitor.timer");
 
-    Optional<Path> analyze = GatewayServiceTest.onTestPath("systemd-analyze");
+    Optional<Path> analyze = GatewayServiceTest.systemdAnalyze();
     if (analyze.isPresent()) {
       GatewayServiceTest.assertVerified(analyze.get(), timer, service);
     } else {
