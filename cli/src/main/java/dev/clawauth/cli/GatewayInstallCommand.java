@@ -64,21 +64,21 @@ final class GatewayInstallCommand implements Callable<Integer> {
     Launch launch = Launch.of(env, args);
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    String text = host.mac() ? LaunchdPlist.gateway(launch) : SystemdUnits.gateway(launch);
+    if (print) {
+      out.print(text);
+      out.flush();
+      return 0;
+    }
     Exec exec = new Exec(host);
+    Path file = host.gatewayServiceFile();
     if (host.mac()) {
-      String plist = LaunchdPlist.gateway(launch);
-      if (print) {
-        out.print(plist);
-        out.flush();
-        return 0;
-      }
       Launchd launchd = new Launchd(exec);
       if (!launchd.usable()) {
         return ServiceRefusal.gateway(err, "launchd is not available here (no launchctl on PATH)", launch, host);
       }
-      Path file = host.launchAgentsDir().resolve(LaunchdPlist.fileName());
       AtomicFiles.createPrivateDirectories(launch.logDir());
-      UnitFiles.write(file, plist);
+      UnitFiles.write(file, text);
       Exec.Result r = launchd.bootstrap(file);
       if (!r.ok()) {
         throw new CliException("wrote " + file + ", but launchctl could not load it: " + r.why());
@@ -89,19 +89,12 @@ final class GatewayInstallCommand implements Callable<Integer> {
       out.flush();
       return 0;
     }
-    String unit = SystemdUnits.gateway(launch);
-    if (print) {
-      out.print(unit);
-      out.flush();
-      return 0;
-    }
     Systemd systemd = new Systemd(exec);
     Optional<String> why = systemd.unusable();
     if (why.isPresent()) {
       return ServiceRefusal.gateway(err, why.get(), launch, host);
     }
-    Path file = host.systemdUserDir().resolve(SystemdUnits.GATEWAY);
-    enable(systemd, file, unit, SystemdUnits.GATEWAY);
+    enable(systemd, file, text, SystemdUnits.GATEWAY);
     out.println("Installed and started the gateway as a systemd user service: " + file);
     out.println("Follow its log:  journalctl --user -u clawauth-gateway -f");
     out.println("Status:          clawauth gateway status");

@@ -3,7 +3,6 @@ package dev.clawauth.cli;
 import dev.clawauth.cli.service.Exec;
 import dev.clawauth.cli.service.Host;
 import dev.clawauth.cli.service.Launchd;
-import dev.clawauth.cli.service.LaunchdPlist;
 import dev.clawauth.cli.service.Systemd;
 import dev.clawauth.cli.service.SystemdUnits;
 import dev.clawauth.state.Environment;
@@ -24,8 +23,7 @@ final class GatewayRestartCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Host host = Host.current(Environment.system());
     Exec exec = new Exec(host);
-    Path file = host.mac() ? host.launchAgentsDir().resolve(LaunchdPlist.fileName())
-        : host.systemdUserDir().resolve(SystemdUnits.GATEWAY);
+    Path file = host.gatewayServiceFile();
     if (!Files.exists(file)) {
       throw new CliException("the gateway is not installed as a service (no " + file + "); install it with"
           + " `clawauth gateway install`, or restart a gateway you started yourself by stopping and starting it.");

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.clawauth.cli.service.Exec;
 import dev.clawauth.cli.service.Host;
 import dev.clawauth.cli.service.Launchd;
-import dev.clawauth.cli.service.LaunchdPlist;
 import dev.clawauth.cli.service.Systemd;
 import dev.clawauth.cli.service.SystemdUnits;
 import dev.clawauth.config.ClawConfig;
@@ -69,7 +68,7 @@ final class GatewayStatusCommand implements Callable<Integer> {
     Long pid = null;
     Optional<String> lastError;
     if (host.mac()) {
-      Path file = host.launchAgentsDir().resolve(LaunchdPlist.fileName());
+      Path file = host.gatewayServiceFile();
       s.put("manager", "launchd");
       s.put("unitPath", file.toString());
       s.put("installed", Files.exists(file));
@@ -79,7 +78,7 @@ final class GatewayStatusCommand implements Callable<Integer> {
       s.put("state", serviceRunning ? "running" : Files.exists(file) ? "stopped" : "not installed");
       lastError = lastProblem(paths.stateDir().resolve("logs").resolve("gateway.log"));
     } else {
-      Path file = host.systemdUserDir().resolve(SystemdUnits.GATEWAY);
+      Path file = host.gatewayServiceFile();
       Systemd systemd = new Systemd(exec);
       Optional<String> unusable = systemd.unusable();
       s.put("manager", unusable.isPresent() ? "none" : "systemd");

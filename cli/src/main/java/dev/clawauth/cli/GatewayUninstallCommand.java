@@ -3,7 +3,6 @@ package dev.clawauth.cli;
 import dev.clawauth.cli.service.Exec;
 import dev.clawauth.cli.service.Host;
 import dev.clawauth.cli.service.Launchd;
-import dev.clawauth.cli.service.LaunchdPlist;
 import dev.clawauth.cli.service.Systemd;
 import dev.clawauth.cli.service.SystemdUnits;
 import dev.clawauth.state.Environment;
@@ -27,7 +26,7 @@ final class GatewayUninstallCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     if (host.mac()) {
-      Path file = host.launchAgentsDir().resolve(LaunchdPlist.fileName());
+      Path file = host.gatewayServiceFile();
       if (!Files.exists(file)) {
         out.println("Nothing to uninstall: " + file + " does not exist.");
         out.flush();
@@ -42,7 +41,7 @@ final class GatewayUninstallCommand implements Callable<Integer> {
       out.flush();
       return 0;
     }
-    Path file = host.systemdUserDir().resolve(SystemdUnits.GATEWAY);
+    Path file = host.gatewayServiceFile();
     if (!Files.exists(file)) {
       out.println("Nothing to uninstall: " + file + " does not exist.");
       out.flush();

@@ -57,4 +57,9 @@ public record Host(String osName, Environment env) {
   public Path launchAgentsDir() {
     return env.home().resolve("Library").resolve("LaunchAgents");
   }
+
+  /** Where {@code gateway install} puts the gateway's service: the launchd plist on macOS, else the systemd unit. */
+  public Path gatewayServiceFile() {
+    return mac() ? launchAgentsDir().resolve(LaunchdPlist.fileName()) : systemdUserDir().resolve(SystemdUnits.GATEWAY);
+  }
 }
