@@ -8,9 +8,11 @@ import dev.clawauth.cli.service.LaunchdPlist;
 import dev.clawauth.cli.service.Systemd;
 import dev.clawauth.cli.service.SystemdUnits;
 import dev.clawauth.cli.service.UnitFiles;
+import dev.clawauth.gateway.GatewaySettings;
 import dev.clawauth.state.Environment;
 import dev.clawauth.store.AtomicFiles;
 import java.io.PrintWriter;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,6 +50,14 @@ final class GatewayInstallCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     if (port != null && (port < 1 || port > 65535)) {
       throw new CliException("--port " + port + " is not a port a service can keep: use 1-65535.");
+    }
+    if (bind != null) {
+      // The service would otherwise restart every 5 s on a refusal that is known now.
+      try {
+        GatewaySettings.defaults().withBind(bind, allowNonLoopback).listen();
+      } catch (UnknownHostException e) {
+        throw new CliException("--bind \"" + bind + "\" is no address or host name of this machine.");
+      }
     }
     Environment env = Environment.system();
     Host host = Host.current(env);

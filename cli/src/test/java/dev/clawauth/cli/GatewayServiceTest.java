@@ -289,6 +289,18 @@ final class GatewayServiceTest {
   }
 
   @Test
+  void aBindOtherMachinesCouldReachNeedsAllowNonLoopbackAtInstallAlready() throws Exception {
+    tools.systemctl();
+    var r = clawauth.run("gateway", "install", "--bind", "0.0.0.0");
+    assertThat(r.exitCode()).isEqualTo(1);
+    assertThat(r.stderr()).startsWith("Error: refusing to listen on 0.0.0.0").contains("--allow-non-loopback");
+    assertThat(unit()).doesNotExist();
+    var allowed = clawauth.run("gateway", "install", "--print", "--bind", "0.0.0.0", "--allow-non-loopback");
+    assertThat(allowed.exitCode()).as(allowed.toString()).isZero();
+    assertThat(allowed.stdout()).contains(" gateway --bind 0.0.0.0 --allow-non-loopback\n");
+  }
+
+  @Test
   void aSystemctlWithoutAUserManagerAndTermuxAreRefusedWithTheirReason() throws Exception {
     tools.systemctl().userManagerDown();
     var r = clawauth.run("gateway", "install");

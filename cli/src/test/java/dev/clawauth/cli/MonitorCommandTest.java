@@ -162,6 +162,19 @@ final class MonitorCommandTest {
     assertThat(r.stderr()).contains("no systemctl on PATH").contains("no crontab command");
     assertThat(r.stdout()).startsWith("0 * * * * ").contains(" monitor run ").endsWith("# clawauth-monitor\n");
     assertThat(s.home.resolve(".config")).doesNotExist();
+
+    for (String[] every : new String[][] {{"15m", "*/15 * * * * "}, {"30min", "*/30 * * * * "}, {"120m", "0 */2 * * * "},
+        {"12h", "0 */12 * * * "}, {"24h", "0 0 * * * "}, {"1d", "0 0 * * * "}}) {
+      var printed = s.run("monitor", "install", "--print", "--every", every[0]);
+      assertThat(printed.exitCode()).as(printed.toString()).isZero();
+      assertThat(printed.stdout()).as(every[0]).startsWith(every[1]);
+    }
+    for (String every : List.of("45m", "5h", "2d", "0h", "1w", "soon")) {
+      var refused = s.run("monitor", "install", "--print", "--every", every);
+      assertThat(refused.exitCode()).as(refused.toString()).isEqualTo(1);
+      assertThat(refused.stderr().lines().toList()).as(every).hasSize(1).first().asString().startsWith("Error: ")
+          .containsAnyOf("cron cannot run something every", "is not an interval");
+    }
   }
 
   @Test
