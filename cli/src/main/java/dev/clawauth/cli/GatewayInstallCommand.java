@@ -24,12 +24,13 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "install", description = {
-    "Run the gateway as a service of your user: a systemd user unit on Linux",
-    "(~/.config/systemd/user/clawauth-gateway.service), a launchd agent on macOS",
-    "(~/Library/LaunchAgents/ai.clawauth.gateway.plist). It starts now and at login, restarts",
-    "on failure, and reads <state>/.env. The JDK and jar of this run are written into it.",
-    "Where neither is usable (containers, WSL without systemd, Termux) it exits 1 and prints",
-    "the foreground command instead."})
+    "Run the gateway as a service of your user: a systemd user unit on Linux "
+        + "(~/.config/systemd/user/clawauth-gateway.service), a launchd agent on macOS "
+        + "(~/Library/LaunchAgents/ai.clawauth.gateway.plist). It starts now and at login, restarts "
+        + "on failure, and reads <state>/.env. The JDK and jar of this run are written into it.",
+    "",
+    "Where neither is usable (containers, WSL without systemd, Termux) it writes nothing, "
+        + "exits 1 and prints the foreground command instead."})
 final class GatewayInstallCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;

@@ -39,9 +39,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "status", description = {
-    "Is the gateway installed as a service, and is it running: state, pid, URL, uptime, whether",
-    "/healthz answers, and the last warning of its journal (or log file).",
-    "Without a service it reports whether a gateway answers at the URL recorded in the state dir.",
+    "Is the gateway installed as a service, and is it running: state, pid, URL, uptime, "
+        + "whether /healthz answers, and the last warning of its journal (or log file). "
+        + "Without a service it reports whether a gateway answers at the URL recorded in the state dir.",
     "",
     "Exit codes: 0 running; 3 not running or not installed."})
 final class GatewayStatusCommand implements Callable<Integer> {

@@ -5,8 +5,8 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 @Command(name = "monitor", description = {
-    "Check the credentials on a schedule and run a command of yours when one is missing,",
-    "expired or about to expire (the verdict of `clawauth models status --check`)."})
+    "Check the credentials on a schedule and run a command of yours when one is missing, "
+        + "expired or about to expire (the verdict of `clawauth models status --check`)."})
 public final class MonitorCommand implements Runnable {
   @Spec
   CommandSpec spec;

@@ -25,9 +25,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "install", description = {
-    "Run `clawauth monitor run` on a schedule: a systemd user timer (clawauth-monitor.timer and",
-    ".service) where systemd runs, else a line in your crontab (marked # clawauth-monitor),",
-    "else the line is printed to add to a scheduler yourself (exit 1)."})
+    "Run `clawauth monitor run` on a schedule: a systemd user timer (clawauth-monitor.timer and "
+        + ".service) where systemd runs, else a line in your crontab (marked # clawauth-monitor), "
+        + "else the line is printed for you to add to a scheduler (exit 1)."})
 final class MonitorInstallCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;

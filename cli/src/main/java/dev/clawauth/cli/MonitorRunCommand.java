@@ -17,12 +17,12 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "run", description = {
-    "Run the check once, as the installed timer does: print one line per problem (nothing when",
-    "all is well) and, when the check says 1 or 2, run the --notify command with /bin/sh -c and",
-    "CLAWAUTH_CHECK_EXIT, CLAWAUTH_CHECK_SUMMARY and CLAWAUTH_AGENT in its environment.",
+    "Run the check once, as the installed timer does: print one line per problem (nothing when "
+        + "all is well) and, when the check says 1 or 2, run the --notify command with /bin/sh -c and "
+        + "CLAWAUTH_CHECK_EXIT, CLAWAUTH_CHECK_SUMMARY and CLAWAUTH_AGENT in its environment.",
     "",
-    "Exit codes: those of `models status --check` (0 ok, 1 missing or expired, 2 expiring),",
-    "whatever the notify command does."})
+    "Exit codes: those of `models status --check` (0 ok, 1 missing or expired, 2 expiring), "
+        + "whatever the notify command does."})
 final class MonitorRunCommand implements Callable<Integer> {
   private static final int SUMMARY_MAX = 400;
 

@@ -48,9 +48,10 @@ final class FakeServiceTools {
     return script("journalctl", "[ -f '%1$s' ] && /bin/cat '%1$s'\nexit 0\n".formatted(journal));
   }
 
+  /** launchctl whose {@code print} answers {@code show.txt}, as {@code systemctl show} does. */
   FakeServiceTools launchctl() throws IOException {
     script("id", "echo 501\n");
-    return script("launchctl", "exit 0\n");
+    return script("launchctl", "[ \"$1\" = print ] && [ -f '%1$s' ] && /bin/cat '%1$s'\nexit 0\n".formatted(show));
   }
 
   FakeServiceTools crontab() throws IOException {

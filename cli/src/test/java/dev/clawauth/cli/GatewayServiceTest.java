@@ -144,6 +144,18 @@ final class GatewayServiceTest {
     Process sh = new ProcessBuilder("/bin/sh", "-c", argv.get(2), "/bin/sh", "-c", "printf %s \"$FROM_DOTENV\"").start();
     assertThat(new String(sh.getInputStream().readAllBytes())).isEqualTo("yes");
 
+    var stopped = clawauth.run("gateway", "status", "--json");
+    assertThat(stopped.exitCode()).as(stopped.toString()).isEqualTo(3);
+    assertThat(JSON.readTree(stopped.stdout()).path("state").asText()).isEqualTo("stopped");
+    Files.writeString(tools.show, "gui/501/ai.clawauth.gateway = {\n\tstate = running\n\tpid = 4242\n}\n");
+    var running = clawauth.run("gateway", "status", "--json");
+    assertThat(running.exitCode()).as(running.toString()).isZero();
+    assertThat(JSON.readTree(running.stdout()).path("pid").asLong()).isEqualTo(4242);
+    assertThat(JSON.readTree(running.stdout()).path("manager").asText()).isEqualTo("launchd");
+    var restart = clawauth.run("gateway", "restart");
+    assertThat(restart.exitCode()).as(restart.toString()).isZero();
+    assertThat(tools.calls()).contains("launchctl kickstart -k gui/501/ai.clawauth.gateway");
+
     var un = clawauth.run("gateway", "uninstall");
     assertThat(un.exitCode()).as(un.toString()).isZero();
     assertThat(plist).doesNotExist();
