@@ -23,7 +23,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-@Command(name = "install", description = {
+@Command(name = "install", header = "Run the gateway as a systemd user service or launchd agent.", description = {
     "Run the gateway as a service of your user: a systemd user unit on Linux "
         + "(~/.config/systemd/user/clawauth-gateway.service), a launchd agent on macOS "
         + "(~/Library/LaunchAgents/ai.clawauth.gateway.plist). It starts now and at login, restarts "

@@ -38,7 +38,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-@Command(name = "status", description = {
+@Command(name = "status", header = "Is the gateway service installed and running (exit 0), or not (exit 3).", description = {
     "Is the gateway installed as a service, and is it running: state, pid, URL, uptime, "
         + "whether /healthz answers, and the last warning of its journal (or log file). "
         + "Without a service it reports whether a gateway answers at the URL recorded in the state dir.",

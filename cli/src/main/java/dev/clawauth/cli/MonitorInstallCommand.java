@@ -24,7 +24,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-@Command(name = "install", description = {
+@Command(name = "install", header = "Schedule the credential check (systemd timer, else cron).", description = {
     "Run `clawauth monitor run` on a schedule: a systemd user timer (clawauth-monitor.timer and "
         + ".service) where systemd runs, else a line in your crontab (marked # clawauth-monitor), "
         + "else the line is printed for you to add to a scheduler (exit 1)."})

@@ -16,7 +16,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-@Command(name = "run", description = {
+@Command(name = "run", header = "Run the credential check once and notify on 1 or 2.", description = {
     "Run the check once, as the installed timer does: print one line per problem (nothing when "
         + "all is well) and, when the check says 1 or 2, run the --notify command with /bin/sh -c and "
         + "CLAWAUTH_CHECK_EXIT, CLAWAUTH_CHECK_SUMMARY and CLAWAUTH_AGENT in its environment.",
