@@ -17,7 +17,11 @@ public final class Launchd {
 
   private String domain() {
     Exec.Result id = exec.run("id", "-u");
-    return "gui/" + (id.ok() ? id.out().strip() : "501");
+    if (!id.ok() || !id.out().strip().matches("\\d+")) {
+      throw new IllegalArgumentException("cannot tell your user id for launchctl's gui/<uid> domain (`id -u`: "
+          + id.why() + ")");
+    }
+    return "gui/" + id.out().strip();
   }
 
   public Exec.Result bootstrap(Path plist) {
