@@ -41,14 +41,27 @@ public final class StatusCommand implements Callable<Integer> {
   @Option(names = "--check", description = "Exit 1 when auth is missing/expired, 2 when expiring.")
   boolean check;
 
+  @Option(names = "--quiet", description = "With --check: print nothing when all is well, else one line per problem (who, what, the fix).")
+  boolean quiet;
+
   @Mixin
   ProbeOptions probe;
 
   @Override
   public Integer call() throws Exception {
     probe.validate();
+    if (quiet && (!check || json || probe.probe)) {
+      throw new CliException("--quiet goes with --check alone (not --json or --probe): "
+          + "`clawauth models status --check --quiet`.");
+    }
     AgentContext ctx = agent.open();
     ObjectNode report = StatusReport.build(ctx);
+    if (quiet) {
+      PrintWriter out = spec.commandLine().getOut();
+      CheckLines.lines(report).forEach(out::println);
+      out.flush();
+      return CheckLines.exitCode(report);
+    }
     if (probe.probe) {
       ((ObjectNode) report.path("auth")).set("probes", probe.run(ctx));
     }
@@ -59,6 +72,6 @@ public final class StatusCommand implements Callable<Integer> {
       out.print(StatusText.render(report, ctx));
     }
     out.flush();
-    return check ? report.path("auth").path("check").path("exitCode").asInt(0) : 0;
+    return check ? CheckLines.exitCode(report) : 0;
   }
 }

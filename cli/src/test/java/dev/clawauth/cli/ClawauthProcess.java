@@ -33,6 +33,7 @@ public final class ClawauthProcess {
   private static final List<String> CDS = cdsOptions();
 
   private final Map<String, String> env = new HashMap<>();
+  private final List<String> jvmOptions = new ArrayList<>();
   private Path workingDir;
   private String umask;
 
@@ -57,6 +58,12 @@ public final class ClawauthProcess {
 
   public ClawauthProcess workingDir(Path dir) {
     this.workingDir = dir;
+    return this;
+  }
+
+  /** Adds a JVM option to every child, e.g. {@code -Dos.name=Mac OS X} to see the macOS code paths. */
+  public ClawauthProcess jvmOption(String option) {
+    jvmOptions.add(option);
     return this;
   }
 
@@ -128,6 +135,7 @@ public final class ClawauthProcess {
     }
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(CDS);
+    cmd.addAll(jvmOptions);
     cmd.add("-XX:TieredStopAtLevel=1");
     cmd.add("-XX:+UseSerialGC");
     cmd.add("-jar");
