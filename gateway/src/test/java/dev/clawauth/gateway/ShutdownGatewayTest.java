@@ -7,17 +7,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.clawauth.testing.GatewayStreams;
 import java.io.BufferedReader;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.net.ConnectException;
-import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -71,7 +65,7 @@ class ShutdownGatewayTest {
     assertThat(Files.readString(f.store)).doesNotContain("usageStats");
 
     release.countDown();
-    String rest = readAll(stream);
+    String rest = GatewayStreams.readToEnd(stream);
     assertThat(rest).contains("\"text\":\"signal\"").contains("event: message_stop");
     closed.get(10, TimeUnit.SECONDS);
     assertThat(f.log()).contains("gateway: stopping, 1 request in flight, grace 30s\n")
@@ -87,7 +81,7 @@ class ShutdownGatewayTest {
     f.gateway.close(Duration.ofMillis(300));
     assertThat(Duration.ofNanos(System.nanoTime() - t0)).isGreaterThanOrEqualTo(Duration.ofMillis(300))
         .isLessThan(Duration.ofSeconds(10));
-    assertThatThrownBy(() -> readAll(stream)).as("a cut chunked stream").isInstanceOf(java.io.IOException.class);
+    assertThatThrownBy(() -> GatewayStreams.readToEnd(stream)).as("a cut chunked stream").isInstanceOf(java.io.IOException.class);
     assertThat(f.log()).contains("gateway: stopping, 1 request in flight, grace 300ms\n")
         .contains("gateway: cut 1 request still in flight when the grace of 300ms expired\n")
         .contains("gateway: stopped\n");
@@ -108,44 +102,38 @@ class ShutdownGatewayTest {
     assertThat(f.log().split("gateway: stopped\n", -1)).as("one stop").hasSize(2);
   }
 
-  /** Starts a streaming request and reads until the provider's first event has come through. */
+  @Test
+  void idleConnectionsAndHeadsTricklingInWithoutTheTokenDoNotHoldTheStopUp() throws Exception {
+    InetSocketAddress address = f.gateway.address();
+    try (Socket idle = new Socket(); Socket trickling = new Socket()) {
+      idle.connect(address, 2_000);
+      idle.getOutputStream().write(("GET /v1/models HTTP/1.1\r\nHost: t\r\nx-api-key: " + f.token() + "\r\n\r\n")
+          .getBytes(StandardCharsets.US_ASCII));
+      assertThat(RawAnswer.read(idle)).startsWith("HTTP/1.1 200 ");
+      trickling.connect(address, 2_000);
+      trickling.getOutputStream().write("POST /v1/messages HTTP/1.1\r\nHost: t\r\nconte".getBytes(StandardCharsets.US_ASCII));
+      // Connections are accepted in order: once a later one is answered, this one is the gateway's.
+      assertThat(java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+          java.net.URI.create(f.url() + "/healthz")).build(), java.net.http.HttpResponse.BodyHandlers.discarding())
+          .statusCode()).isEqualTo(200);
+
+      long t0 = System.nanoTime();
+      f.gateway.close(Duration.ofSeconds(30));
+      assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(10));
+      assertThat(f.log()).contains("gateway: stopping, 0 requests in flight, grace 30s\n").doesNotContain("cut");
+      idle.setSoTimeout(5_000);
+      trickling.setSoTimeout(5_000);
+      assertThat(idle.getInputStream().read()).as("the idle connection is closed").isEqualTo(-1);
+      assertThat(trickling.getInputStream().read()).as("the trickling connection is closed").isEqualTo(-1);
+    }
+  }
+
   private BufferedReader openStream() throws Exception {
-    HttpResponse<InputStream> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(f.url() + "/v1/messages"))
-        .header("x-api-key", f.token()).header("content-type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"claude-opus-4-5\",\"max_tokens\":5,\"stream\":true,"
-            + "\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}")).build(), HttpResponse.BodyHandlers.ofInputStream());
-    assertThat(r.statusCode()).isEqualTo(200);
-    BufferedReader in = new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8));
-    for (String line; (line = in.readLine()) != null;) {
-      if (line.equals("event: message_start")) {
-        return in;
-      }
-    }
-    throw new AssertionError("the stream ended before its first event");
+    return GatewayStreams.openMessageStream(f.url(), f.token());
   }
 
-  private static String readAll(BufferedReader in) throws java.io.IOException {
-    StringBuilder sb = new StringBuilder();
-    for (String line; (line = in.readLine()) != null;) {
-      sb.append(line).append('\n');
-    }
-    return sb.toString();
-  }
-
-  /** Polls until a connect to {@code address} is refused. */
-  static void awaitRefused(InetSocketAddress address) throws Exception {
-    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (true) {
-      try (Socket s = new Socket()) {
-        s.connect(address, 1_000);
-      } catch (ConnectException refused) {
-        return;
-      }
-      if (System.nanoTime() > until) {
-        throw new AssertionError("the port still accepts connections 10 s after the stop began");
-      }
-      Thread.sleep(20);
-    }
+  private static void awaitRefused(InetSocketAddress address) throws Exception {
+    GatewayStreams.awaitRefused(address, Duration.ofSeconds(10));
   }
 
   private JsonNode usage() throws Exception {

@@ -107,7 +107,9 @@ final class LoopConnection implements EventLoop.Io {
    */
   boolean drain() {
     readWaiting();
-    if (state == IDLE) {
+    // A head still arriving on a connection that never showed the token is no request yet: waiting
+    // for it would let connections that trickle bytes hold the stop up for the whole grace.
+    if (state == IDLE || state == READING && !authenticated && admitted == null) {
       close();
       return false;
     }
