@@ -35,6 +35,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * place in the bounded unauthenticated share ({@link Admission}), which a newer connection may
  * take from it. What is turned away there is summarised in one log line per
  * {@link #REPORT_INTERVAL_MS}, not a line per connection.
+ *
+ * <p>A graceful stop is {@link #drain}, then {@link #drained} (with the caller's deadline), then
+ * {@link #cut} for what is left.
  */
 public final class LoopServer implements AutoCloseable {
   /**
