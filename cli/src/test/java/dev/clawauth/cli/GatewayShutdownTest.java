@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.clawauth.testing.GatewayStreams;
+import dev.clawauth.testing.TestSecrets;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -29,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * stream held open by the provider, and {@code kill}.
  */
 class GatewayShutdownTest {
-  static final String KEY = "sk-ant-api03-" + "d".repeat(40) + "DDDD";
+  static final String KEY = TestSecrets.get("ANTHROPIC_KEY");
   static final long DEADLINE_MS = 20_000;
 
   @TempDir
