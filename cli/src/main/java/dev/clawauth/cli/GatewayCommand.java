@@ -13,7 +13,6 @@ import java.net.BindException;
 import java.net.UnknownHostException;
 import java.time.Clock;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -73,18 +72,22 @@ public final class GatewayCommand implements Callable<Integer> {
     }
     String url = GatewayAddress.url(gateway.address());
     GatewayAddress.record(main.paths(), url);
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+    java.util.function.Consumer<String> stop = cause -> {
+      // The record goes first: chat must not pick a port that refuses connections from now on.
       GatewayAddress.forget(main.paths(), url);
-      gateway.close();
+      gateway.close(cause, gateway.settings().shutdownGrace());
       refresher.close();
-      stopped.countDown();
-    }, "clawauth-gateway-shutdown"));
+    };
+    // Other ways out of the JVM (SIGHUP, a signal it keeps for itself) drain the same way, with
+    // their own exit status. After the signal path below, this runs again at the exit: a second
+    // close only waits for the first, and the other two do nothing twice.
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> stop.accept(null), "clawauth-gateway-shutdown"));
+    StopSignals signals = StopSignals.install(gateway::cutNow);
     PrintWriter out = spec.commandLine().getOut();
     out.println("Clawauth gateway listening on " + url + " (token: `clawauth gateway token`, "
         + GatewayToken.source(main) + ")");
     out.flush();
-    stopped.await();
+    stop.accept(signals.await());
     return 0;
   }
 

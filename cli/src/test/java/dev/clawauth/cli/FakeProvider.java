@@ -13,9 +13,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 
 /**
- * A model provider on 127.0.0.1 for probe tests. It answers by credential: each key or token is
- * scripted with a status (and optionally a delay), and every request is recorded with its path and
- * the auth headers that arrived.
+ * A model provider on 127.0.0.1 for probe and gateway tests. It answers by credential: each key or
+ * token is scripted with a status (and optionally a delay) or a stream held after its first event,
+ * and every request is recorded with its path and the auth headers that arrived.
  */
 final class FakeProvider implements AutoCloseable {
 
@@ -24,8 +24,12 @@ final class FakeProvider implements AutoCloseable {
 
   private record Answer(int status, long delayMs, String body) {}
 
+  /** An event stream that stops after its first event until {@code release}. */
+  private record Held(java.util.concurrent.CountDownLatch firstSent, java.util.concurrent.CountDownLatch release) {}
+
   private final HttpServer server;
   private final Map<String, Answer> answers = new ConcurrentHashMap<>();
+  private final Map<String, Held> held = new ConcurrentHashMap<>();
   private final List<Seen> seen = new CopyOnWriteArrayList<>();
   private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
   private final java.util.concurrent.atomic.AtomicInteger maxInFlight = new java.util.concurrent.atomic.AtomicInteger();
@@ -52,6 +56,16 @@ final class FakeProvider implements AutoCloseable {
     return this;
   }
 
+  /**
+   * Answers {@code credential} with an Anthropic message stream that sends its first event, counts
+   * {@code firstSent} down, and sends the rest (its text is "drained") once {@code release} is.
+   */
+  FakeProvider holdStream(String credential, java.util.concurrent.CountDownLatch firstSent,
+      java.util.concurrent.CountDownLatch release) {
+    held.put(credential, new Held(firstSent, release));
+    return this;
+  }
+
   /** The most requests that were being answered at the same moment. */
   int maxInFlight() {
     return maxInFlight.get();
@@ -75,6 +89,11 @@ final class FakeProvider implements AutoCloseable {
       String credential = auth.startsWith("Bearer ") ? auth.substring(7)
           : headers.getOrDefault("x-api-key", headers.getOrDefault("x-goog-api-key", ""));
       seen.add(new Seen(ex.getRequestMethod(), ex.getRequestURI().getPath(), credential, java.util.Collections.unmodifiableMap(headers)));
+      Held h = held.get(credential);
+      if (h != null) {
+        stream(ex, h);
+        return;
+      }
       Answer a = answers.getOrDefault(credential, new Answer(401, 0, "{\"error\":\"unknown key\"}"));
       if (a.delayMs() > 0) {
         try {
@@ -93,6 +112,32 @@ final class FakeProvider implements AutoCloseable {
     } finally {
       inFlight.decrementAndGet();
     }
+  }
+
+  private static void stream(HttpExchange ex, Held h) throws IOException {
+    ex.getRequestBody().readAllBytes();
+    ex.getResponseHeaders().add("content-type", "text/event-stream");
+    ex.sendResponseHeaders(200, 0);
+    var out = ex.getResponseBody();
+    out.write(("event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"msg_1\",\"type\":\"message\","
+        + "\"role\":\"assistant\",\"model\":\"m\",\"content\":[],\"stop_reason\":null,\"stop_sequence\":null,"
+        + "\"usage\":{\"input_tokens\":1,\"output_tokens\":0}}}\n\n").getBytes(StandardCharsets.UTF_8));
+    out.flush();
+    h.firstSent().countDown();
+    try {
+      h.release().await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return;
+    }
+    out.write(("event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":0,\"content_block\":"
+        + "{\"type\":\"text\",\"text\":\"\"}}\n\n"
+        + "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":"
+        + "{\"type\":\"text_delta\",\"text\":\"drained\"}}\n\n"
+        + "event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":0}\n\n"
+        + "event: message_delta\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\","
+        + "\"stop_sequence\":null},\"usage\":{\"output_tokens\":1}}\n\n"
+        + "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n").getBytes(StandardCharsets.UTF_8));
   }
 
   @Override

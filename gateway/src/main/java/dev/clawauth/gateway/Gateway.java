@@ -28,12 +28,16 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The local gateway: serves the Anthropic and OpenAI APIs on loopback, authenticates clients with
@@ -69,6 +73,10 @@ public final class Gateway implements AutoCloseable {
   private final Proxy proxy;
   private final String defaultAgent;
   private final ConfigWatch configs;
+  private final AtomicBoolean closing = new AtomicBoolean();
+  /** Completes when the first {@link #close} is done. */
+  private final CompletableFuture<Void> stopped = new CompletableFuture<>();
+  private final CompletableFuture<Void> cutNow = new CompletableFuture<>();
   /** How long an idle keep-alive connection is kept open. */
   static final long IDLE_MS = 60_000;
   static final int MAX_HEAD_BYTES = 64 * 1024;
@@ -108,7 +116,7 @@ public final class Gateway implements AutoCloseable {
     LoopServer started;
     try {
       // Loaded beside the start-up, not in its way; an https call in the first moment waits for it.
-      var tls = java.util.concurrent.CompletableFuture.supplyAsync(Gateway::defaultTls, blocking);
+      var tls = CompletableFuture.supplyAsync(Gateway::defaultTls, blocking);
       this.http = new LoopUpstreamClient(Duration.ofSeconds(10), System::currentTimeMillis, tls::join, blocking);
       this.proxy = new Proxy(http, blocking, refresher, sessions, metrics, settings, log);
       for (int i = 0; i < loopCount(); i++) {
@@ -184,6 +192,10 @@ public final class Gateway implements AutoCloseable {
     return server.address().getPort();
   }
 
+  public GatewaySettings settings() {
+    return settings;
+  }
+
   public Secret token() {
     return token;
   }
@@ -245,14 +257,72 @@ public final class Gateway implements AutoCloseable {
     }
   }
 
+  /** {@link #close(String, Duration)} with the configured grace ({@code gateway.shutdownGrace}). */
   @Override
   public void close() {
-    server.close();
-    http.close();
-    loops.forEach(EventLoop::close);
-    timers.shutdownNow();
-    blocking.shutdownNow();
-    flush();
+    close(null, settings.shutdownGrace());
+  }
+
+  /** {@link #close(String, Duration)} with no cause named. */
+  public void close(Duration grace) {
+    close(null, grace);
+  }
+
+  /**
+   * Stops: refuses new connections at once, closes idle ones, lets requests in progress finish
+   * (streams included) for up to {@code grace}, then cuts what remains, writes the usage stats and
+   * stops the loops. {@code cause} (a signal's name, or null) goes into the log line. A second call
+   * waits for the first to finish; {@link #cutNow} ends the wait for requests at once.
+   */
+  public void close(String cause, Duration grace) {
+    if (!closing.compareAndSet(false, true)) {
+      stopped.join();
+      return;
+    }
+    try {
+      int inProgress = server.drain();
+      log.println("gateway: stopping" + (cause == null ? "" : " (" + cause + ")") + ", " + inProgress
+          + (inProgress == 1 ? " request" : " requests") + " in flight, grace " + shown(grace));
+      if (inProgress > 0) {
+        awaitDrained(grace);
+      }
+      int cut = server.cut();
+      if (cut > 0) {
+        log.println("gateway: cut " + cut + (cut == 1 ? " request" : " requests") + " still in flight "
+            + (cutNow.isDone() ? "at a second signal" : "when the grace of " + shown(grace) + " expired"));
+      }
+      http.close();
+      loops.forEach(EventLoop::close);
+      timers.shutdownNow();
+      blocking.shutdownNow();
+      flush();
+      log.println("gateway: stopped");
+    } finally {
+      stopped.complete(null);
+    }
+  }
+
+  /** Ends the wait of a {@link #close} in progress: the requests still in flight are cut now. */
+  public void cutNow() {
+    cutNow.complete(null);
+  }
+
+  private void awaitDrained(Duration grace) {
+    try {
+      CompletableFuture.anyOf(server.drained(), cutNow).get(grace.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException expired) {
+      // what is still in flight is cut
+    } catch (ExecutionException impossible) {
+      throw new IllegalStateException(impossible.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** A duration as the config takes it: 10s, 1500ms, 2m. */
+  private static String shown(Duration d) {
+    long ms = d.toMillis();
+    return ms % 60_000 == 0 && ms > 0 ? ms / 60_000 + "m" : ms % 1000 == 0 ? ms / 1000 + "s" : ms + "ms";
   }
 
   private static javax.net.ssl.SSLContext defaultTls() {

@@ -16,7 +16,7 @@ import java.util.function.Function;
  * {@code customBindHost} (as OpenClaw writes them), {@code maxBodyBytes}, {@code readTimeoutMs},
  * {@code headTimeoutMs}, {@code maxConcurrentRequests}, {@code maxConnections},
  * {@code maxUnauthenticatedConnections}, {@code maxUnauthenticatedPerAddress},
- * {@code upstreamTimeoutMs}, {@code maxBufferedBodyBytes}, each from the {@code gateway} block of
+ * {@code upstreamTimeoutMs}, {@code maxBufferedBodyBytes}, {@code shutdownGrace}, each from the {@code gateway} block of
  * clawauth.json, else of openclaw.json; command-line flags override them.
  *
  * <p>{@code headTimeout} and the two unauthenticated limits bound connections that have not yet
@@ -28,12 +28,14 @@ import java.util.function.Function;
 public record GatewaySettings(String bind, String customBindHost, int port, boolean allowNonLoopback,
     long maxBodyBytes, Duration readTimeout, Duration headTimeout, int maxConcurrentRequests,
     Duration upstreamTimeout, Duration flushInterval, int maxConnections, int maxUnauthenticatedConnections,
-    int maxUnauthenticatedPerAddress, long maxBufferedBodyBytes) {
+    int maxUnauthenticatedPerAddress, long maxBufferedBodyBytes, Duration shutdownGrace) {
 
   public static final int DEFAULT_PORT = 18789;
   public static final long DEFAULT_MAX_BODY = 32L * 1024 * 1024;
   public static final int DEFAULT_MAX_CONNECTIONS = 1024;
   public static final Duration DEFAULT_HEAD_TIMEOUT = Duration.ofSeconds(10);
+  public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(10);
+  static final Duration MAX_SHUTDOWN_GRACE = Duration.ofHours(1);
   static final long MIN_HEAD_TIMEOUT_MS = 100;
   static final long MAX_HEAD_TIMEOUT_MS = 600_000;
 
@@ -56,6 +58,9 @@ public record GatewaySettings(String bind, String customBindHost, int port, bool
     if (head < MIN_HEAD_TIMEOUT_MS || head > MAX_HEAD_TIMEOUT_MS) {
       throw new IllegalArgumentException("gateway.headTimeoutMs must be between " + MIN_HEAD_TIMEOUT_MS + " and "
           + MAX_HEAD_TIMEOUT_MS + " (it is " + head + ")");
+    }
+    if (shutdownGrace.isNegative() || shutdownGrace.compareTo(MAX_SHUTDOWN_GRACE) > 0) {
+      throw new IllegalArgumentException("gateway.shutdownGrace must be from 0 to 1h (it is " + shutdownGrace + ")");
     }
     if (maxConnections < 1) {
       throw new IllegalArgumentException("gateway.maxConnections must be at least 1 (it is " + maxConnections + ")");
@@ -80,7 +85,7 @@ public record GatewaySettings(String bind, String customBindHost, int port, bool
   public static GatewaySettings defaults() {
     return new GatewaySettings("loopback", null, DEFAULT_PORT, false, DEFAULT_MAX_BODY,
         Duration.ofSeconds(30), DEFAULT_HEAD_TIMEOUT, 256, Duration.ofMinutes(10), Duration.ofSeconds(1),
-        DEFAULT_MAX_CONNECTIONS, 0, 0, 0);
+        DEFAULT_MAX_CONNECTIONS, 0, 0, 0, DEFAULT_SHUTDOWN_GRACE);
   }
 
   private static int unauthenticatedShare(int maxConnections, int configured) {
@@ -138,7 +143,9 @@ public record GatewaySettings(String bind, String customBindHost, int port, bool
         maxConnections,
         share,
         perAddress,
-        buffered);
+        buffered,
+        g.duration("shutdownGrace", MAX_SHUTDOWN_GRACE, d.shutdownGrace(),
+            "a duration from 0 to 1h such as \"10s\" or \"500ms\", or a whole number of milliseconds"));
   }
 
   /** The {@code gateway} keys of both files: clawauth.json's where it has the key, else openclaw.json's. */
@@ -177,6 +184,35 @@ public record GatewaySettings(String bind, String customBindHost, int port, bool
       return n;
     }
 
+    /** A string with a unit ({@code "10s"}, {@code "500ms"}, {@code "2m"}), or a number of milliseconds. */
+    Duration duration(String key, Duration max, Duration otherwise, String want) {
+      JsonNode v = get(key);
+      if (v.isMissingNode() || v.isNull()) {
+        return otherwise;
+      }
+      Duration d;
+      var m = DURATION.matcher(v.isTextual() ? v.asText().trim() : "");
+      if (v.isNumber() && v.canConvertToExactIntegral() && v.canConvertToLong() && v.asLong() >= 0) {
+        d = Duration.ofMillis(v.asLong());
+      } else if (v.isTextual() && m.matches()) {
+        long n = Long.parseLong(m.group(1));
+        d = switch (m.group(2)) {
+          case "ms" -> Duration.ofMillis(n);
+          case "s" -> Duration.ofSeconds(n);
+          default -> Duration.ofMinutes(n);
+        };
+      } else {
+        // A string is not quoted back: it may be anything.
+        throw invalid(key, "is " + (v.isTextual() ? "a string that is not a duration" : kind(v)) + ", not " + want);
+      }
+      if (d.compareTo(max) > 0) {
+        throw invalid(key, "is longer than 1h, not " + want);
+      }
+      return d;
+    }
+
+    private static final java.util.regex.Pattern DURATION = java.util.regex.Pattern.compile("(\\d{1,9})\\s*(ms|s|m)");
+
     /** The error names the file, line and column, never the value of a string (it may be anything). */
     private IllegalArgumentException invalid(String key, String problem) {
       ClawConfig file = from(key);
@@ -210,33 +246,33 @@ public record GatewaySettings(String bind, String customBindHost, int port, bool
   public GatewaySettings withPort(int p) {
     return new GatewaySettings(bind, customBindHost, p, allowNonLoopback, maxBodyBytes, readTimeout, headTimeout,
         maxConcurrentRequests, upstreamTimeout, flushInterval, maxConnections, maxUnauthenticatedConnections,
-        maxUnauthenticatedPerAddress, maxBufferedBodyBytes);
+        maxUnauthenticatedPerAddress, maxBufferedBodyBytes, shutdownGrace);
   }
 
   public GatewaySettings withBind(String b, boolean allow) {
     return new GatewaySettings(b, customBindHost, port, allow, maxBodyBytes, readTimeout, headTimeout,
         maxConcurrentRequests, upstreamTimeout, flushInterval, maxConnections, maxUnauthenticatedConnections,
-        maxUnauthenticatedPerAddress, maxBufferedBodyBytes);
+        maxUnauthenticatedPerAddress, maxBufferedBodyBytes, shutdownGrace);
   }
 
   public GatewaySettings withLimits(long body, Duration read, int concurrent, Duration upstream) {
     return new GatewaySettings(bind, customBindHost, port, allowNonLoopback, body, read, headTimeout, concurrent,
         upstream, flushInterval, maxConnections, maxUnauthenticatedConnections, maxUnauthenticatedPerAddress,
-        maxBufferedBodyBytes);
+        maxBufferedBodyBytes, shutdownGrace);
   }
 
   /** How often recorded outcomes are written to the store. */
   public GatewaySettings withFlushInterval(Duration every) {
     return new GatewaySettings(bind, customBindHost, port, allowNonLoopback, maxBodyBytes, readTimeout, headTimeout,
         maxConcurrentRequests, upstreamTimeout, every, maxConnections, maxUnauthenticatedConnections,
-        maxUnauthenticatedPerAddress, maxBufferedBodyBytes);
+        maxUnauthenticatedPerAddress, maxBufferedBodyBytes, shutdownGrace);
   }
 
   /** How many client connections may be open at once; more get a 503 and are closed. */
   public GatewaySettings withMaxConnections(int n) {
     return new GatewaySettings(bind, customBindHost, port, allowNonLoopback, maxBodyBytes, readTimeout, headTimeout,
         maxConcurrentRequests, upstreamTimeout, flushInterval, n, maxUnauthenticatedConnections,
-        maxUnauthenticatedPerAddress, maxBufferedBodyBytes);
+        maxUnauthenticatedPerAddress, maxBufferedBodyBytes, shutdownGrace);
   }
 
   /**
@@ -246,14 +282,21 @@ public record GatewaySettings(String bind, String customBindHost, int port, bool
   public GatewaySettings withUnauthenticated(Duration head, int share, int perAddress) {
     return new GatewaySettings(bind, customBindHost, port, allowNonLoopback, maxBodyBytes, readTimeout, head,
         maxConcurrentRequests, upstreamTimeout, flushInterval, maxConnections, share, perAddress,
-        maxBufferedBodyBytes);
+        maxBufferedBodyBytes, shutdownGrace);
   }
 
   /** Request-body bytes held at once across all connections; more get a 503 until some are done. */
   public GatewaySettings withMaxBufferedBodyBytes(long n) {
     return new GatewaySettings(bind, customBindHost, port, allowNonLoopback, maxBodyBytes, readTimeout, headTimeout,
         maxConcurrentRequests, upstreamTimeout, flushInterval, maxConnections, maxUnauthenticatedConnections,
-        maxUnauthenticatedPerAddress, n);
+        maxUnauthenticatedPerAddress, n, shutdownGrace);
+  }
+
+  /** How long a stop waits for requests in progress before it cuts them. */
+  public GatewaySettings withShutdownGrace(Duration grace) {
+    return new GatewaySettings(bind, customBindHost, port, allowNonLoopback, maxBodyBytes, readTimeout, headTimeout,
+        maxConcurrentRequests, upstreamTimeout, flushInterval, maxConnections, maxUnauthenticatedConnections,
+        maxUnauthenticatedPerAddress, maxBufferedBodyBytes, grace);
   }
 
   /** The address to bind, after checking that a non-loopback one was explicitly allowed. */

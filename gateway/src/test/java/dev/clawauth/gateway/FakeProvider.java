@@ -171,6 +171,15 @@ final class FakeProvider implements AutoCloseable {
 
   /** An Anthropic event stream of {@code text} in word deltas; {@code breakAfter} >= 0 drops the connection then. */
   static Script anthropicStream(String text, long delayMs, int breakAfter) {
+    return sseRaw(anthropicEvents(text), delayMs, breakAfter, null);
+  }
+
+  /** An Anthropic event stream of {@code text} that stops after its first event until {@code release}. */
+  static Script anthropicStreamHeld(String text, CountDownLatch firstSent, CountDownLatch release) {
+    return sseRaw(anthropicEvents(text), 0, -1, firstSent, release);
+  }
+
+  private static List<String> anthropicEvents(String text) {
     List<String> events = new java.util.ArrayList<>();
     events.add("event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"msg_fake\",\"type\":\"message\","
         + "\"role\":\"assistant\",\"model\":\"claude-opus-4-5\",\"content\":[],\"stop_reason\":null,\"stop_sequence\":null,"
@@ -185,7 +194,7 @@ final class FakeProvider implements AutoCloseable {
     events.add("event: message_delta\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\","
         + "\"stop_sequence\":null},\"usage\":{\"output_tokens\":4}}");
     events.add("event: message_stop\ndata: {\"type\":\"message_stop\"}");
-    return sseRaw(events, delayMs, breakAfter, null);
+    return events;
   }
 
   static Script sse(List<String> dataLines, long delayMs, int breakAfter, CountDownLatch firstSent) {
@@ -214,6 +223,12 @@ final class FakeProvider implements AutoCloseable {
   }
 
   static Script sseRaw(List<String> events, long delayMs, int breakAfter, CountDownLatch firstSent) {
+    return sseRaw(events, delayMs, breakAfter, firstSent, null);
+  }
+
+  /** {@code release}, when not null: the stream waits for it after its first event. */
+  static Script sseRaw(List<String> events, long delayMs, int breakAfter, CountDownLatch firstSent,
+      CountDownLatch release) {
     return (ex, s) -> {
       ex.getResponseHeaders().set("content-type", "text/event-stream");
       ex.sendResponseHeaders(200, 0);
@@ -228,6 +243,9 @@ final class FakeProvider implements AutoCloseable {
         out.flush();
         if (i == 0 && firstSent != null) {
           firstSent.countDown();
+        }
+        if (i == 0 && release != null) {
+          release.await();
         }
         i++;
         if (delayMs > 0) {

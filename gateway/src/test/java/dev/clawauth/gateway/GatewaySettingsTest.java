@@ -87,7 +87,11 @@ class GatewaySettingsTest {
       "maxConcurrentRequests: [4]|gateway.maxConcurrentRequests is a list, not a whole number above 0",
       "bind: 5|gateway.bind is 5, not a string",
       "maxBufferedBodyBytes: 1000|gateway.maxBufferedBodyBytes is 1000, not a whole number of bytes, at least"
-          + " gateway.maxBodyBytes (33554432)"})
+          + " gateway.maxBodyBytes (33554432)",
+      "shutdownGrace: 'soon'|gateway.shutdownGrace is a string that is not a duration, not " + GRACE,
+      "shutdownGrace: -1|gateway.shutdownGrace is -1, not " + GRACE,
+      "shutdownGrace: '2h'|gateway.shutdownGrace is a string that is not a duration, not " + GRACE,
+      "shutdownGrace: '61m'|gateway.shutdownGrace is longer than 1h, not " + GRACE})
   void aValueOfTheWrongTypeOrRangeIsOneLineNamingKeyFileLineAndColumn(String entry, String problem) throws Exception {
     Files.writeString(tmp.resolve("clawauth.json"), "// Clawauth's settings\n{\n  gateway: {\n    " + entry + "\n  }\n}\n");
     StatePaths p = paths();
@@ -105,6 +109,18 @@ class GatewaySettingsTest {
     assertThatThrownBy(() -> GatewaySettings.load(p, ClawConfig.load(p.configPath())))
         .hasMessageStartingWith(tmp.resolve("openclaw.json") + ":1:22: gateway.port is a string")
         .hasMessageNotContaining("sk-looks");
+  }
+
+  static final String GRACE = "a duration from 0 to 1h such as \"10s\" or \"500ms\", or a whole number of milliseconds";
+
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', quoteCharacter = '"', value = {
+      "'10s'|10000", "'1500ms'|1500", "' 2 m '|120000", "'0s'|0", "2500|2500", "0|0"})
+  void theShutdownGraceTakesADurationWithItsUnitOrMilliseconds(String value, long millis) throws Exception {
+    assertThat(GatewaySettings.defaults().shutdownGrace()).isEqualTo(Duration.ofSeconds(10));
+    Files.writeString(tmp.resolve("clawauth.json"), "{ gateway: { shutdownGrace: " + value + " } }");
+    StatePaths p = paths();
+    assertThat(GatewaySettings.load(p, ClawConfig.load(p.configPath())).shutdownGrace()).isEqualTo(Duration.ofMillis(millis));
   }
 
   @Test

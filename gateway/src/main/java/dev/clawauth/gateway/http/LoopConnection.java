@@ -96,6 +96,29 @@ final class LoopConnection implements EventLoop.Io {
     return authenticated;
   }
 
+  /** A request is arriving or being answered. */
+  boolean busy() {
+    return state == READING || state == ANSWERING;
+  }
+
+  /**
+   * The server stops: an idle connection closes, after handling a request its client already
+   * sent; one with a request in progress is told to close after its answer. Returns {@link #busy}.
+   */
+  boolean drain() {
+    readWaiting();
+    // A head still arriving on a connection that never showed the token is no request yet: waiting
+    // for it would let connections that trickle bytes hold the stop up for the whole grace.
+    if (state == IDLE || state == READING && !authenticated && admitted == null) {
+      close();
+      return false;
+    }
+    if (state == ANSWERING && current != null) {
+      current.closeAfter();
+    }
+    return busy();
+  }
+
   /** An unauthenticated connection waits for a head: it must be complete within the head timeout from now. */
   private void awaitHead() {
     if (ticket == null || authenticated) {
@@ -423,6 +446,9 @@ final class LoopConnection implements EventLoop.Io {
   }
 
   private void begin(LoopExchange ex) {
+    if (server.draining()) {
+      ex.closeAfter();
+    }
     current = ex;
     state = ANSWERING;
     deadline = 0;
@@ -445,7 +471,7 @@ final class LoopConnection implements EventLoop.Io {
   private void finish() {
     LoopExchange ex = current;
     current = null;
-    if (!ex.keepsConnection()) {
+    if (!ex.keepsConnection() || server.draining()) {
       linger();
       return;
     }
@@ -474,6 +500,7 @@ final class LoopConnection implements EventLoop.Io {
       return;
     }
     state = LINGER;
+    shard.settle();
     deadline = System.nanoTime() + LoopServer.LINGER_MS * 1_000_000;
     lingerLeft = LoopServer.LINGER_BYTES - reader.buffered();
     reader.clear();
@@ -558,6 +585,7 @@ final class LoopConnection implements EventLoop.Io {
       // closed anyway
     }
     shard.closed(this, out);
+    shard.settle();
     if (ticket != null) {
       server.seats().closed(ticket);
     }

@@ -35,6 +35,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * place in the bounded unauthenticated share ({@link Admission}), which a newer connection may
  * take from it. What is turned away there is summarised in one log line per
  * {@link #REPORT_INTERVAL_MS}, not a line per connection.
+ *
+ * <p>A graceful stop is {@link #drain}, then {@link #drained} (with the caller's deadline), then
+ * {@link #cut} for what is left.
  */
 public final class LoopServer implements AutoCloseable {
   /**
@@ -87,6 +90,8 @@ public final class LoopServer implements AutoCloseable {
   /** The shard the next connection goes to; accepting loop only. */
   private int nextShard;
   private volatile boolean closed;
+  /** Set by {@link #drain}: answers close their connection, and no further request starts. */
+  private volatile boolean draining;
 
   private LoopServer(ServerSocketChannel listener, Limits limits, LoopHandler handler, List<EventLoop> loops,
       PrintStream log) throws IOException {
@@ -278,6 +283,10 @@ public final class LoopServer implements AutoCloseable {
     /** Output queues of closed connections, kept for new ones: their direct buffers are costly to make. */
     private final ArrayDeque<OutQueue> spare = new ArrayDeque<>();
     private final Runnable sweep = this::sweep;
+    /** Completes once this loop's part of a drain has no request in progress left. */
+    final CompletableFuture<Void> settled = new CompletableFuture<>();
+    /** This loop has done its part of {@link LoopServer#drain}. */
+    private boolean drainedHere;
 
     Shard(EventLoop loop) {
       this.loop = loop;
@@ -301,6 +310,11 @@ public final class LoopServer implements AutoCloseable {
         live.add(c);
         if (seat != null) {
           seat.conn = c;
+        }
+        if (drainedHere) {
+          // Accepted before the listener closed and dealt to this loop after its drain.
+          c.drain();
+          settle();
         }
       } catch (IOException | RuntimeException e) {
         closeQuietly(sc);
@@ -351,13 +365,44 @@ public final class LoopServer implements AutoCloseable {
       loop.schedule(tickMs, sweep);
     }
 
-    private void closeAll() {
+    /** Closes every connection; returns how many had a request in progress. */
+    private int closeAll() {
+      int cut = 0;
       for (int i = live.size() - 1; i >= 0; i--) {
         if (i < live.size()) {
-          live.get(i).close();
+          LoopConnection c = live.get(i);
+          cut += c.busy() ? 1 : 0;
+          c.close();
         }
       }
       spare.clear();
+      return cut;
+    }
+
+    /** This loop's part of {@link LoopServer#drain}: returns how many of its connections have a request in progress. */
+    private int drain() {
+      int busy = 0;
+      for (int i = live.size() - 1; i >= 0; i--) {
+        if (i < live.size() && live.get(i).drain()) {
+          busy++;
+        }
+      }
+      drainedHere = true;
+      settle();
+      return busy;
+    }
+
+    /** During a drain: completes {@link #settled} once no connection of this loop has a request in progress. */
+    void settle() {
+      if (!drainedHere || settled.isDone()) {
+        return;
+      }
+      for (LoopConnection c : live) {
+        if (c.busy()) {
+          return;
+        }
+      }
+      settled.complete(null);
     }
   }
 
@@ -401,47 +446,83 @@ public final class LoopServer implements AutoCloseable {
   }
 
   /**
+   * Stops accepting: once this returns, the port refuses new connections. Idle connections close
+   * now (after reading a request their client already sent); one with a request in progress
+   * closes once its answer is out, and starts no request sent after it. Returns how many requests
+   * are in progress; {@link #drained} completes when none is, {@link #close} cuts what remains.
+   * Call it from outside the loops.
+   */
+  public int drain() {
+    draining = true;
+    return onEachLoop(Shard::drain);
+  }
+
+  /** Completes once a {@link #drain} has no request in progress left. */
+  public CompletableFuture<Void> drained() {
+    return CompletableFuture.allOf(shards.stream().map(s -> s.settled).toArray(CompletableFuture[]::new));
+  }
+
+  boolean draining() {
+    return draining;
+  }
+
+  /**
    * Stops accepting and closes every connection (answers in progress learn of it through their
    * onClosed callbacks). The loops keep running. From outside the loops, waits until the port
    * is released.
    */
   @Override
   public void close() {
+    cut();
+  }
+
+  /** {@link #close}, returning how many requests in progress it cut (when called from outside the loops). */
+  public int cut() {
     closed = true;
+    return onEachLoop(Shard::closeAll);
+  }
+
+  /**
+   * Runs {@code task} on every loop, the first one closing the listener before it; from outside
+   * the loops, waits for them and for the port's release and returns the sum of their counts.
+   */
+  private int onEachLoop(java.util.function.ToIntFunction<Shard> task) {
     boolean outside = true;
     for (Shard s : shards) {
       outside &= !s.loop.inLoop();
     }
+    AtomicInteger sum = new AtomicInteger();
     CountDownLatch done = new CountDownLatch(shards.size());
     for (Shard s : shards) {
-      Runnable closeShard = () -> {
+      Runnable onShard = () -> {
         try {
           if (s == shards.get(0)) {
             closeListener();
           }
-          s.closeAll();
+          sum.addAndGet(task.applyAsInt(s));
         } finally {
           done.countDown();
         }
       };
       if (s.loop.inLoop()) {
-        closeShard.run();
+        onShard.run();
       } else {
-        s.loop.execute(closeShard);
+        s.loop.execute(onShard);
       }
     }
     if (!outside) {
-      return;
+      return sum.get();
     }
     if (!await(done)) {
       closeListener();
-      return;
+      return sum.get();
     }
     // A channel closed while registered keeps its descriptor (and the port) until the loop's next
     // select deregisters it: one more turn of the loop makes sure that has happened.
     CountDownLatch turned = new CountDownLatch(1);
     shards.get(0).loop.execute(turned::countDown);
     await(turned);
+    return sum.get();
   }
 
   private void closeListener() {

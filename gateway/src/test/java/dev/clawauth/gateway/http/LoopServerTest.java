@@ -1202,6 +1202,82 @@ class LoopServerTest {
     assertThat(left).as("threads left behind").isEmpty();
   }
 
+  // 17. drain()
+
+  @Test
+  void drainClosesIdleConnectionsRefusesNewOnesAndFinishesTheAnswerInProgressAlone() throws Exception {
+    CompletableFuture<LoopExchange> held = new CompletableFuture<>();
+    AtomicInteger after = new AtomicInteger();
+    start(new LoopServer.Limits(16, 2_000, 60_000, 8_192, 1 << 20), ex -> {
+      switch (ex.path()) {
+        case "/hold" -> held.complete(ex);
+        case "/after" -> {
+          after.incrementAndGet();
+          echo(ex);
+        }
+        default -> echo(ex);
+      }
+    });
+    RawClient idle = connect();
+    assertThat(idle.send(get("/a")).response().status()).isEqualTo(200);
+    RawClient busy = connect();
+    busy.send(get("/hold") + get("/after"));
+    LoopExchange ex = held.get(5, TimeUnit.SECONDS);
+
+    assertThat(server.drain()).as("requests in progress").isEqualTo(1);
+    assertThat(idle.closedByServer()).isTrue();
+    try (java.net.Socket late = new java.net.Socket()) {
+      assertThatThrownBy(() -> late.connect(server.address(), 2_000)).isInstanceOf(java.net.ConnectException.class);
+    }
+    assertThat(server.drained()).isNotDone();
+
+    onLoop(ex, () -> send(ex, 200, "held"));
+    assertLastAnswer(busy, busy.response(), 200, "held");
+    server.drained().get(5, TimeUnit.SECONDS);
+    assertThat(after).as("the pipelined request after it").hasValue(0);
+    awaitConnections(server, 0);
+  }
+
+  @Test
+  void drainLetsAStreamWhoseHeadIsOutEndAndThenCloses() throws Exception {
+    CompletableFuture<LoopExchange> streaming = new CompletableFuture<>();
+    start(ROOMY, ex -> {
+      ex.sendHeaders(200, 0);
+      ex.responseBody().write("first ".getBytes(StandardCharsets.UTF_8));
+      ex.flush();
+      streaming.complete(ex);
+    });
+    RawClient c = connect();
+    c.send(get("/stream"));
+    LoopExchange ex = streaming.get(5, TimeUnit.SECONDS);
+    assertThat(server.drain()).isEqualTo(1);
+    onLoop(ex, () -> {
+      ex.responseBody().write("second".getBytes(StandardCharsets.UTF_8));
+      ex.end();
+    });
+    RawClient.Response r = c.response();
+    assertThat(r.text()).isEqualTo("first second");
+    assertThat(c.closedByServer()).isTrue();
+    server.drained().get(5, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void cutAfterADrainClosesWhatIsStillInProgressAndCountsIt() throws Exception {
+    CompletableFuture<LoopExchange> held = new CompletableFuture<>();
+    CompletableFuture<Boolean> told = new CompletableFuture<>();
+    start(ROOMY, ex -> {
+      ex.onClosed(() -> told.complete(true));
+      held.complete(ex);
+    });
+    RawClient c = connect();
+    c.send(get("/hold"));
+    held.get(5, TimeUnit.SECONDS);
+    assertThat(server.drain()).isEqualTo(1);
+    assertThat(server.cut()).as("requests cut").isEqualTo(1);
+    assertThat(told.get(5, TimeUnit.SECONDS)).isTrue();
+    assertThat(c.closedByServer()).isTrue();
+  }
+
   @Test
   void startOnAPortInUseFailsAndLeavesNothingOpen() throws Exception {
     start(ROOMY, LoopServerTest::echo);
