@@ -14,6 +14,8 @@ final class Call {
   final LoopExchange ex;
   final String path;
   final String agentId;
+  /** The client key that sent it; null for the gateway token. */
+  dev.clawauth.gateway.keys.ClientKey client;
   private final Runnable onEnd;
   private boolean answered;
   private boolean ended;

@@ -66,7 +66,8 @@ public final class Gateway implements AutoCloseable {
   private final ScheduledExecutorService timers;
   private final LoopUpstreamClient http;
   private final Map<String, AgentState> agents = new ConcurrentHashMap<>();
-  private final Sessions sessions = new Sessions();
+  private final Sessions sessions;
+  private final ClientAccess access;
   private final StoreHealth health = new StoreHealth();
   private final Metrics metrics = new Metrics();
   private final Semaphore inFlight;
@@ -101,6 +102,9 @@ public final class Gateway implements AutoCloseable {
     metrics.profiles(agents::values);
     this.configs = new ConfigWatch(main.config(), log);
     this.token = GatewayToken.loadOrCreate(main);
+    this.sessions = new Sessions(GatewaySettings.pinIdleTtl(paths, main.config()).toMillis());
+    this.access = new ClientAccess(paths, token, sessions, clock, log);
+    metrics.keys(access.usage()::snapshot);
     this.inFlight = new Semaphore(Math.max(1, settings.maxConcurrentRequests()));
     this.timers = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "clawauth-gateway-timers");
@@ -249,6 +253,7 @@ public final class Gateway implements AutoCloseable {
 
   /** The timer's flush: an agent whose outcomes were written less than an interval ago waits for the next tick. */
   private void flushQuietly() {
+    access.flush();
     health.check(agents.values(), log);
     for (AgentState a : agents.values()) {
       if (a.mayFlush(settings.flushInterval())) {
@@ -296,6 +301,7 @@ public final class Gateway implements AutoCloseable {
       timers.shutdownNow();
       blocking.shutdownNow();
       flush();
+      access.flush();
       log.println("gateway: stopped");
     } finally {
       stopped.complete(null);
@@ -357,7 +363,9 @@ public final class Gateway implements AutoCloseable {
       int end = rawPath.indexOf('/', AGENTS_PREFIX.length());
       agentId = rawPath.substring(AGENTS_PREFIX.length(), end < 0 ? rawPath.length() : end);
     }
-    String agent = agentId == null || agentId.isBlank() ? defaultAgent : agentId.trim();
+    ClientAccess.Who who = path.equals("/healthz") ? new ClientAccess.Who(null, defaultAgent, 0, null)
+        : access.who(ex, agentId == null || agentId.isBlank() ? null : agentId.trim(), defaultAgent);
+    String agent = who.agent();
     Api dialect = Api.errorDialect(path, ex.requestHeaders().has("anthropic-version"));
     Api api = Api.forPath(path);
     if (!inFlight.tryAcquire()) {
@@ -373,11 +381,24 @@ public final class Gateway implements AutoCloseable {
       }
       return;
     }
+    ClientAccess.Meter meter = access.meter(ex, who);
     Call call = new Call(ex, path, agent, () -> {
       inFlight.release();
+      access.ended(who, ex.status() == 0 ? 499 : ex.status(), meter);
       // 499: the client went away before an answer was sent, as nginx counts it.
       metrics.request(api, ex.status() == 0 ? 499 : ex.status());
     });
+    call.client = who.key();
+    if (who.refusal() != null) {
+      try {
+        call.error(dialect, who.status(), who.refusal());
+      } catch (IOException ignored) {
+        // the client is gone
+      } finally {
+        call.end();
+      }
+      return;
+    }
     run(call, dialect, rawPath, false);
   }
 
@@ -461,6 +482,7 @@ public final class Gateway implements AutoCloseable {
           List<String> pendingImports = agent.corruption().isPresent() ? List.of() : agent.ctx().store().pendingImports();
           ObjectNode report = StatusReport.build(agent.ctx(), doc, pendingImports, agent.ctx().env(), clock.millis());
           StoreHealth.describe(report, agent);
+          report.set("clientKeys", access.status(call.client));
           call.send(200, "application/json", JsonText.pretty(report).getBytes(StandardCharsets.UTF_8));
         }
         case "/metrics" -> call.send(200, Metrics.CONTENT_TYPE, metrics.scrape());
@@ -507,7 +529,8 @@ public final class Gateway implements AutoCloseable {
    * it cannot make the gateway hold bodies (up to maxConnections x maxBodyBytes otherwise).
    */
   private LoopHandler.Refusal admit(LoopExchange ex) {
-    if (authorized(ex)) {
+    StringBuilder why = new StringBuilder();
+    if (access.admits(ex, why)) {
       ex.authenticate();
       return null;
     }
@@ -519,16 +542,8 @@ public final class Gateway implements AutoCloseable {
       }
       return null;
     }
-    return new LoopHandler.Refusal(401, "Missing or wrong gateway token. Send the token shown by "
-        + "`clawauth gateway token` as x-api-key or Authorization: Bearer.");
-  }
-
-  private boolean authorized(LoopExchange ex) {
-    String key = ex.requestHeaders().first("x-api-key");
-    String auth = ex.requestHeaders().first("authorization");
-    String presented = key != null ? key.trim()
-        : auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7) ? auth.substring(7).trim() : null;
-    return token.matches(presented);
+    return new LoopHandler.Refusal(401, why.length() > 0 ? why.toString() : "Missing or wrong gateway token. Send the"
+        + " token shown by `clawauth gateway token`, or a client key, as x-api-key or Authorization: Bearer.");
   }
 
   AgentState agent(String id) throws IOException, JsonFileException {

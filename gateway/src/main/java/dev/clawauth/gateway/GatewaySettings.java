@@ -148,6 +148,28 @@ public record GatewaySettings(String bind, String customBindHost, int port, bool
             "a duration from 0 to 1h such as \"10s\" or \"500ms\", or a whole number of milliseconds"));
   }
 
+  /** How long a {@code /model} choice or profile pin is kept without use, by default. */
+  public static final Duration DEFAULT_PIN_IDLE_TTL = Duration.ofDays(7);
+
+  /**
+   * {@code gateway.pinIdleTtl} ({@code 7d}, {@code 12h}, {@code 30m}, {@code 45s}) of clawauth.json,
+   * else of openclaw.json, else {@link #DEFAULT_PIN_IDLE_TTL}.
+   *
+   * @throws IllegalArgumentException for a value that is no duration, naming the file, line and column
+   */
+  public static Duration pinIdleTtl(StatePaths paths, ClawConfig config) throws IOException, JsonFileException {
+    Keys g = new Keys(config, ClawConfig.load(paths.stateDir().resolve(OwnSettings.FILE)));
+    String v = g.text("pinIdleTtl", null);
+    if (v == null) {
+      return DEFAULT_PIN_IDLE_TTL;
+    }
+    try {
+      return Duration.ofMillis(dev.clawauth.hints.Durations.parse(v));
+    } catch (IllegalArgumentException bad) {
+      throw g.invalid("pinIdleTtl", "is not a duration such as 7d, 12h, 30m or 45s");
+    }
+  }
+
   /** The {@code gateway} keys of both files: clawauth.json's where it has the key, else openclaw.json's. */
   private record Keys(ClawConfig openclaw, ClawConfig own) {
     private ClawConfig from(String key) {
@@ -214,7 +236,7 @@ public record GatewaySettings(String bind, String customBindHost, int port, bool
     private static final java.util.regex.Pattern DURATION = java.util.regex.Pattern.compile("(\\d{1,9})\\s*(ms|s|m)");
 
     /** The error names the file, line and column, never the value of a string (it may be anything). */
-    private IllegalArgumentException invalid(String key, String problem) {
+    IllegalArgumentException invalid(String key, String problem) {
       ClawConfig file = from(key);
       String where = file.path() + file.position("gateway", key).map(p -> ":" + p).orElse("");
       return new IllegalArgumentException(where + ": gateway." + key + " " + problem

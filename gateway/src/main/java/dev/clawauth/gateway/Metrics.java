@@ -151,6 +151,29 @@ public final class Metrics {
         .register(registry);
   }
 
+  /**
+   * The per-key series, read at each scrape from the keys' counts (kept across restarts, so these
+   * counters go on from where the last run stopped). Key names only: never a key.
+   */
+  void keys(Supplier<Map<String, dev.clawauth.gateway.keys.KeyUsage.Totals>> usage) {
+    CounterWithCallback.builder()
+        .name("clawauth_gateway_key_requests_total")
+        .help("Requests per client key, by outcome (ok, or error: a status of 400 and above, or the client gone).")
+        .labelNames("key", "outcome")
+        .callback(cb -> usage.get().forEach((key, t) -> {
+          cb.call(t.requests() - t.errors(), key, "ok");
+          cb.call(t.errors(), key, "error");
+        })).register(registry);
+    CounterWithCallback.builder()
+        .name("clawauth_gateway_key_tokens_total")
+        .help("Tokens per client key as the provider's usage reports them, by direction (in: prompt, out: completion).")
+        .labelNames("key", "direction")
+        .callback(cb -> usage.get().forEach((key, t) -> {
+          cb.call(t.tokensIn(), key, "in");
+          cb.call(t.tokensOut(), key, "out");
+        })).register(registry);
+  }
+
   private interface ProfileVisitor {
     void visit(String agent, String id, Credential c, UsageStats usage, long now);
   }

@@ -26,6 +26,16 @@ final class ModelCommands {
     return t.equals("/model") || t.startsWith("/model ");
   }
 
+  /** The model a {@code /model <model>[@<profile>]} command switches to; null for the commands that switch none. */
+  static ModelRef target(String text, boolean anthropicApi, ClawConfig config) {
+    String arg = text.strip().substring("/model".length()).strip();
+    if (arg.isEmpty() || arg.equals("list") || arg.equals("status") || arg.equals("default")) {
+      return null;
+    }
+    int at = arg.lastIndexOf('@');
+    return ModelRef.resolve(at > 0 ? arg.substring(0, at).strip() : arg, anthropicApi, config);
+  }
+
   static String run(String text, AgentState agent, Sessions.Session session, ModelRef current,
       boolean anthropicApi) throws IOException, JsonFileException {
     String arg = text.strip().substring("/model".length()).strip();

@@ -80,7 +80,9 @@ final class Proxy {
     ObjectNode body = request.fields();
     ClawConfig config = agent.ctx().config();
     String sessionId = sessionId(call, body);
-    Sessions.Session session = sessions.get(agent.ctx().agentId(), sessionId == null ? "" : sessionId);
+    // Without a session id a client key has a choice of its own; the gateway token shares the agent's.
+    Sessions.Session session = sessions.get(agent.ctx().agentId(), call.client == null ? "" : call.client.name(),
+        sessionId == null ? "" : sessionId);
     JsonNode requested = body.get("model");
     if (requested != null && !requested.isTextual()) {
       call.error(api, 400, "\"model\" must be a string.");
@@ -93,6 +95,11 @@ final class Proxy {
 
     String text = api.lastUserText(body);
     if (ModelCommands.isCommand(text)) {
+      String refused = ClientAccess.refusal(call.client, ModelCommands.target(text, api.anthropic(), config));
+      if (refused != null) {
+        call.error(api, 403, refused);
+        return;
+      }
       String reply = ModelCommands.run(text, agent, session, model, api.anthropic());
       String shown = session.model != null ? session.model.full() : model.full();
       if (body.path("stream").asBoolean(false)) {
@@ -108,6 +115,11 @@ final class Proxy {
       return;
     }
 
+    String refused = ClientAccess.refusal(call.client, model);
+    if (refused != null) {
+      call.error(api, 403, refused);
+      return;
+    }
     var base = ConfigRefs.base(agent.ctx(), model.provider());
     if (base.isPresent() && !base.get().ok()) {
       call.error(api, 502, "models.providers." + model.provider() + ".baseUrl in " + config.path() + " "

@@ -44,6 +44,12 @@ public final class LoopExchange {
   private boolean passedCheck;
   /** A refusal the server counts in its periodic summary instead of a log line of its own. */
   private boolean summarised;
+  private Tap tap;
+
+  /** Sees the response body's bytes as they are written (before framing), on the loop. */
+  public interface Tap {
+    void bytes(byte[] b, int off, int len);
+  }
 
   LoopExchange(LoopConnection conn, RequestHead head) {
     this.conn = conn;
@@ -205,6 +211,11 @@ public final class LoopExchange {
       out = new Body();
     }
     return out;
+  }
+
+  /** Shows every byte of the response body written from now on to {@code t} as well. */
+  public void tap(Tap t) {
+    tap = t;
   }
 
   /** Hands what is queued to the socket as far as it takes it now; the rest follows when it can. */
@@ -410,6 +421,9 @@ public final class LoopExchange {
         q.put(b, off, len);
       }
       written += len;
+      if (tap != null) {
+        tap.bytes(b, off, len);
+      }
     }
 
     @Override
