@@ -111,7 +111,7 @@ final class FailureHandler implements CommandLine.IExecutionExceptionHandler {
     return out.toString();
   }
 
-  private static int distance(String a, String b) {
+  static int distance(String a, String b) {
     int[] prev = new int[b.length() + 1];
     int[] cur = new int[b.length() + 1];
     for (int j = 0; j <= b.length(); j++) {

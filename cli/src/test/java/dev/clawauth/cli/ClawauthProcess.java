@@ -96,7 +96,9 @@ public final class ClawauthProcess {
 
   private static synchronized void log(String[] args, Result r) throws IOException {
     Files.createDirectories(LOG.getParent());
-    Files.writeString(LOG, "$ clawauth " + TestSecrets.redact(String.join(" ", args)) + "\n" + r + "\n",
+    // A client key printed by `gateway keys create` is random: no list of test secrets can hold it.
+    Files.writeString(LOG, ("$ clawauth " + TestSecrets.redact(String.join(" ", args)) + "\n" + r + "\n")
+        .replaceAll("clk_[A-Za-z0-9_-]{43}", "<client key>"),
         StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
   }
 
