@@ -26,11 +26,7 @@ final class ClientAccess {
    * A request's caller: {@code key} null for the gateway token. {@code agent} is the agent it
    * reaches; {@code status} and {@code refusal} are set when it is turned away.
    */
-  record Who(ClientKey key, String agent, int status, String refusal) {
-    String scope() {
-      return key == null ? "" : key.name();
-    }
-  }
+  record Who(ClientKey key, String agent, int status, String refusal) {}
 
   private final Secret token;
   private final KeyRing ring;

@@ -1,7 +1,6 @@
 package dev.clawauth.gateway;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.clawauth.gateway.keys.KeyUsage;
 import dev.clawauth.json.Json;
@@ -79,14 +78,7 @@ public final class GatewayState {
     } catch (NoSuchFileException absent) {
       return new Doc(1, Map.of(), List.of());
     }
-    try {
-      return MAPPER.readValue(text, Doc.class);
-    } catch (JsonProcessingException e) {
-      var loc = e.getLocation();
-      String problem = e.getCause() instanceof IllegalArgumentException bad ? bad.getMessage() : e.getOriginalMessage();
-      throw new JsonFileException(file, loc == null ? 0 : loc.getLineNr(), loc == null ? 0 : loc.getColumnNr(),
-          problem);
-    }
+    return dev.clawauth.gateway.keys.TypedJson.read(file, text, Doc.class);
   }
 
   /** Puts the saved pins (those not idle past their time to live) and key counts back in memory. */
@@ -123,7 +115,7 @@ public final class GatewayState {
   }
 
   /** Forgets idle pins and writes the file when its content changed. */
-  void flush(long now) {
+  synchronized void flush(long now) {
     sessions.expire(now);
     if (keepOff) {
       return;

@@ -1,6 +1,5 @@
 package dev.clawauth.gateway.keys;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.clawauth.json.Json;
@@ -85,21 +84,7 @@ public final class ClientKeys {
     } catch (NoSuchFileException absent) {
       return new Doc(1, List.of());
     }
-    return parse(file, text);
-  }
-
-  static Doc parse(Path file, String text) throws JsonFileException {
-    if (text.isBlank()) {
-      throw new JsonFileException(file, 1, 1, "the file is empty");
-    }
-    try {
-      return MAPPER.readValue(text, Doc.class);
-    } catch (JsonProcessingException e) {
-      var loc = e.getLocation();
-      String problem = e.getCause() instanceof IllegalArgumentException bad ? bad.getMessage() : e.getOriginalMessage();
-      throw new JsonFileException(file, loc == null ? 0 : loc.getLineNr(), loc == null ? 0 : loc.getColumnNr(),
-          problem);
-    }
+    return TypedJson.read(file, text, Doc.class);
   }
 
   /**
