@@ -265,4 +265,37 @@ class ClientKeysGatewayTest {
         .contains("clawauth_gateway_key_tokens_total{direction=\"out\",key=\"meter\"} 230.0");
     assertThat(f.log()).doesNotContain(key);
   }
+
+  @Test
+  void brokenFilesAreNamedWithTheirLineAndColumnAndNeverWrittenOver() throws Exception {
+    f = new GatewayFixture(tmp);
+    java.nio.file.Path stateFile = f.state.resolve(GatewayState.FILE);
+    String brokenState = "{\"version\":1,\n \"pins\": [}\n";
+    Files.writeString(stateFile, brokenState);
+    f.close();
+    start("");
+    String key = create("one", List.of(), null);
+    say(key, "Sonnet", "/model Opus");
+    assertThat(f.log()).contains(stateFile + ":2:").contains("kept in memory only");
+
+    // A keys file broken while the gateway runs: the keys read before stay in use, and it is said once.
+    java.nio.file.Path keysFile = f.state.resolve(ClientKeys.FILE);
+    String goodKeys = Files.readString(keysFile);
+    Files.writeString(keysFile, goodKeys.replace("\"name\"", "name"));
+    assertThat(say(key, "Sonnet", "hello")).isEqualTo("Hello from fake");
+    assertThat(say(key, "Sonnet", "hello")).isEqualTo("Hello from fake");
+    assertThat(f.log().split(java.util.regex.Pattern.quote(keysFile.toString()), -1)).hasSize(2);
+    f.gateway.close();
+    assertThat(Files.readString(stateFile)).isEqualTo(brokenState);
+    assertThat(Files.readString(keysFile)).doesNotContain("\"name\"");
+  }
+
+  @Test
+  void aPinTimeToLiveThatIsNoDurationStopsTheStartNamingItsPlace() throws Exception {
+    f = new GatewayFixture(tmp);
+    f.config("gateway: { pinIdleTtl: 'a week' },");
+    org.assertj.core.api.Assertions.assertThatThrownBy(f::start).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(f.state.resolve("openclaw.json") + ":")
+        .hasMessageContaining("gateway.pinIdleTtl is not a duration such as 7d");
+  }
 }
