@@ -8,6 +8,7 @@ import dev.clawauth.agents.Agents;
 import dev.clawauth.config.ClawConfig;
 import dev.clawauth.gateway.GatewayState;
 import dev.clawauth.gateway.ModelRef;
+import dev.clawauth.gateway.ServableModels;
 import dev.clawauth.gateway.keys.ClientKey;
 import dev.clawauth.gateway.keys.ClientKeys;
 import dev.clawauth.gateway.keys.KeyUsage;
@@ -73,10 +74,11 @@ public final class GatewayKeysCommand implements Runnable {
         throw new CliException("--name \"" + name + "\" is not a key name: use 1 to 64 of a-z, 0-9, '.', '_' and '-'.");
       }
       String agentId = agent == null ? main.agentId() : knownAgent(env, agent.trim().toLowerCase(java.util.Locale.ROOT));
+      AgentContext keyAgent = AgentContext.open(env, agentId, Clock.systemUTC());
       List<String> allowed = new ArrayList<>();
       for (String m : models) {
         if (!m.isBlank()) {
-          allowed.add(knownModel(config, agentId, m.trim()));
+          allowed.add(knownModel(keyAgent, m.trim()));
         }
       }
       Duration lifetime;
@@ -113,26 +115,36 @@ public final class GatewayKeysCommand implements Runnable {
           + ". Add it with `clawauth agents add " + id + "`, or pick one of those.");
     }
 
-    private static String knownModel(ClawConfig config, String agentId, String asked) {
-      String full = ModelRef.resolve(asked, true, config).full();
-      if (config.allowedModels().isEmpty()) {
-        // No allow-list: every model of a configured provider may be asked for, so any id is one.
-        return full;
-      }
+    /**
+     * The model as {@code provider/model}, when the agent's gateway would serve it: a configured
+     * model or alias, or any model of a provider the agent reaches (as the gateway decides).
+     */
+    private static String knownModel(AgentContext agentCtx, String asked) throws Exception {
+      ClawConfig config = agentCtx.config();
+      String agentId = agentCtx.agentId();
+      ModelRef ref = ModelRef.resolve(asked, true, config);
+      String full = ref.full();
       Set<String> known = new LinkedHashSet<>();
       for (String m : config.allowedModels()) {
         known.add(ModelRef.resolve(m, true, config).full());
       }
       config.aliases().values().forEach(m -> known.add(ModelRef.resolve(m, true, config).full()));
       known.add(ModelRef.resolve(config.defaultModel(agentId), true, config).full());
-      if (known.contains(full)) {
-        return full;
-      }
       List<String> names = new ArrayList<>(known);
       names.addAll(config.aliases().keySet());
-      throw new CliException("unknown model " + asked + suggestion(asked, names) + "; models: " + String.join(", ", known)
-          + (config.aliases().isEmpty() ? "" : " (or their aliases " + String.join(", ", config.aliases().keySet()) + ")")
-          + ", from agents.defaults.models in " + config.path() + ".");
+      boolean alias = config.aliases().keySet().stream().anyMatch(a -> a.equalsIgnoreCase(asked));
+      if (!alias && !asked.contains("/")) {
+        // A bare id means anthropic on the Messages API and openai on the OpenAI ones: a key needs one meaning.
+        throw new CliException("model " + asked + " is neither an alias nor a provider/model id" + suggestion(asked, names)
+            + "; aliases: " + (config.aliases().isEmpty() ? "(none)" : String.join(", ", config.aliases().keySet())) + ".");
+      }
+      if (known.contains(full) || ServableModels.servable(agentCtx, ref)) {
+        return full;
+      }
+      throw new CliException("unknown model " + asked + suggestion(asked, names) + ": agent " + agentId
+          + " has no credential or models.providers entry for " + ref.provider() + "; configured models: "
+          + String.join(", ", known) + (config.aliases().isEmpty() ? "" : " (or their aliases "
+          + String.join(", ", config.aliases().keySet()) + ")") + ".");
     }
 
     private static String suggestion(String asked, List<String> names) {

@@ -92,10 +92,13 @@ class GatewayKeysCommandTest {
     var again = cli.run("gateway", "keys", "create", "--name", "laptop");
     assertThat(again.exitCode()).isEqualTo(1);
     assertThat(again.stderr().strip()).isEqualTo("Error: a key named laptop exists; names are never reused: pick another name.");
-    var badModel = cli.run("gateway", "keys", "create", "--name", "x", "--models", "anthropic/claude-sonet-4-5");
-    assertThat(badModel.exitCode()).isEqualTo(1);
     // The asked value is not echoed (an argument may be a pasted secret); the suggestion is from the config.
-    assertThat(badModel.stderr()).contains("unknown model").contains("(did you mean anthropic/claude-sonnet-4-5?)");
+    var typo = cli.run("gateway", "keys", "create", "--name", "x", "--models", "Sonet");
+    assertThat(typo.exitCode()).isEqualTo(1);
+    assertThat(typo.stderr()).contains("is neither an alias nor a provider/model id (did you mean Sonnet?)");
+    var unserved = cli.run("gateway", "keys", "create", "--name", "x", "--models", "mistral/mistral-large");
+    assertThat(unserved.exitCode()).isEqualTo(1);
+    assertThat(unserved.stderr()).contains("has no credential or models.providers entry for mistral");
     var badAgent = cli.run("gateway", "keys", "create", "--name", "x", "--agent", "mian");
     assertThat(badAgent.exitCode()).isEqualTo(1);
     assertThat(badAgent.stderr()).contains("unknown agent").contains("(did you mean main?)");
