@@ -74,7 +74,7 @@ public final class Answer {
       throw new IOException("the upstream answered a streamed request with a whole answer");
     }
     Reply r = Replies.read(crossing.target().dialect(), whole.toByteArray());
-    usage = new TokenUsage(r.usage().promptTokens(), r.usage().output());
+    usage = r.usage();
     return Replies.write(r, crossing.client(), crossing.target().clientModel());
   }
 

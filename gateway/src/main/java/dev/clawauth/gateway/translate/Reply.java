@@ -2,18 +2,29 @@ package dev.clawauth.gateway.translate;
 
 import java.util.List;
 
-/**
- * A whole model answer in the pivot shape: text and tool-use blocks, why it stopped, and usage.
- * {@code usage.input} counts the uncached input only, as Anthropic reports it.
- */
-public record Reply(String id, List<Block> content, Stop stop, String stopSequence, Usage usage) {
+/** A whole answer, gathered from a stream: what a non-streaming body and Responses' final event carry. */
+record Reply(String id, List<Part> parts, StopReason stop, TokenUsage usage) {
+  /** One piece of the answer's content, in order. */
+  sealed interface Part {}
 
-  public enum Stop { END_TURN, MAX_TOKENS, TOOL_USE, STOP_SEQUENCE, REFUSAL }
+  record Text(String text) implements Part {}
 
-  public record Usage(long input, long output, long cacheRead, long cacheWrite) {
-    /** All input tokens, as OpenAI counts them: cached ones included. */
-    public long promptTokens() {
-      return input + cacheRead + cacheWrite;
+  record ToolCall(String id, String name, String arguments) implements Part {}
+
+  boolean hasToolCalls() {
+    return parts.stream().anyMatch(p -> p instanceof ToolCall);
+  }
+
+  /** All the text parts joined, or null when there is none (Chat Completions' {@code content}). */
+  String text() {
+    StringBuilder sb = new StringBuilder();
+    boolean any = false;
+    for (Part p : parts) {
+      if (p instanceof Text t) {
+        sb.append(t.text());
+        any = true;
+      }
     }
+    return any ? sb.toString() : null;
   }
 }

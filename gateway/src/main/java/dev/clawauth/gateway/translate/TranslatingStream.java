@@ -1,0 +1,80 @@
+package dev.clawauth.gateway.translate;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.clawauth.gateway.translate.StreamEvent.End;
+import dev.clawauth.gateway.translate.StreamEvent.Failure;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+
+/** Parses upstream events, reads them in the upstream's dialect and writes them in the client's. */
+final class TranslatingStream implements StreamTranslator {
+  private final SseParser parser = new SseParser();
+  private final StreamReader reader;
+  private final ClientWriter writer;
+  private TokenUsage usage = TokenUsage.NONE;
+  private boolean over;
+  private String failure;
+
+  TranslatingStream(StreamReader reader, ClientWriter writer) {
+    this.reader = reader;
+    this.writer = writer;
+  }
+
+  @Override
+  public byte[] feed(ByteBuffer upstream) {
+    parser.feed(upstream, this::read);
+    return writer.drain();
+  }
+
+  @Override
+  public byte[] finish() {
+    forward(new Failure("the upstream stream ended before its final event"));
+    return writer.drain();
+  }
+
+  @Override
+  public TokenUsage usage() {
+    return usage;
+  }
+
+  @Override
+  public String failure() {
+    return failure;
+  }
+
+  private void read(SseParser.Event event) {
+    if (over) {
+      return;
+    }
+    try {
+      reader.read(event, this::forward);
+    } catch (JsonProcessingException e) {
+      forward(new Failure("the upstream sent an event that is not valid JSON: " + e.getOriginalMessage()));
+    } catch (IOException e) {
+      forward(new Failure("the upstream sent an unreadable event: " + e.getMessage()));
+    }
+  }
+
+  private void forward(StreamEvent event) {
+    if (over) {
+      return;
+    }
+    StreamEvent e = event;
+    switch (event) {
+      case StreamEvent.Usage u -> {
+        // Providers report input and output tokens in different events; a zero means "not in this one".
+        usage = new TokenUsage(u.usage().input() > 0 ? u.usage().input() : usage.input(),
+            u.usage().output() > 0 ? u.usage().output() : usage.output());
+        e = new StreamEvent.Usage(usage);
+      }
+      case End x -> over = true;
+      case Failure f -> {
+        over = true;
+        failure = f.message();
+        e = new Failure("upstream error: " + f.message());
+      }
+      default -> { }
+    }
+    writer.accept(e);
+  }
+}
