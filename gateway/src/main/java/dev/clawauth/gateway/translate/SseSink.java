@@ -1,6 +1,7 @@
 package dev.clawauth.gateway.translate;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonFactoryBuilder;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.StreamWriteFeature;
 import java.io.ByteArrayOutputStream;
@@ -15,10 +16,14 @@ final class SseSink {
     void write(JsonGenerator g) throws IOException;
   }
 
-  private static final JsonFactory FACTORY = JsonFactory.builder()
-      .disable(StreamWriteFeature.AUTO_CLOSE_TARGET).build();
+  private static final JsonFactory FACTORY = new JsonFactoryBuilder()
+      .rootValueSeparator((String) null)
+      .disable(StreamWriteFeature.AUTO_CLOSE_TARGET)
+      .build();
 
   private final ByteArrayOutputStream out = new ByteArrayOutputStream(1024);
+  /** One generator for the whole stream, flushed after each event; making one per event cost more than the event. */
+  private final JsonGenerator generator = generator(out);
 
   /** An event with an {@code event:} line, or a bare {@code data:} line when {@code name} is null. */
   void event(String name, Json data) {
@@ -28,7 +33,12 @@ final class SseSink {
       ascii("\n");
     }
     ascii("data: ");
-    write(out, data);
+    try {
+      data.write(generator);
+      generator.flush();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
     ascii("\n\n");
   }
 
@@ -55,8 +65,16 @@ final class SseSink {
   }
 
   private static void write(ByteArrayOutputStream target, Json value) {
-    try (JsonGenerator g = FACTORY.createGenerator(target)) {
+    try (JsonGenerator g = generator(target)) {
       value.write(g);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static JsonGenerator generator(ByteArrayOutputStream target) {
+    try {
+      return FACTORY.createGenerator(target);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -61,10 +61,9 @@ final class TranslatingStream implements StreamTranslator {
     }
     StreamEvent e = event;
     switch (event) {
+      case StreamEvent.Start s -> count(s.usage());
       case StreamEvent.Usage u -> {
-        // Providers report input and output tokens in different events; a zero means "not in this one".
-        usage = new TokenUsage(u.usage().input() > 0 ? u.usage().input() : usage.input(),
-            u.usage().output() > 0 ? u.usage().output() : usage.output());
+        count(u.usage());
         e = new StreamEvent.Usage(usage);
       }
       case End x -> over = true;
@@ -76,5 +75,11 @@ final class TranslatingStream implements StreamTranslator {
       default -> { }
     }
     writer.accept(e);
+  }
+
+  /** Providers report input and output tokens in different events; a zero means "not in this one". */
+  private void count(TokenUsage reported) {
+    usage = new TokenUsage(reported.input() > 0 ? reported.input() : usage.input(),
+        reported.output() > 0 ? reported.output() : usage.output());
   }
 }
