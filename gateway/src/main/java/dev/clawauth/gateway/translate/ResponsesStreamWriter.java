@@ -1,6 +1,5 @@
 package dev.clawauth.gateway.translate;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import dev.clawauth.gateway.Api;
 import dev.clawauth.gateway.translate.StreamEvent.End;
 import dev.clawauth.gateway.translate.StreamEvent.Failure;
@@ -8,18 +7,12 @@ import dev.clawauth.gateway.translate.StreamEvent.Start;
 import dev.clawauth.gateway.translate.StreamEvent.TextDelta;
 import dev.clawauth.gateway.translate.StreamEvent.ToolArgumentsDelta;
 import dev.clawauth.gateway.translate.StreamEvent.ToolCallStart;
-import java.io.IOException;
 
 /**
  * Writes an OpenAI Responses event stream: one output item per text run or function call, each
  * event numbered, and the whole response object at the end (so the answer is gathered as it goes).
  */
 final class ResponsesStreamWriter implements ClientWriter {
-  /** Writes the fields of an event after its type and sequence number. */
-  private interface Fields {
-    void write(JsonGenerator g) throws IOException;
-  }
-
   private final SseSink sink = new SseSink();
   private final ReplyBuilder reply = new ReplyBuilder();
   private final String model;
@@ -174,7 +167,8 @@ final class ResponsesStreamWriter implements ClientWriter {
     });
   }
 
-  private void event(String type, Fields fields) {
+  /** An event: its type, its sequence number, then the fields {@code fields} writes. */
+  private void event(String type, SseSink.Json fields) {
     int number = sequence++;
     sink.event(type, g -> {
       g.writeStartObject();

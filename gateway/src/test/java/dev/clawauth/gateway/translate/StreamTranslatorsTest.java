@@ -157,6 +157,23 @@ class StreamTranslatorsTest {
     }
   }
 
+  @org.junit.jupiter.api.Test
+  void chatToolCallsWithoutAnIndexAreTwoCallsWhenTheyHaveTwoIds() throws IOException {
+    String chunk = "data: {\"id\":\"c1\",\"choices\":[{\"index\":0,\"delta\":%s,\"finish_reason\":%s}]}\n\n";
+    String stream = chunk.formatted("{\"role\":\"assistant\"}", "null")
+        + chunk.formatted("{\"tool_calls\":[{\"id\":\"call_a\",\"function\":{\"name\":\"f\",\"arguments\":\"{\\\"x\\\"\"}}]}", "null")
+        + chunk.formatted("{\"tool_calls\":[{\"function\":{\"arguments\":\":1}\"}}]}", "null")
+        + chunk.formatted("{\"tool_calls\":[{\"id\":\"call_b\",\"function\":{\"name\":\"g\",\"arguments\":\"{}\"}}]}", "\"stop\"")
+        + "data: [DONE]\n\n";
+    byte[] in = stream.getBytes(StandardCharsets.UTF_8);
+    JsonNode body = MAPPER.readTree(run(translator(Dialect.CHAT_COMPLETIONS, Dialect.MESSAGES, false), in,
+        new int[] {in.length}, false));
+    assertThat(body.path("content").toString()).isEqualTo("[{\"type\":\"tool_use\",\"id\":\"call_a\",\"name\":\"f\","
+        + "\"input\":{\"x\":1}},{\"type\":\"tool_use\",\"id\":\"call_b\",\"name\":\"g\",\"input\":{}}]");
+    // "stop" after tool calls still tells the client to run them.
+    assertThat(body.path("stop_reason").asText()).isEqualTo("tool_use");
+  }
+
   @ParameterizedTest(name = "{0} to {1}, client streams: {2}")
   @MethodSource("pairs")
   void aFailedUpstreamEndsTheAnswerWithTheClientsOwnErrorShape(Dialect upstream, Dialect client, boolean streams) {
