@@ -168,4 +168,24 @@ final class CrossWireProvider {
     }
     return null;
   }
+
+  /** ChatGPT's Codex backend: a Responses event stream whatever was asked, as the backend only streams. */
+  static FakeProvider.Script codexText(String text) {
+    String item = "{\"id\":\"msg_c1\",\"type\":\"message\",\"status\":\"%s\",\"role\":\"assistant\",\"content\":%s}";
+    String done = item.formatted("completed", "[{\"type\":\"output_text\",\"annotations\":[],\"text\":\"" + text + "\"}]");
+    String response = "{\"id\":\"resp_c1\",\"object\":\"response\",\"created_at\":1,\"status\":\"%s\",\"model\":\"gpt-5.2\","
+        + "\"output\":%s,\"usage\":%s}";
+    return FakeProvider.sseRaw(List.of(
+        "event: response.created\ndata: {\"type\":\"response.created\",\"sequence_number\":0,\"response\":"
+            + response.formatted("in_progress", "[]", "null") + "}",
+        "event: response.output_item.added\ndata: {\"type\":\"response.output_item.added\",\"sequence_number\":1,"
+            + "\"output_index\":0,\"item\":" + item.formatted("in_progress", "[]") + "}",
+        "event: response.output_text.delta\ndata: {\"type\":\"response.output_text.delta\",\"sequence_number\":2,"
+            + "\"item_id\":\"msg_c1\",\"output_index\":0,\"content_index\":0,\"delta\":\"" + text + "\"}",
+        "event: response.output_item.done\ndata: {\"type\":\"response.output_item.done\",\"sequence_number\":3,"
+            + "\"output_index\":0,\"item\":" + done + "}",
+        "event: response.completed\ndata: {\"type\":\"response.completed\",\"sequence_number\":4,\"response\":"
+            + response.formatted("completed", "[" + done + "]", "{\"input_tokens\":5,\"output_tokens\":3,"
+                + "\"total_tokens\":8}") + "}"), 0, -1, null);
+  }
 }

@@ -269,4 +269,46 @@ class TranslationGatewayTest {
     assertThat(anthropicShape.path("error").path("message").asText()).contains("rate_limit").contains("Rate limit reached");
     assertThat(limited.headers().firstValue("retry-after")).isPresent();
   }
+
+  @Test
+  void bothWiresListEveryModelTheyCanServeAndNotOnesOnAnApiTheGatewayDoesNotProxy() throws Exception {
+    f.close();
+    f = new GatewayFixture(tmp.resolve("models"));
+    String base = f.provider.baseUrl();
+    java.nio.file.Files.writeString(f.state.resolve("openclaw.json"), "{ models: { providers: {"
+        + " anthropic: { baseUrl: '" + base + "' }, openai: { baseUrl: '" + base + "/v1' },"
+        + " gemini: { baseUrl: '" + base + "', api: 'google-generative-ai' } } },"
+        + " agents: { defaults: { models: { '" + CLAUDE + "': {}, '" + GPT + "': {}, 'gemini/gemini-2.5-pro': {} } } } }");
+    f.start();
+    assertThat(f.openai().models().list().data().stream().map(m -> m.id()).toList()).contains(CLAUDE, GPT)
+        .doesNotContain("gemini/gemini-2.5-pro");
+    assertThat(f.anthropic().models().list().data().stream().map(m -> m.id()).toList()).contains(CLAUDE, GPT)
+        .doesNotContain("gemini/gemini-2.5-pro");
+    assertThat(f.openai().models().retrieve(CLAUDE).id()).isEqualTo(CLAUDE);
+    assertThat(f.anthropic().models().retrieve(GPT).id()).isEqualTo(GPT);
+    assertThatThrownBy(() -> f.openai().models().retrieve("gemini/gemini-2.5-pro"))
+        .isInstanceOf(com.openai.errors.NotFoundException.class);
+  }
+
+  @Test
+  void aPlainMessagesRequestToACodexModelStreamsUpstreamAndGetsOneWholeMessage() throws Exception {
+    f.close();
+    f = new GatewayFixture(tmp.resolve("codex"));
+    f.store(storeJson("openai-codex:default", GatewayFixture.oauthProfile("openai-codex", "codex-access-token-1",
+        "acct-123"))).start();
+    f.provider.fallback = s -> CrossWireProvider.codexText("Hello from Codex");
+    Message m = f.anthropic().messages().create(MessageCreateParams.builder().model("openai-codex/gpt-5.2")
+        .maxTokens(100).system("Be brief.").addUserMessage("hi").build());
+    assertThat(m.content().get(0).text().orElseThrow().text()).isEqualTo("Hello from Codex");
+    assertThat(m.model().asString()).isEqualTo("openai-codex/gpt-5.2");
+    assertThat(m.usage().outputTokens()).isEqualTo(3);
+    FakeProvider.Seen up = f.provider.last();
+    assertThat(up.path()).isEqualTo("/backend-api/codex/responses");
+    assertThat(up.header("accept")).isEqualTo("text/event-stream");
+    JsonNode body = M.readTree(up.body());
+    assertThat(body.path("stream").asBoolean()).isTrue();
+    assertThat(body.path("store").asBoolean(true)).isFalse();
+    assertThat(body.path("instructions").asText()).isEqualTo("Be brief.");
+    assertThat(body.has("max_output_tokens")).isFalse();
+  }
 }

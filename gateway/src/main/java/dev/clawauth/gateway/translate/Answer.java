@@ -23,7 +23,7 @@ public final class Answer {
     this.limit = limit;
     this.stream = upstreamSse ? StreamTranslators.create(crossing.target().dialect(), crossing.client(),
         crossing.clientStreams(), crossing.target().clientModel()) : null;
-    this.whole = upstreamSse ? null : new ByteArrayOutputStream();
+    this.whole = upstreamSse && crossing.clientStreams() ? null : new ByteArrayOutputStream();
   }
 
   /** Thrown when a whole answer is larger than the gateway buffers. */
@@ -42,7 +42,16 @@ public final class Answer {
   /** The next upstream bytes; returns the client's bytes ready now, possibly none. */
   public byte[] feed(ByteBuffer data) throws TooLarge {
     if (stream != null) {
-      return stream.feed(data);
+      byte[] out = stream.feed(data);
+      if (crossing.clientStreams()) {
+        return out;
+      }
+      // A whole answer goes out at once, with its length, whenever the translator has it ready.
+      if (whole.size() + (long) out.length > limit) {
+        throw new TooLarge(limit);
+      }
+      whole.writeBytes(out);
+      return NONE;
     }
     if (whole.size() + (long) data.remaining() > limit) {
       throw new TooLarge(limit);
@@ -69,11 +78,15 @@ public final class Answer {
     if (stream != null) {
       byte[] out = stream.finish();
       usage = stream.usage();
-      if (!crossing.clientStreams() && stream.failure() != null) {
+      if (crossing.clientStreams()) {
+        return out;
+      }
+      if (stream.failure() != null) {
         // A gathered answer that failed must not reach the client as a 200.
         throw new IOException(stream.failure());
       }
-      return out;
+      whole.writeBytes(out);
+      return whole.toByteArray();
     }
     if (crossing.clientStreams()) {
       throw new IOException("the upstream answered a streamed request with a whole answer");

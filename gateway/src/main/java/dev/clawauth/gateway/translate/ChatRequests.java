@@ -81,8 +81,7 @@ final class ChatRequests {
             object(call, cp);
             String type = call.path("type").asText("function");
             if (!type.equals("function")) {
-              throw new Unsupported(cp + ".type", "tool call type " + type + " is not supported when "
-                  + t.clientModel() + " is served over " + t.apiName());
+              throw Fields.noCounterpart(cp + ".type", "tool call type " + type, t);
             }
             JsonNode fn = object(call.get("function"), cp + ".function");
             content.add(new Block.ToolUse(text(call.get("id"), cp + ".id"), text(fn.get("name"), cp + ".function.name"),
@@ -95,8 +94,7 @@ final class ChatRequests {
           turns.add(new Turn(Turn.Role.USER, List.of(new Block.ToolResult(text(m.get("tool_call_id"), p + ".tool_call_id"),
               parts(m.get("content"), p + ".content", t), false, null))));
         }
-        default -> throw new Unsupported(p + ".role", "role " + role + " is not supported when " + t.clientModel()
-            + " is served over " + t.apiName());
+        default -> throw Fields.noCounterpart(p + ".role", "role " + role, t);
       }
     }
     List<ToolDef> tools = new ArrayList<>();
@@ -106,8 +104,7 @@ final class ChatRequests {
       object(tool, p);
       String type = text(tool.get("type"), p + ".type");
       if (!type.equals("function")) {
-        throw new Unsupported(p + ".type", "tool type " + type + " is not supported when " + t.clientModel()
-            + " is served over " + t.apiName());
+        throw Fields.noCounterpart(p + ".type", "tool type " + type, t);
       }
       JsonNode fn = object(tool.get("function"), p + ".function");
       Fields.only(fn, p + ".function.", Set.of("name", "description", "parameters", "strict"), t);
@@ -136,8 +133,7 @@ final class ChatRequests {
       return null;
     }
     if (t.dialect() == Dialect.MESSAGES) {
-      throw new Unsupported("response_format", type + " is not supported when " + t.clientModel()
-          + " is served over " + t.apiName() + " (describe the JSON wanted in the prompt, or use a tool)");
+      throw Fields.noStructuredOutput("response_format", type, t);
     }
     ObjectNode flat = Json.object().put("type", type);
     if (rf.get("json_schema") instanceof ObjectNode js) {
@@ -166,28 +162,16 @@ final class ChatRequests {
 
   /** A message's content: a string, or text and image parts. */
   private static List<Block> parts(JsonNode c, String path, Target t) throws Unsupported {
-    if (c != null && c.isTextual()) {
-      return List.of(new Block.Text(c.asText(), null));
-    }
-    List<Block> out = new ArrayList<>();
-    int i = 0;
-    for (JsonNode part : array(c, path)) {
-      String p = path + "[" + i++ + "]";
-      object(part, p);
-      String type = text(part.get("type"), p + ".type");
-      switch (type) {
-        case "text", "refusal" -> out.add(new Block.Text(text(part.get(type), p + "." + type), part.get("cache_control")));
-        case "image_url" -> {
-          JsonNode img = part.get("image_url");
-          String url = img != null && img.isTextual() ? img.asText() : text(object(img, p + ".image_url").get("url"),
-              p + ".image_url.url");
-          out.add(Block.Image.ofUrl(url, part.get("cache_control")));
-        }
-        default -> throw new Unsupported(p + ".type", "content type " + type + " is not supported when "
-            + t.clientModel() + " is served over " + t.apiName());
+    return Fields.parts(c, path, t, (part, p, type) -> switch (type) {
+      case "text", "refusal" -> new Block.Text(text(part.get(type), p + "." + type), part.get("cache_control"));
+      case "image_url" -> {
+        JsonNode img = part.get("image_url");
+        String url = img != null && img.isTextual() ? img.asText() : text(object(img, p + ".image_url").get("url"),
+            p + ".image_url.url");
+        yield Block.Image.ofUrl(url, part.get("cache_control"));
       }
-    }
-    return out;
+      default -> null;
+    });
   }
 
   static ObjectNode write(Conversation c, Target t) throws Unsupported {
@@ -274,15 +258,7 @@ final class ChatRequests {
       }
       Fields.putIfSet(o, "parallel_tool_calls", c.parallelToolCalls());
     }
-    if (c.toolChoice() != null) {
-      ToolChoice ch = c.toolChoice();
-      switch (ch.kind()) {
-        case AUTO -> o.put("tool_choice", "auto");
-        case ANY -> o.put("tool_choice", "required");
-        case NONE -> o.put("tool_choice", "none");
-        case TOOL -> o.putObject("tool_choice").put("type", "function").putObject("function").put("name", ch.name());
-      }
-    }
+    toolChoice(o, c.toolChoice(), true);
     if (c.format() != null) {
       ObjectNode rf = o.putObject("response_format");
       String type = c.format().path("type").asText();
@@ -295,6 +271,25 @@ final class ChatRequests {
     }
     Fields.putIfSet(o, "reasoning_effort", c.reasoningEffort());
     return o;
+  }
+
+  /**
+   * OpenAI's {@code tool_choice}; a named tool's name is under {@code function} in Chat Completions
+   * ({@code nested}) and beside the type in Responses.
+   */
+  static void toolChoice(ObjectNode o, ToolChoice ch, boolean nested) {
+    if (ch == null) {
+      return;
+    }
+    switch (ch.kind()) {
+      case AUTO -> o.put("tool_choice", "auto");
+      case ANY -> o.put("tool_choice", "required");
+      case NONE -> o.put("tool_choice", "none");
+      case TOOL -> {
+        ObjectNode tc = o.putObject("tool_choice").put("type", "function");
+        (nested ? tc.putObject("function") : tc).put("name", ch.name());
+      }
+    }
   }
 
   static String joined(List<Block.Text> texts) {

@@ -30,6 +30,42 @@ final class Fields {
     return new Unsupported(field, "not supported when " + t.clientModel() + " is served over " + t.apiName());
   }
 
+  /** A value of a field ({@code what}, as "content type document") the upstream has no counterpart for. */
+  static Unsupported noCounterpart(String field, String what, Target t) {
+    return new Unsupported(field, what + " is not supported when " + t.clientModel() + " is served over " + t.apiName());
+  }
+
+  /** JSON output modes: the Messages API has none. */
+  static Unsupported noStructuredOutput(String field, String type, Target t) {
+    return new Unsupported(field, type + " is not supported when " + t.clientModel() + " is served over " + t.apiName()
+        + " (describe the JSON wanted in the prompt, or use a tool)");
+  }
+
+  /** Reads one typed content part; null when the type has no counterpart. */
+  interface PartReader {
+    Block read(JsonNode part, String path, String type) throws Unsupported;
+  }
+
+  /** A message's content: a string, or typed parts each read by {@code reader}. */
+  static List<Block> parts(JsonNode c, String path, Target t, PartReader reader) throws Unsupported {
+    if (c != null && c.isTextual()) {
+      return List.of(new Block.Text(c.asText(), null));
+    }
+    List<Block> out = new ArrayList<>();
+    int i = 0;
+    for (JsonNode part : array(c, path)) {
+      String p = path + "[" + i++ + "]";
+      object(part, p);
+      String type = text(part.get("type"), p + ".type");
+      Block b = reader.read(part, p, type);
+      if (b == null) {
+        throw noCounterpart(p + ".type", "content type " + type, t);
+      }
+      out.add(b);
+    }
+    return out;
+  }
+
   static ObjectNode object(JsonNode n, String path) throws Unsupported {
     if (n instanceof ObjectNode o) {
       return o;

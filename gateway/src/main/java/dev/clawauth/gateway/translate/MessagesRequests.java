@@ -63,8 +63,7 @@ final class MessagesRequests {
       object(tool, p);
       String type = tool.path("type").asText("custom");
       if (!type.equals("custom")) {
-        throw new Unsupported(p + ".type", "Anthropic's server tool " + type + " is " + "not supported when "
-            + t.clientModel() + " is served over " + t.apiName());
+        throw Fields.noCounterpart(p + ".type", "Anthropic's server tool " + type, t);
       }
       Fields.only(tool, p + ".", Set.of("type", "name", "description", "input_schema", "cache_control"), t);
       tools.add(new ToolDef(text(tool.get("name"), p + ".name"), optText(tool.get("description"), p + ".description"),
@@ -131,8 +130,7 @@ final class MessagesRequests {
           case "base64" -> new Block.Image(text(src.get("media_type"), p + ".source.media_type"),
               text(src.get("data"), p + ".source.data"), null, cache);
           case "url" -> new Block.Image(null, null, text(src.get("url"), p + ".source.url"), cache);
-          default -> throw new Unsupported(p + ".source.type", "image source " + st + " is not supported when "
-              + t.clientModel() + " is served over " + t.apiName());
+          default -> throw Fields.noCounterpart(p + ".source.type", "image source " + st, t);
         };
       }
       case "tool_use" -> {
@@ -150,8 +148,7 @@ final class MessagesRequests {
       case "thinking", "redacted_thinking" -> {
         return null;
       }
-      default -> throw new Unsupported(p + ".type", "content type " + type + " is not supported when "
-          + t.clientModel() + " is served over " + t.apiName());
+      default -> throw Fields.noCounterpart(p + ".type", "content type " + type, t);
     }
   }
 

@@ -55,8 +55,7 @@ final class ResponsesRequests {
       object(tool, p);
       String type = text(tool.get("type"), p + ".type");
       if (!type.equals("function")) {
-        throw new Unsupported(p + ".type", "tool type " + type + " is not supported when " + t.clientModel()
-            + " is served over " + t.apiName());
+        throw Fields.noCounterpart(p + ".type", "tool type " + type, t);
       }
       Fields.only(tool, p + ".", Set.of("type", "name", "description", "parameters", "strict", "cache_control"), t);
       tools.add(new ToolDef(text(tool.get("name"), p + ".name"), optText(tool.get("description"), p + ".description"),
@@ -68,8 +67,7 @@ final class ResponsesRequests {
       JsonNode f = object(textOpt, "text").get("format");
       if (f != null && !f.isNull() && !text(object(f, "text.format").get("type"), "text.format.type").equals("text")) {
         if (t.dialect() == Dialect.MESSAGES) {
-          throw new Unsupported("text.format", f.get("type").asText() + " is not supported when " + t.clientModel()
-              + " is served over " + t.apiName() + " (describe the JSON wanted in the prompt, or use a tool)");
+          throw Fields.noStructuredOutput("text.format", f.get("type").asText(), t);
         }
         format = f;
       }
@@ -118,8 +116,7 @@ final class ResponsesRequests {
       }
       // An OpenAI model's earlier reasoning, opaque to any other model.
       case "reasoning" -> { }
-      default -> throw new Unsupported(p + ".type", "input item type " + type + " is not supported when "
-          + t.clientModel() + " is served over " + t.apiName());
+      default -> throw Fields.noCounterpart(p + ".type", "input item type " + type, t);
     }
   }
 
@@ -134,31 +131,17 @@ final class ResponsesRequests {
   }
 
   private static List<Block> parts(JsonNode c, String path, Target t) throws Unsupported {
-    if (c != null && c.isTextual()) {
-      return List.of(new Block.Text(c.asText(), null));
-    }
-    List<Block> out = new ArrayList<>();
-    int i = 0;
-    for (JsonNode part : array(c, path)) {
-      String p = path + "[" + i++ + "]";
-      object(part, p);
-      String type = text(part.get("type"), p + ".type");
-      switch (type) {
-        case "input_text", "output_text" -> out.add(new Block.Text(text(part.get("text"), p + ".text"),
-            part.get("cache_control")));
-        case "refusal" -> out.add(new Block.Text(text(part.get("refusal"), p + ".refusal"), null));
-        case "input_image" -> {
-          if (!part.hasNonNull("image_url")) {
-            throw new Unsupported(p + ".file_id", "uploaded files are not supported when " + t.clientModel()
-                + " is served over " + t.apiName() + "; send the image as image_url");
-          }
-          out.add(Block.Image.ofUrl(text(part.get("image_url"), p + ".image_url"), part.get("cache_control")));
+    return Fields.parts(c, path, t, (part, p, type) -> switch (type) {
+      case "input_text", "output_text" -> new Block.Text(text(part.get("text"), p + ".text"), part.get("cache_control"));
+      case "refusal" -> new Block.Text(text(part.get("refusal"), p + ".refusal"), null);
+      case "input_image" -> {
+        if (!part.hasNonNull("image_url")) {
+          throw Fields.noCounterpart(p + ".file_id", "an uploaded file", t);
         }
-        default -> throw new Unsupported(p + ".type", "content type " + type + " is not supported when "
-            + t.clientModel() + " is served over " + t.apiName());
+        yield Block.Image.ofUrl(text(part.get("image_url"), p + ".image_url"), part.get("cache_control"));
       }
-    }
-    return out;
+      default -> null;
+    });
   }
 
   static ObjectNode write(Conversation c, Target t) {
@@ -225,15 +208,7 @@ final class ResponsesRequests {
       }
       Fields.putIfSet(o, "parallel_tool_calls", c.parallelToolCalls());
     }
-    if (c.toolChoice() != null) {
-      ToolChoice ch = c.toolChoice();
-      switch (ch.kind()) {
-        case AUTO -> o.put("tool_choice", "auto");
-        case ANY -> o.put("tool_choice", "required");
-        case NONE -> o.put("tool_choice", "none");
-        case TOOL -> o.putObject("tool_choice").put("type", "function").put("name", ch.name());
-      }
-    }
+    ChatRequests.toolChoice(o, c.toolChoice(), false);
     if (c.format() != null) {
       o.putObject("text").set("format", c.format());
     }
