@@ -10,7 +10,6 @@ import dev.clawauth.gateway.translate.StreamEvent.TextDelta;
 import dev.clawauth.gateway.translate.StreamEvent.ToolArgumentsDelta;
 import dev.clawauth.gateway.translate.StreamEvent.ToolCallStart;
 import java.io.IOException;
-import java.util.UUID;
 
 /** Writes Chat Completions chunks, ending with a usage chunk and {@code data: [DONE]}. */
 final class ChatStreamWriter implements ClientWriter {
@@ -82,8 +81,7 @@ final class ChatStreamWriter implements ClientWriter {
     if (id != null) {
       return;
     }
-    id = upstreamId == null || upstreamId.isEmpty()
-        ? "chatcmpl-" + UUID.randomUUID().toString().replace("-", "") : upstreamId;
+    id = ReplyBodies.clientId(Dialect.CHAT_COMPLETIONS, upstreamId);
     chunk(g -> {
       g.writeStringField("role", "assistant");
       g.writeStringField("content", "");

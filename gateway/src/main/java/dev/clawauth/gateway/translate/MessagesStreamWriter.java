@@ -10,7 +10,6 @@ import dev.clawauth.gateway.translate.StreamEvent.ToolArgumentsDelta;
 import dev.clawauth.gateway.translate.StreamEvent.ToolCallStart;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.UUID;
 
 /** Writes an Anthropic Messages event stream: one content block per text run or tool call. */
 final class MessagesStreamWriter implements ClientWriter {
@@ -61,7 +60,7 @@ final class MessagesStreamWriter implements ClientWriter {
       return;
     }
     started = true;
-    String messageId = id == null || id.isEmpty() ? "msg_" + UUID.randomUUID().toString().replace("-", "") : id;
+    String messageId = ReplyBodies.clientId(Dialect.MESSAGES, id);
     sink.event("message_start", g -> {
       g.writeStartObject();
       g.writeStringField("type", "message_start");

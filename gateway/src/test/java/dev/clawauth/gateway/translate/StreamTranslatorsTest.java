@@ -220,7 +220,10 @@ class StreamTranslatorsTest {
       JsonNode data = MAPPER.readTree(e.data());
       assertThat(data.path("type").asText()).isEqualTo(e.name());
       switch (e.name()) {
-        case "message_start" -> assertThat(data.at("/message/model").asText()).isEqualTo(MODEL);
+        case "message_start" -> {
+          assertThat(data.at("/message/model").asText()).isEqualTo(MODEL);
+          assertThat(data.at("/message/id").asText()).startsWith("msg_");
+        }
         case "content_block_start" -> {
           assertThat(open).as("a block opened inside another").isEqualTo(-1);
           assertThat(data.path("index").asInt()).isEqualTo(next++);
@@ -249,6 +252,7 @@ class StreamTranslatorsTest {
       assertThat(e.name()).isNull();
       JsonNode chunk = MAPPER.readTree(e.data());
       assertThat(chunk.path("object").asText()).isEqualTo("chat.completion.chunk");
+      assertThat(chunk.path("id").asText()).startsWith("chatcmpl-");
       assertThat(chunk.path("model").asText()).isEqualTo(MODEL);
       assertThat(chunk.path("created").asLong()).isEqualTo(CLOCK.instant().getEpochSecond());
     }
@@ -262,6 +266,10 @@ class StreamTranslatorsTest {
       JsonNode data = MAPPER.readTree(events.get(i).data());
       assertThat(data.path("type").asText()).isEqualTo(events.get(i).name());
       assertThat(data.path("sequence_number").asInt()).isEqualTo(i);
+      if (data.has("response")) {
+        assertThat(data.at("/response/id").asText()).startsWith("resp_");
+        assertThat(data.at("/response/model").asText()).isEqualTo(MODEL);
+      }
     }
   }
 }
