@@ -70,8 +70,9 @@ public final class Answer {
   /**
    * The upstream ended: the client's last bytes, or its whole answer.
    *
-   * @throws IOException when a whole answer is not one in the upstream's dialect, or a streamed
-   *     client got a whole answer the gateway does not turn into a stream
+   * @throws IOException when a whole answer is not one in the upstream's dialect, a streamed
+   *     client got a whole answer the gateway does not turn into a stream, or a stream gathered
+   *     for a client that did not stream failed
    */
   public byte[] finish() throws IOException {
     if (stream != null) {
@@ -79,6 +80,10 @@ public final class Answer {
       usage = stream.usage();
       if (crossing.clientStreams()) {
         return out;
+      }
+      if (stream.failure() != null) {
+        // A gathered answer that failed must not reach the client as a 200.
+        throw new IOException(stream.failure());
       }
       whole.writeBytes(out);
       return whole.toByteArray();

@@ -64,7 +64,8 @@ final class ChatStreamReader implements StreamReader {
     }
     if (d != null && d.toolCalls() != null) {
       for (ToolCall t : d.toolCalls()) {
-        int index = t.index() != null ? t.index() : Math.max(tools.size() - 1, 0);
+        // A server that numbers no calls starts a new one with each id, and continues the last without.
+        int index = t.index() != null ? t.index() : t.id() != null ? tools.size() : Math.max(tools.size() - 1, 0);
         if (t.id() != null && tools.add(index)) {
           out.accept(new ToolCallStart(index, t.id(), t.function() == null ? null : t.function().name()));
         }

@@ -10,13 +10,12 @@ import dev.clawauth.gateway.translate.StreamEvent.TextDelta;
 import dev.clawauth.gateway.translate.StreamEvent.ToolArgumentsDelta;
 import dev.clawauth.gateway.translate.StreamEvent.ToolCallStart;
 import java.io.IOException;
-import java.util.UUID;
 
 /** Writes Chat Completions chunks, ending with a usage chunk and {@code data: [DONE]}. */
 final class ChatStreamWriter implements ClientWriter {
-  /** Writes a chunk's {@code delta} object's fields. */
-  private interface Delta {
-    void write(JsonGenerator g) throws IOException;
+  /** Writes fields of an object that another method opened. */
+  private interface Fields {
+    void write() throws IOException;
   }
 
   private final SseSink sink = new SseSink();
@@ -65,10 +64,6 @@ final class ChatStreamWriter implements ClientWriter {
     }
   }
 
-  private interface Fields {
-    void write() throws IOException;
-  }
-
   private static void toolCall(JsonGenerator g, int index, Fields head, Fields function)
       throws IOException {
     g.writeArrayFieldStart("tool_calls");
@@ -86,15 +81,15 @@ final class ChatStreamWriter implements ClientWriter {
     if (id != null) {
       return;
     }
-    id = upstreamId == null || upstreamId.isEmpty()
-        ? "chatcmpl-" + UUID.randomUUID().toString().replace("-", "") : upstreamId;
+    id = ReplyBodies.clientId(Dialect.CHAT_COMPLETIONS, upstreamId);
     chunk(g -> {
       g.writeStringField("role", "assistant");
       g.writeStringField("content", "");
     }, null);
   }
 
-  private void chunk(Delta delta, String finishReason) {
+  /** A chunk whose {@code delta} object holds the fields {@code delta} writes. */
+  private void chunk(SseSink.Json delta, String finishReason) {
     sink.event(null, g -> {
       head(g);
       g.writeArrayFieldStart("choices");

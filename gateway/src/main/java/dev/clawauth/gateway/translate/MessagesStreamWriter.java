@@ -10,7 +10,6 @@ import dev.clawauth.gateway.translate.StreamEvent.ToolArgumentsDelta;
 import dev.clawauth.gateway.translate.StreamEvent.ToolCallStart;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.UUID;
 
 /** Writes an Anthropic Messages event stream: one content block per text run or tool call. */
 final class MessagesStreamWriter implements ClientWriter {
@@ -43,16 +42,7 @@ final class MessagesStreamWriter implements ClientWriter {
       case ToolArgumentsDelta a -> {
         Integer block = toolBlocks.get(a.index());
         if (block != null) {
-          sink.event("content_block_delta", g -> {
-            g.writeStartObject();
-            g.writeStringField("type", "content_block_delta");
-            g.writeNumberField("index", block);
-            g.writeObjectFieldStart("delta");
-            g.writeStringField("type", "input_json_delta");
-            g.writeStringField("partial_json", a.json());
-            g.writeEndObject();
-            g.writeEndObject();
-          });
+          blockDelta(block, "input_json_delta", "partial_json", a.json());
         }
       }
       case Stop s -> stop = s.reason();
@@ -70,7 +60,7 @@ final class MessagesStreamWriter implements ClientWriter {
       return;
     }
     started = true;
-    String messageId = id == null || id.isEmpty() ? "msg_" + UUID.randomUUID().toString().replace("-", "") : id;
+    String messageId = ReplyBodies.clientId(Dialect.MESSAGES, id);
     sink.event("message_start", g -> {
       g.writeStartObject();
       g.writeStringField("type", "message_start");
@@ -105,14 +95,17 @@ final class MessagesStreamWriter implements ClientWriter {
         g.writeEndObject();
       });
     }
-    int index = open;
+    blockDelta(open, "text_delta", "text", text);
+  }
+
+  private void blockDelta(int index, String type, String field, String value) {
     sink.event("content_block_delta", g -> {
       g.writeStartObject();
       g.writeStringField("type", "content_block_delta");
       g.writeNumberField("index", index);
       g.writeObjectFieldStart("delta");
-      g.writeStringField("type", "text_delta");
-      g.writeStringField("text", text);
+      g.writeStringField("type", type);
+      g.writeStringField(field, value);
       g.writeEndObject();
       g.writeEndObject();
     });

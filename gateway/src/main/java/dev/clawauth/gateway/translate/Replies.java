@@ -42,14 +42,7 @@ public final class Replies {
 
   /** The client's whole answer, naming the model the client asked for, with an id of its dialect's form. */
   static byte[] write(Reply r, Dialect client, String clientModel) {
-    String prefix = switch (client) {
-      case MESSAGES -> "msg_";
-      case CHAT_COMPLETIONS -> "chatcmpl-";
-      case RESPONSES -> "resp_";
-    };
-    String id = r.id().startsWith(prefix) ? r.id() : prefix + r.id().replaceFirst("^(msg_|chatcmpl-|resp_)", "");
-    return ReplyBodies.body(client, new Reply(id, r.parts(), r.stop(), r.usage()), clientModel,
-        System.currentTimeMillis() / 1000);
+    return ReplyBodies.body(client, r, clientModel, System.currentTimeMillis() / 1000);
   }
 
   static Reply fromMessages(JsonNode n) {

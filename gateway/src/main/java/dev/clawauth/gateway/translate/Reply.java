@@ -11,6 +11,10 @@ record Reply(String id, List<Part> parts, StopReason stop, TokenUsage usage) {
 
   record ToolCall(String id, String name, String arguments) implements Part {}
 
+  Reply withId(String newId) {
+    return new Reply(newId, parts, stop, usage);
+  }
+
   boolean hasToolCalls() {
     return parts.stream().anyMatch(p -> p instanceof ToolCall);
   }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
+import java.util.UUID;
 
 /** Writes a {@link Reply} as each dialect's complete response body, and the pieces streams share with it. */
 final class ReplyBodies {
@@ -12,14 +13,29 @@ final class ReplyBodies {
 
   private static final JsonFactory CHECK = new JsonFactory();
 
+  /** The client's whole answer, naming the model the client asked for, with an id of its dialect's form. */
   static byte[] body(Dialect client, Reply reply, String model, long created) {
+    Reply r = reply.withId(clientId(client, reply.id()));
     return SseSink.json(g -> {
       switch (client) {
-        case MESSAGES -> message(g, reply, model);
-        case CHAT_COMPLETIONS -> chatCompletion(g, reply, model, created);
-        case RESPONSES -> response(g, reply, model, created, true);
+        case MESSAGES -> message(g, r, model);
+        case CHAT_COMPLETIONS -> chatCompletion(g, r, model, created);
+        case RESPONSES -> response(g, r, model, created, true);
       }
     });
+  }
+
+  /** The upstream's answer id in the client dialect's form ({@code msg_…}, {@code chatcmpl-…}, {@code resp_…}). */
+  static String clientId(Dialect client, String upstreamId) {
+    String prefix = switch (client) {
+      case MESSAGES -> "msg_";
+      case CHAT_COMPLETIONS -> "chatcmpl-";
+      case RESPONSES -> "resp_";
+    };
+    if (upstreamId == null || upstreamId.isEmpty()) {
+      return prefix + UUID.randomUUID().toString().replace("-", "");
+    }
+    return upstreamId.startsWith(prefix) ? upstreamId : prefix + upstreamId.replaceFirst("^(msg_|chatcmpl-|resp_)", "");
   }
 
   private static void message(JsonGenerator g, Reply reply, String model) throws IOException {

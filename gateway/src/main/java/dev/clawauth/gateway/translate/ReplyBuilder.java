@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 /** Gathers stream events into a {@link Reply}. */
 final class ReplyBuilder {
@@ -61,11 +60,8 @@ final class ReplyBuilder {
     return parts.isEmpty() ? null : parts.getLast();
   }
 
-  /** The answer's id; the upstream's, or a made-up one when it sent none. */
+  /** The upstream's answer id, or null when it sent none. */
   String id() {
-    if (id == null || id.isEmpty()) {
-      id = UUID.randomUUID().toString().replace("-", "");
-    }
     return id;
   }
 

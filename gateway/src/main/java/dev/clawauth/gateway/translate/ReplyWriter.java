@@ -28,6 +28,7 @@ final class ReplyWriter implements ClientWriter {
     }
   }
 
+  /** The whole body once the answer ended (the translator asks only then), else nothing. */
   @Override
   public byte[] drain() {
     if (body == null) {

@@ -1,6 +1,5 @@
 package dev.clawauth.gateway.translate;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import dev.clawauth.gateway.Api;
 import dev.clawauth.gateway.translate.StreamEvent.End;
 import dev.clawauth.gateway.translate.StreamEvent.Failure;
@@ -8,23 +7,19 @@ import dev.clawauth.gateway.translate.StreamEvent.Start;
 import dev.clawauth.gateway.translate.StreamEvent.TextDelta;
 import dev.clawauth.gateway.translate.StreamEvent.ToolArgumentsDelta;
 import dev.clawauth.gateway.translate.StreamEvent.ToolCallStart;
-import java.io.IOException;
 
 /**
  * Writes an OpenAI Responses event stream: one output item per text run or function call, each
  * event numbered, and the whole response object at the end (so the answer is gathered as it goes).
  */
 final class ResponsesStreamWriter implements ClientWriter {
-  /** Writes the fields of an event after its type and sequence number. */
-  private interface Fields {
-    void write(JsonGenerator g) throws IOException;
-  }
-
   private final SseSink sink = new SseSink();
   private final ReplyBuilder reply = new ReplyBuilder();
   private final String model;
   private final long created;
   private int sequence;
+  /** The response's id, in the Responses form, fixed at the first event. */
+  private String id;
   /** The output position of the open item, or -1. */
   private int open = -1;
   private boolean openIsText;
@@ -56,7 +51,7 @@ final class ResponsesStreamWriter implements ClientWriter {
         event("response.output_item.added", g -> {
           g.writeNumberField("output_index", position);
           g.writeFieldName("item");
-          ReplyBodies.outputItem(g, reply.id(), position, reply.part(position), false);
+          ReplyBodies.outputItem(g, id(), position, reply.part(position), false);
         });
       }
       case ToolArgumentsDelta a -> {
@@ -72,7 +67,7 @@ final class ResponsesStreamWriter implements ClientWriter {
       case End x -> {
         start();
         closeItem();
-        Reply whole = reply.build();
+        Reply whole = reply.build().withId(id());
         boolean complete = whole.stop() != StopReason.MAX_TOKENS && whole.stop() != StopReason.REFUSAL;
         event(complete ? "response.completed" : "response.incomplete", g -> {
           g.writeFieldName("response");
@@ -88,12 +83,19 @@ final class ResponsesStreamWriter implements ClientWriter {
     }
   }
 
+  private String id() {
+    if (id == null) {
+      id = ReplyBodies.clientId(Dialect.RESPONSES, reply.id());
+    }
+    return id;
+  }
+
   private void start() {
     if (started) {
       return;
     }
     started = true;
-    Reply empty = reply.build();
+    Reply empty = reply.build().withId(id());
     for (String type : new String[] {"response.created", "response.in_progress"}) {
       event(type, g -> {
         g.writeFieldName("response");
@@ -109,11 +111,11 @@ final class ResponsesStreamWriter implements ClientWriter {
       int position = reply.size();
       open = position;
       openIsText = true;
-      String itemId = ReplyBodies.messageItemId(reply.id(), position);
+      String itemId = ReplyBodies.messageItemId(id(), position);
       event("response.output_item.added", g -> {
         g.writeNumberField("output_index", position);
         g.writeFieldName("item");
-        ReplyBodies.outputItem(g, reply.id(), position, new Reply.Text(""), false);
+        ReplyBodies.outputItem(g, id(), position, new Reply.Text(""), false);
       });
       event("response.content_part.added", g -> {
         g.writeStringField("item_id", itemId);
@@ -125,7 +127,7 @@ final class ResponsesStreamWriter implements ClientWriter {
     }
     int position = reply.accept(t);
     event("response.output_text.delta", g -> {
-      g.writeStringField("item_id", ReplyBodies.messageItemId(reply.id(), position));
+      g.writeStringField("item_id", ReplyBodies.messageItemId(id(), position));
       g.writeNumberField("output_index", position);
       g.writeNumberField("content_index", 0);
       g.writeStringField("delta", t.text());
@@ -143,7 +145,7 @@ final class ResponsesStreamWriter implements ClientWriter {
     Reply.Part part = reply.part(position);
     switch (part) {
       case Reply.Text text -> {
-        String itemId = ReplyBodies.messageItemId(reply.id(), position);
+        String itemId = ReplyBodies.messageItemId(id(), position);
         event("response.output_text.done", g -> {
           g.writeStringField("item_id", itemId);
           g.writeNumberField("output_index", position);
@@ -170,11 +172,12 @@ final class ResponsesStreamWriter implements ClientWriter {
     event("response.output_item.done", g -> {
       g.writeNumberField("output_index", position);
       g.writeFieldName("item");
-      ReplyBodies.outputItem(g, reply.id(), position, part, true);
+      ReplyBodies.outputItem(g, id(), position, part, true);
     });
   }
 
-  private void event(String type, Fields fields) {
+  /** An event: its type, its sequence number, then the fields {@code fields} writes. */
+  private void event(String type, SseSink.Json fields) {
     int number = sequence++;
     sink.event(type, g -> {
       g.writeStartObject();

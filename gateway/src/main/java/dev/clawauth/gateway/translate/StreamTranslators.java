@@ -28,6 +28,6 @@ public final class StreamTranslators {
       case CHAT_COMPLETIONS -> new ChatStreamWriter(clientModel, created);
       case RESPONSES -> new ResponsesStreamWriter(clientModel, created);
     };
-    return new TranslatingStream(reader, writer);
+    return new TranslatingStream(reader, writer, clientStreams);
   }
 }

@@ -8,22 +8,27 @@ import java.nio.ByteBuffer;
 
 /** Parses upstream events, reads them in the upstream's dialect and writes them in the client's. */
 final class TranslatingStream implements StreamTranslator {
+  private static final byte[] NOTHING = new byte[0];
+
   private final SseParser parser = new SseParser();
   private final StreamReader reader;
   private final ClientWriter writer;
+  /** Whether the client gets bytes as they come; else all of them, the whole body, at {@link #finish}. */
+  private final boolean clientStreams;
   private TokenUsage usage = TokenUsage.NONE;
   private boolean over;
   private String failure;
 
-  TranslatingStream(StreamReader reader, ClientWriter writer) {
+  TranslatingStream(StreamReader reader, ClientWriter writer, boolean clientStreams) {
     this.reader = reader;
     this.writer = writer;
+    this.clientStreams = clientStreams;
   }
 
   @Override
   public byte[] feed(ByteBuffer upstream) {
     parser.feed(upstream, this::read);
-    return writer.drain();
+    return clientStreams ? writer.drain() : NOTHING;
   }
 
   @Override

@@ -96,13 +96,20 @@ class StreamTranslatorsTest {
     return StreamTranslators.create(upstream, client, streams, MODEL, CLOCK);
   }
 
-  /** Feeds {@code input} cut at the given sizes (cycled); returns everything the client got. */
-  static byte[] run(StreamTranslator t, byte[] input, int[] sizes) {
+  /**
+   * Feeds {@code input} cut at the given sizes (cycled); returns everything the client got. A
+   * client that does not stream gets nothing before the end: its answer is one body.
+   */
+  static byte[] run(StreamTranslator t, byte[] input, int[] sizes, boolean streams) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     int at = 0;
     for (int i = 0; at < input.length; i++) {
       int n = Math.min(sizes[i % sizes.length], input.length - at);
-      out.writeBytes(t.feed(ByteBuffer.wrap(input, at, n)));
+      byte[] now = t.feed(ByteBuffer.wrap(input, at, n));
+      if (!streams) {
+        assertThat(now).as("bytes before the end of a whole answer").isEmpty();
+      }
+      out.writeBytes(now);
       at += n;
     }
     out.writeBytes(t.finish());
@@ -111,7 +118,7 @@ class StreamTranslatorsTest {
 
   static byte[] run(Dialect upstream, Dialect client, boolean streams, Kind kind) {
     byte[] in = fixture(upstream, kind);
-    return run(translator(upstream, client, streams), in, new int[] {in.length});
+    return run(translator(upstream, client, streams), in, new int[] {in.length}, streams);
   }
 
   static Stream<Arguments> pairs() {
@@ -132,13 +139,13 @@ class StreamTranslatorsTest {
     for (Kind kind : Kind.values()) {
       byte[] in = fixture(upstream, kind);
       StreamTranslator whole = translator(upstream, client, streams);
-      byte[] expected = run(whole, in, new int[] {in.length});
+      byte[] expected = run(whole, in, new int[] {in.length}, streams);
       assertThat(expected).as(kind.name()).isNotEmpty();
-      assertThat(new String(run(translator(upstream, client, streams), in, new int[] {1}), StandardCharsets.UTF_8))
+      assertThat(new String(run(translator(upstream, client, streams), in, new int[] {1}, streams), StandardCharsets.UTF_8))
           .as(kind + " a byte at a time").isEqualTo(new String(expected, StandardCharsets.UTF_8));
       for (int round = 0; round < 20; round++) {
         int[] sizes = random.ints(64, 1, 40).toArray();
-        assertThat(new String(run(translator(upstream, client, streams), in, sizes), StandardCharsets.UTF_8))
+        assertThat(new String(run(translator(upstream, client, streams), in, sizes, streams), StandardCharsets.UTF_8))
             .as(kind + " at random splits, round " + round).isEqualTo(new String(expected, StandardCharsets.UTF_8));
       }
       if (kind.fails()) {
@@ -148,6 +155,23 @@ class StreamTranslatorsTest {
         assertThat(whole.usage()).as(kind + " usage").isEqualTo(expected(upstream, kind).usage());
       }
     }
+  }
+
+  @org.junit.jupiter.api.Test
+  void chatToolCallsWithoutAnIndexAreTwoCallsWhenTheyHaveTwoIds() throws IOException {
+    String chunk = "data: {\"id\":\"c1\",\"choices\":[{\"index\":0,\"delta\":%s,\"finish_reason\":%s}]}\n\n";
+    String stream = chunk.formatted("{\"role\":\"assistant\"}", "null")
+        + chunk.formatted("{\"tool_calls\":[{\"id\":\"call_a\",\"function\":{\"name\":\"f\",\"arguments\":\"{\\\"x\\\"\"}}]}", "null")
+        + chunk.formatted("{\"tool_calls\":[{\"function\":{\"arguments\":\":1}\"}}]}", "null")
+        + chunk.formatted("{\"tool_calls\":[{\"id\":\"call_b\",\"function\":{\"name\":\"g\",\"arguments\":\"{}\"}}]}", "\"stop\"")
+        + "data: [DONE]\n\n";
+    byte[] in = stream.getBytes(StandardCharsets.UTF_8);
+    JsonNode body = MAPPER.readTree(run(translator(Dialect.CHAT_COMPLETIONS, Dialect.MESSAGES, false), in,
+        new int[] {in.length}, false));
+    assertThat(body.path("content").toString()).isEqualTo("[{\"type\":\"tool_use\",\"id\":\"call_a\",\"name\":\"f\","
+        + "\"input\":{\"x\":1}},{\"type\":\"tool_use\",\"id\":\"call_b\",\"name\":\"g\",\"input\":{}}]");
+    // "stop" after tool calls still tells the client to run them.
+    assertThat(body.path("stop_reason").asText()).isEqualTo("tool_use");
   }
 
   @ParameterizedTest(name = "{0} to {1}, client streams: {2}")
@@ -196,7 +220,10 @@ class StreamTranslatorsTest {
       JsonNode data = MAPPER.readTree(e.data());
       assertThat(data.path("type").asText()).isEqualTo(e.name());
       switch (e.name()) {
-        case "message_start" -> assertThat(data.at("/message/model").asText()).isEqualTo(MODEL);
+        case "message_start" -> {
+          assertThat(data.at("/message/model").asText()).isEqualTo(MODEL);
+          assertThat(data.at("/message/id").asText()).startsWith("msg_");
+        }
         case "content_block_start" -> {
           assertThat(open).as("a block opened inside another").isEqualTo(-1);
           assertThat(data.path("index").asInt()).isEqualTo(next++);
@@ -225,6 +252,7 @@ class StreamTranslatorsTest {
       assertThat(e.name()).isNull();
       JsonNode chunk = MAPPER.readTree(e.data());
       assertThat(chunk.path("object").asText()).isEqualTo("chat.completion.chunk");
+      assertThat(chunk.path("id").asText()).startsWith("chatcmpl-");
       assertThat(chunk.path("model").asText()).isEqualTo(MODEL);
       assertThat(chunk.path("created").asLong()).isEqualTo(CLOCK.instant().getEpochSecond());
     }
@@ -238,6 +266,10 @@ class StreamTranslatorsTest {
       JsonNode data = MAPPER.readTree(events.get(i).data());
       assertThat(data.path("type").asText()).isEqualTo(events.get(i).name());
       assertThat(data.path("sequence_number").asInt()).isEqualTo(i);
+      if (data.has("response")) {
+        assertThat(data.at("/response/id").asText()).startsWith("resp_");
+        assertThat(data.at("/response/model").asText()).isEqualTo(MODEL);
+      }
     }
   }
 }
