@@ -11,5 +11,5 @@ export JAVA_HOME="$jdk"
 mvn -B -q -ntp -pl bench -am -DskipTests package dependency:build-classpath \
   -Dmdep.outputFile="$root/bench/target/classpath.txt" -Dmdep.includeScope=runtime \
   -Dmdep.excludeGroupIds=dev.clawauth >/dev/null
-cp="$root/bench/target/classes:$root/core/target/classes:$(cat "$root/bench/target/classpath.txt")"
+cp="$root/bench/target/classes:$root/core/target/classes:$root/gateway/target/classes:$(cat "$root/bench/target/classpath.txt")"
 exec "$jdk/bin/java" -cp "$cp" org.openjdk.jmh.Main "$@"

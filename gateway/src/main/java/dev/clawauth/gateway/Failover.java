@@ -2,6 +2,8 @@ package dev.clawauth.gateway;
 
 import dev.clawauth.config.ClawConfig;
 import dev.clawauth.env.EnvValue;
+import dev.clawauth.gateway.translate.Answer;
+import dev.clawauth.gateway.translate.Crossing;
 import dev.clawauth.gateway.upstream.LoopUpstreamClient;
 import dev.clawauth.hints.Durations;
 import dev.clawauth.hints.FixCommands;
@@ -54,6 +56,8 @@ final class Failover {
   private final Upstreams.Wire wire;
   private final boolean anthropicWire;
   private final RequestBody body;
+  /** Null when the upstream speaks the client's dialect: its answers then pass through as they are. */
+  private final Crossing crossing;
   private final StoreDocument doc;
   private final Candidates.Result candidates;
   private final Iterator<String> ids;
@@ -67,7 +71,8 @@ final class Failover {
   private Attempt inFlight;
 
   Failover(Proxy proxy, Call call, Api api, AgentState agent, Sessions.Session session, ModelRef model,
-      URI uri, Upstreams.Wire wire, RequestBody body, StoreDocument doc, Candidates.Result candidates) {
+      URI uri, Upstreams.Wire wire, RequestBody body, StoreDocument doc, Candidates.Result candidates,
+      Crossing crossing) {
     this.proxy = proxy;
     this.call = call;
     this.api = api;
@@ -78,6 +83,7 @@ final class Failover {
     this.wire = wire;
     this.anthropicWire = wire == Upstreams.Wire.ANTHROPIC;
     this.body = body;
+    this.crossing = crossing;
     this.doc = doc;
     this.current = doc;
     this.candidates = candidates;
@@ -359,6 +365,10 @@ final class Failover {
     if (!headers.containsKey("content-type")) {
       headers.put("content-type", "application/json");
     }
+    if (crossing != null) {
+      // The client's accept header was for its own dialect's answer.
+      headers.put("accept", crossing.upstreamStreams() ? "text/event-stream" : "application/json");
+    }
     String unsendable = Injection.unsendable(headers);
     if (unsendable != null) {
       refuseUnsendable(auth, missLabel, unsendable, headers.get(unsendable));
@@ -409,6 +419,8 @@ final class Failover {
     private ByteArrayOutputStream error;
     private boolean streaming;
     private boolean sse;
+    /** A crossing call's answer, translated for the client; null when it passes through. */
+    private Answer answer;
     private boolean paused;
     private boolean flushQueued;
     private boolean cancelled;
@@ -462,8 +474,19 @@ final class Failover {
         cancel();
         return;
       }
-      Proxy.copyHeaders(headers, call);
       sse = Proxy.first(headers, "content-type").filter(t -> t.contains("text/event-stream")).isPresent();
+      if (crossing != null) {
+        answer = crossing.answer(sse, proxy.settings.maxBodyBytes());
+        sse = crossing.clientStreams();
+        streaming = true;
+        if (sse) {
+          Proxy.copyHeaders(headers, call);
+          call.ex.responseHeaders().set("content-type", crossing.contentType());
+          call.ex.sendHeaders(status, 0);
+        }
+        return;
+      }
+      Proxy.copyHeaders(headers, call);
       long len = Proxy.first(headers, "content-length").map(v -> Long.parseLong(v.trim())).orElse(-1L);
       call.ex.sendHeaders(status, sse || len < 0 ? 0 : len == 0 ? -1 : len);
       streaming = true;
@@ -488,7 +511,24 @@ final class Failover {
         if (!streaming) {
           return;
         }
-        write(data);
+        if (answer != null) {
+          byte[] out;
+          try {
+            out = answer.feed(data);
+          } catch (Answer.TooLarge tooLarge) {
+            handle.cancel();
+            inFlight = null;
+            call.sendClaimed(502, "application/json", api.error(502, "The answer from " + model.provider() + " could"
+                + " not be translated: " + tooLarge.getMessage() + " (gateway.maxBodyBytes)."), false);
+            return;
+          }
+          if (out.length > 0) {
+            call.ex.responseBody().write(out);
+            queueFlush();
+          }
+        } else {
+          write(data);
+        }
         if (call.ex.queuedBytes() > HIGH_WATER && !paused) {
           paused = true;
           handle.pause();
@@ -516,6 +556,10 @@ final class Failover {
           call.ex.responseBody().write(buf, 0, n);
         }
       }
+      queueFlush();
+    }
+
+    private void queueFlush() {
       // Whatever arrived in this turn of the loop goes out in one write, however many events it holds.
       if (!flushQueued) {
         flushQueued = true;
@@ -536,12 +580,40 @@ final class Failover {
       try {
         if (error != null) {
           judge(error.toByteArray());
+        } else if (answer != null) {
+          finishAnswer();
         } else {
           inFlight = null;
           call.end();
         }
       } catch (Throwable t) {
         crash(t);
+      }
+    }
+
+    /** The end of a crossing call's answer: its last translated bytes, or the whole translated answer. */
+    private void finishAnswer() throws IOException {
+      inFlight = null;
+      byte[] out;
+      try {
+        out = answer.finish();
+      } catch (IOException untranslatable) {
+        String msg = "The answer from " + model.provider() + " could not be translated: " + untranslatable.getMessage();
+        proxy.log.println("gateway: " + msg);
+        if (sse) {
+          call.ex.responseBody().write(api.streamError(msg));
+          call.end();
+        } else {
+          call.sendClaimed(502, "application/json", api.error(502, msg), false);
+        }
+        return;
+      }
+      if (sse) {
+        call.ex.responseBody().write(out);
+        call.end();
+      } else {
+        Proxy.copyHeaders(headers, call);
+        call.sendClaimed(status, crossing.contentType(), out, false);
       }
     }
 
@@ -559,6 +631,13 @@ final class Failover {
 
     private void failedWith(IOException e) throws IOException {
       String provider = model.provider();
+      if (streaming && answer != null && !sse) {
+        inFlight = null;
+        proxy.metrics.upstream(provider, profileLabel).streamBroke();
+        call.sendClaimed(502, "application/json", api.error(502, "The upstream connection to " + provider
+            + " closed mid-answer: " + e.getClass().getSimpleName()), false);
+        return;
+      }
       if (streaming) {
         inFlight = null;
         proxy.log.println("gateway: " + provider + " stream from " + profileLabel + " broke: " + e);
@@ -619,6 +698,11 @@ final class Failover {
         // would not fix): pass the answer through as it is.
         if (call.claim()) {
           Proxy.copyHeaders(headers, call);
+          if (crossing != null) {
+            // The client reads errors in its own dialect's shape.
+            err = api.error(status, Proxy.providerMessage(errText, auth));
+            call.ex.responseHeaders().set("content-type", "application/json");
+          }
           call.ex.sendHeaders(status, err.length == 0 ? -1 : err.length);
           if (err.length > 0) {
             call.ex.responseBody().write(err);

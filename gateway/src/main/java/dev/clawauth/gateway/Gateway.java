@@ -596,11 +596,16 @@ public final class Gateway implements AutoCloseable {
 
   private static final String MODELS_PREFIX = "/v1/models/";
 
-  /** The ids {@code GET /v1/models} lists: the allowed models, the aliases' targets, the default model. */
+  /**
+   * The ids {@code GET /v1/models} lists on every wire, since each wire serves every model through
+   * translation: the allowed models, the aliases' targets, the default model; not those whose
+   * configured {@code api} the gateway does not proxy.
+   */
   private static Set<String> modelIds(ClawConfig config) {
     Set<String> ids = new LinkedHashSet<>(config.allowedModels());
     ids.addAll(config.aliases().values());
     ids.add(config.resolveModel(config.defaultModel(config.defaultAgentId())));
+    ids.removeIf(id -> Upstreams.wire(config, ModelRef.resolve(id, true, config)).isEmpty());
     return ids;
   }
 

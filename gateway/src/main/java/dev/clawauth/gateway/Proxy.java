@@ -143,9 +143,14 @@ final class Proxy {
           + "openai-codex-responses (openai-chatgpt-responses).");
       return;
     }
+    if (api == Api.ANTHROPIC_COUNT_TOKENS && !wire.get().serves(api)) {
+      call.error(api, 400, "count_tokens: " + model.full() + " is served by " + model.provider() + " over "
+          + wire.get().endpoint() + ", which has no token counting; count_tokens serves models on the Messages API only.");
+      return;
+    }
     URI uri;
     try {
-      uri = Upstreams.uri(base.get().value(), wire.get(), api);
+      uri = Upstreams.uri(base.get().value(), wire.get(), Translation.upstreamApi(api, wire.get()));
     } catch (IllegalArgumentException notAUrl) {
       // The URL itself is not repeated: a base URL can carry a key.
       call.error(api, 502, "models.providers." + model.provider() + ".baseUrl in " + config.path()
@@ -155,22 +160,28 @@ final class Proxy {
           + " endpoint.");
       return;
     }
-    if (uri == null) {
-      call.error(api, 400, "Model " + model.full() + " is served by " + model.provider()
-          + apiSetting.map(a -> " (" + a.key() + ": " + a.value() + ")").orElse("")
-          + ", which does not speak " + api.path() + "; use " + wire.get().endpoint() + ".");
-      return;
-    }
-    if (requested == null || !requested.asText().equals(model.model())) {
+    dev.clawauth.gateway.translate.Crossing crossing = null;
+    if (!wire.get().serves(api)) {
+      try {
+        var plan = Translation.plan(api, wire.get(), model, requested == null ? model.full() : requested.asText(),
+            config, request);
+        crossing = plan.crossing();
+        request = plan.body();
+      } catch (dev.clawauth.gateway.translate.Unsupported unsupported) {
+        call.error(api, 400, unsupported.getMessage());
+        return;
+      }
+    } else if (requested == null || !requested.asText().equals(model.model())) {
       request.renameModel(model.model());
     }
     // Requests without a session id share the agent's /model choice but keep no sticky profile.
-    forward(call, api, agent, session, sessionId != null, model, uri, wire.get(), request);
+    forward(call, api, agent, session, sessionId != null, model, uri, wire.get(), request, crossing);
   }
 
   /** Works out the candidates and starts the walk over them. */
   private void forward(Call call, Api api, AgentState agent, Sessions.Session session, boolean sticky,
-      ModelRef model, URI uri, Upstreams.Wire wire, RequestBody body) throws Exception {
+      ModelRef model, URI uri, Upstreams.Wire wire, RequestBody body,
+      dev.clawauth.gateway.translate.Crossing crossing) throws Exception {
     String provider = model.provider();
     AgentState.Snapshot snap = agent.snapshot();
     StoreDocument doc = snap.doc();
@@ -194,7 +205,7 @@ final class Proxy {
       session.sticky.remove(provider);
     }
     new Failover(this, call, api, agent, sticky ? session : null, model, uri, wire, body, doc,
-        candidates).start();
+        candidates, crossing).start();
   }
 
   /**

@@ -90,9 +90,9 @@ class HostileInputGatewayTest {
     HttpResponse<String> r = post("/v1/chat/completions", "{\"model\":\"nosuchprovider/x\",\"messages\":[]}");
     assertThat(r.statusCode()).isEqualTo(404);
     assertThat(r.body()).contains("model_not_found").contains("nosuchprovider/x");
-    HttpResponse<String> wrongApi = post("/v1/messages", "{\"model\":\"openai/gpt-4o\",\"max_tokens\":1,\"messages\":[]}");
-    assertThat(wrongApi.statusCode()).isEqualTo(400);
-    assertThat(wrongApi.body()).contains("/v1/chat/completions");
+    HttpResponse<String> noCounting = post("/v1/messages/count_tokens", "{\"model\":\"openai/gpt-4o\",\"messages\":[]}");
+    assertThat(noCounting.statusCode()).isEqualTo(400);
+    assertThat(noCounting.body()).contains("count_tokens").contains("/v1/chat/completions");
   }
 
   @Test

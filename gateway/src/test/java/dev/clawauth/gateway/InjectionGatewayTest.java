@@ -344,7 +344,7 @@ class InjectionGatewayTest {
   }
 
   @Test
-  void eachCustomProviderIsRefusedOnTheOtherWireWith400NamingTheEndpointItServes() throws Exception {
+  void eachCustomProviderIsReachedFromTheOtherWiresInItsOwnApi() throws Exception {
     customProviders("""
         minimax: { baseUrl: 'BASE/anthropic', api: 'anthropic-messages', models: [] },
         local: { baseUrl: 'BASE/v1', api: 'openai-completions', models: [] },
@@ -356,22 +356,20 @@ class InjectionGatewayTest {
 
     HttpResponse<String> chat = post("/v1/chat/completions",
         "{\"model\":\"minimax/MiniMax-M2\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
-    assertThat(chat.statusCode()).isEqualTo(400);
-    assertThat(chat.body()).startsWith("{\"error\":{\"message\"")
-        .contains("models.providers.minimax.api: anthropic-messages").contains("use /v1/messages.");
+    assertThat(chat.statusCode()).as(chat.body()).isEqualTo(200);
+    assertThat(chat.body()).contains("\"object\":\"chat.completion\"").contains("Hello from fake");
+    assertThat(f.provider.last().path()).isEqualTo("/anthropic/v1/messages");
+    assertThat(f.provider.last().header("x-api-key")).isEqualTo("mm-key-1234567890");
 
     HttpResponse<String> messages = post("/v1/messages",
         "{\"model\":\"local/qwen3\",\"max_tokens\":8,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
-    assertThat(messages.statusCode()).isEqualTo(400);
-    assertThat(messages.body()).startsWith("{\"type\":\"error\",\"error\":{\"type\":\"invalid_request_error\"")
-        .contains("use /v1/chat/completions.");
+    assertThat(messages.statusCode()).as(messages.body()).isEqualTo(200);
+    assertThat(messages.body()).startsWith("{\"id\":\"msg_").contains("Hello from fake");
+    assertThat(f.provider.last().path()).isEqualTo("/v1/chat/completions");
     HttpResponse<String> responses = post("/v1/responses", "{\"model\":\"local/qwen3\",\"input\":\"hi\"}");
-    assertThat(responses.statusCode()).isEqualTo(400);
-    assertThat(responses.body()).contains("use /v1/chat/completions.");
-    HttpResponse<String> relayChat = post("/v1/chat/completions", "{\"model\":\"relay/gpt-5\",\"messages\":[]}");
-    assertThat(relayChat.statusCode()).isEqualTo(400);
-    assertThat(relayChat.body()).contains("use /v1/responses.");
-    assertThat(f.provider.seen).isEmpty();
+    assertThat(responses.statusCode()).as(responses.body()).isEqualTo(200);
+    assertThat(responses.body()).contains("\"object\":\"response\"").contains("Hello from fake");
+    assertThat(f.provider.seen).hasSize(3);
 
     ChatCompletion c = f.openai().chat().completions().create(ChatCompletionCreateParams.builder()
         .model("local/qwen3").addUserMessage("hello").build());
@@ -407,14 +405,13 @@ class InjectionGatewayTest {
 
     HttpResponse<String> gpt = post("/v1/messages",
         "{\"model\":\"mixed/gpt-x\",\"max_tokens\":8,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
-    assertThat(gpt.statusCode()).isEqualTo(400);
-    assertThat(gpt.body()).contains("models.providers.mixed.api: openai-completions")
-        .contains("use /v1/chat/completions.");
+    assertThat(gpt.statusCode()).as(gpt.body()).isEqualTo(200);
+    assertThat(f.provider.last().path()).isEqualTo("/mixed/v1/chat/completions");
     HttpResponse<String> gem = post("/v1/chat/completions", "{\"model\":\"mixed/gem-x\",\"messages\":[]}");
     assertThat(gem.statusCode()).isEqualTo(400);
     assertThat(gem.body()).contains("models.providers.mixed.models[2].api is \\\"google-generative-ai\\\"")
         .contains("does not proxy");
-    assertThat(f.provider.seen).hasSize(1);
+    assertThat(f.provider.seen).hasSize(2);
   }
 
   @Test

@@ -22,4 +22,13 @@ public interface StreamTranslator {
 
   /** Tokens the upstream reported so far. */
   TokenUsage usage();
+
+  /**
+   * Why the answer failed (the upstream's error event, or an end before its final event), or null.
+   * When the client did not ask for a stream, {@link #finish()} is then an error body, to be sent
+   * with a 502.
+   */
+  default String failure() {
+    return null;
+  }
 }
