@@ -13,6 +13,15 @@ final class SseParser {
   /** One dispatched event: its {@code event:} name (null when it had none) and its joined data lines. */
   record Event(String name, String data) {}
 
+  /** Thrown when one line is longer than {@link #MAX_LINE}: a stream that never ends its line must not fill the heap. */
+  static final class LineTooLong extends RuntimeException {
+    LineTooLong() {
+      super("the upstream sent a stream line longer than " + (MAX_LINE >> 20) + " MiB", null, false, false);
+    }
+  }
+
+  static final int MAX_LINE = 16 << 20;
+
   private static final byte[] DATA = "data".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] EVENT = "event".getBytes(StandardCharsets.US_ASCII);
 
@@ -52,6 +61,9 @@ final class SseParser {
   }
 
   private void append(ByteBuffer bytes, int from, int n) {
+    if (length + n > MAX_LINE) {
+      throw new LineTooLong();
+    }
     if (length + n > line.length) {
       line = Arrays.copyOf(line, Math.max(line.length * 2, length + n));
     }
