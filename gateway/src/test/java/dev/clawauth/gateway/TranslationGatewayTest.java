@@ -311,4 +311,14 @@ class TranslationGatewayTest {
     assertThat(body.path("instructions").asText()).isEqualTo("Be brief.");
     assertThat(body.has("max_output_tokens")).isFalse();
   }
+
+  @Test
+  void anAnswerTheGatewayCannotReadIsA502InTheClientsShape() throws Exception {
+    f.provider.fallback = s -> FakeProvider.json(200, "[\"not an answer\"]");
+    HttpResponse<String> r = post("/v1/chat/completions", "{\"model\":\"" + CLAUDE + "\","
+        + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+    assertThat(r.statusCode()).isEqualTo(502);
+    assertThat(M.readTree(r.body()).path("error").path("message").asText())
+        .startsWith("The answer from anthropic could not be translated");
+  }
 }

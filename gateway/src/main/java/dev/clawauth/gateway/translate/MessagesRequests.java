@@ -18,11 +18,14 @@ final class MessagesRequests {
   private MessagesRequests() {}
 
   /**
-   * {@code thinking} is dropped toward OpenAI models, which reason by their own settings;
-   * {@code service_tier} is a scheduling hint.
+   * Dropped toward OpenAI models: {@code thinking} and the effort of {@code output_config} (the
+   * model reasons by its own settings), the top-level {@code cache_control} (OpenAI caches by
+   * itself), {@code context_management} (which only ever removes old context), and the scheduling
+   * hints {@code service_tier}, {@code speed}, {@code inference_geo}.
    */
   private static final Set<String> TOP = Set.of("model", "messages", "system", "max_tokens", "temperature", "top_p",
-      "stop_sequences", "stream", "metadata", "tools", "tool_choice", "thinking", "service_tier");
+      "stop_sequences", "stream", "metadata", "tools", "tool_choice", "thinking", "service_tier", "cache_control",
+      "context_management", "output_config", "output_format", "speed", "inference_geo");
 
   static Conversation read(ObjectNode b, Target t) throws Unsupported {
     Fields.only(b, "", TOP, t);
@@ -90,10 +93,27 @@ final class MessagesRequests {
     if (b.get("stop_sequences") != null && !b.get("stop_sequences").isNull()) {
       stop = Fields.stop(b.get("stop_sequences"), "stop_sequences");
     }
+    JsonNode config = b.get("output_config");
+    JsonNode format = config != null && config.hasNonNull("format") ? format(config.get("format"), "output_config.format")
+        : format(b.get("output_format"), "output_format");
     return new Conversation(optText(b.get("model"), "model"), system, turns, tools, choice, parallel,
         Fields.optLong(b.get("max_tokens"), "max_tokens"), Fields.optDouble(b.get("temperature"), "temperature"),
         Fields.optDouble(b.get("top_p"), "top_p"), stop,
-        Boolean.TRUE.equals(Fields.optBool(b.get("stream"), "stream")), Fields.userOf(b.get("metadata")), null, null);
+        Boolean.TRUE.equals(Fields.optBool(b.get("stream"), "stream")), Fields.userOf(b.get("metadata")), format, null);
+  }
+
+  /** Anthropic's structured output ({@code type: json_schema, schema}) as OpenAI's strict JSON schema format. */
+  private static JsonNode format(JsonNode f, String path) throws Unsupported {
+    if (f == null || f.isNull()) {
+      return null;
+    }
+    String type = text(object(f, path).get("type"), path + ".type");
+    if (!type.equals("json_schema")) {
+      throw new Unsupported(path + ".type", "unknown type " + type);
+    }
+    ObjectNode flat = Json.object().put("type", "json_schema").put("name", "output");
+    flat.set("schema", object(f.get("schema"), path + ".schema"));
+    return flat.put("strict", true);
   }
 
   private static List<Block> content(JsonNode c, String path, Target t) throws Unsupported {

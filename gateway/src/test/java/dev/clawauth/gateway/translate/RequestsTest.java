@@ -153,6 +153,17 @@ class RequestsTest {
   }
 
   @Test
+  void anthropicStructuredOutputBecomesAStrictJsonSchemaAndHintsAreDropped() throws Exception {
+    JsonNode out = translate(Dialect.MESSAGES, """
+        {'max_tokens':10,'messages':[{'role':'user','content':'hi'}],'cache_control':{'type':'ephemeral'},
+         'context_management':{'edits':[]},'speed':'fast',
+         'output_config':{'effort':'low','format':{'type':'json_schema','schema':{'type':'object'}}}}""", TO_CHAT);
+    assertThat(out).isEqualTo(j("""
+        {'model':'gpt-4o','messages':[{'role':'user','content':'hi'}],'max_completion_tokens':10,
+         'response_format':{'type':'json_schema','json_schema':{'name':'output','schema':{'type':'object'},'strict':true}}}"""));
+  }
+
+  @Test
   void codexAlwaysStreamsStoresNothingAndHasInstructions() throws Exception {
     JsonNode out = translate(Dialect.MESSAGES, "{'max_tokens':100,'messages':[{'role':'user','content':'hi'}]}",
         TO_CODEX);
