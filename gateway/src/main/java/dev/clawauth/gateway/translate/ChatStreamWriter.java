@@ -52,8 +52,10 @@ final class ChatStreamWriter implements ClientWriter {
           g.writeStringField("arguments", "");
         }), null);
       }
-      case ToolArgumentsDelta a -> chunk(g -> toolCall(g, a.index(), () -> { },
-          () -> g.writeStringField("arguments", a.json())), null);
+      case ToolArgumentsDelta a -> {
+        start(null);
+        chunk(g -> toolCall(g, a.index(), () -> { }, () -> g.writeStringField("arguments", a.json())), null);
+      }
       case Stop s -> stop = s.reason();
       case StreamEvent.Usage u -> usage = u.usage();
       case End x -> end();

@@ -27,7 +27,17 @@ final class TranslatingStream implements StreamTranslator {
 
   @Override
   public byte[] feed(ByteBuffer upstream) {
-    parser.feed(upstream, this::read);
+    if (over) {
+      // Nothing after the final event or a failure reaches the client; no need to read it.
+      upstream.position(upstream.limit());
+    } else {
+      try {
+        parser.feed(upstream, this::read);
+      } catch (SseParser.LineTooLong e) {
+        upstream.position(upstream.limit());
+        forward(new Failure(e.getMessage()));
+      }
+    }
     return clientStreams ? writer.drain() : NOTHING;
   }
 

@@ -174,6 +174,25 @@ class StreamTranslatorsTest {
     assertThat(body.path("stop_reason").asText()).isEqualTo("tool_use");
   }
 
+  @org.junit.jupiter.api.Test
+  void aLineLongerThanTheLimitFailsTheStreamInsteadOfFillingTheHeap() {
+    StreamTranslator t = translator(Dialect.MESSAGES, Dialect.CHAT_COMPLETIONS, true);
+    byte[] start = fixture(Dialect.MESSAGES, Kind.TEXT);
+    String first = new String(t.feed(ByteBuffer.wrap(start, 0, start.length / 2)), StandardCharsets.UTF_8);
+    assertThat(first).contains("\"role\":\"assistant\"");
+    byte[] endless = new byte[1 << 20];
+    java.util.Arrays.fill(endless, (byte) 'x');
+    String out = "";
+    for (int i = 0; i <= SseParser.MAX_LINE >> 20; i++) {
+      out += new String(t.feed(ByteBuffer.wrap(endless)), StandardCharsets.UTF_8);
+    }
+    assertThat(t.failure()).isEqualTo("the upstream sent a stream line longer than 16 MiB");
+    assertThat(out).isEqualTo(new String(ClientWriter.api(Dialect.CHAT_COMPLETIONS)
+        .streamError("upstream error: " + t.failure()), StandardCharsets.UTF_8));
+    assertThat(t.feed(ByteBuffer.wrap(endless))).isEmpty();
+    assertThat(t.finish()).isEmpty();
+  }
+
   @ParameterizedTest(name = "{0} to {1}, client streams: {2}")
   @MethodSource("pairs")
   void aFailedUpstreamEndsTheAnswerWithTheClientsOwnErrorShape(Dialect upstream, Dialect client, boolean streams) {
