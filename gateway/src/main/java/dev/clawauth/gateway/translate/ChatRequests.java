@@ -182,7 +182,10 @@ final class ChatRequests {
       msgs.addObject().put("role", "system").put("content", joined(c.system()));
     }
     for (Turn turn : c.turns()) {
-      if (turn.role() == Turn.Role.USER) {
+      if (turn.role() == Turn.Role.SYSTEM) {
+        msgs.addObject().put("role", "system").put("content", joined(turn.content().stream()
+            .map(Block.Text.class::cast).toList()));
+      } else if (turn.role() == Turn.Role.USER) {
         List<Block> rest = new ArrayList<>();
         for (Block b : turn.content()) {
           if (b instanceof Block.ToolResult r) {

@@ -55,9 +55,14 @@ final class MessagesRequests {
       Turn.Role r = switch (role) {
         case "user" -> Turn.Role.USER;
         case "assistant" -> Turn.Role.ASSISTANT;
-        default -> throw new Unsupported(p + ".role", "must be user or assistant (not " + role + ")");
+        case "system" -> Turn.Role.SYSTEM;
+        default -> throw new Unsupported(p + ".role", "must be user, assistant or system (not " + role + ")");
       };
-      turns.add(new Turn(r, content(m.get("content"), p + ".content", t)));
+      List<Block> content = content(m.get("content"), p + ".content", t);
+      if (r == Turn.Role.SYSTEM && !content.stream().allMatch(Block.Text.class::isInstance)) {
+        throw new Unsupported(p + ".content", "a system message holds text only");
+      }
+      turns.add(new Turn(r, content));
     }
     List<ToolDef> tools = new ArrayList<>();
     i = 0;
@@ -186,7 +191,11 @@ final class MessagesRequests {
       // Consecutive turns of one role become one message, tool results first as the API wants them.
       if (turn.role() != last) {
         ObjectNode m = msgs.addObject();
-        m.put("role", turn.role() == Turn.Role.USER ? "user" : "assistant");
+        m.put("role", switch (turn.role()) {
+          case USER -> "user";
+          case ASSISTANT -> "assistant";
+          case SYSTEM -> "system";
+        });
         lastContent = m.putArray("content");
         last = turn.role();
       }

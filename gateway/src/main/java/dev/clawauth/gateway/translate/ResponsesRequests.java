@@ -20,12 +20,21 @@ final class ResponsesRequests {
   /**
    * Besides the mapped fields: hints with no effect on the answer's meaning ({@code store},
    * {@code include}, {@code service_tier}, {@code prompt_cache_key}, {@code safety_identifier},
-   * {@code metadata}, {@code reasoning} beyond its effort); {@code truncation} passes only as
+   * {@code metadata}, {@code client_metadata} (Codex CLI's), {@code reasoning} beyond its effort);
+   * {@code truncation} passes only as
    * {@code disabled}, the default.
    */
   private static final Set<String> TOP = Set.of("model", "input", "instructions", "max_output_tokens", "temperature",
       "top_p", "stream", "user", "metadata", "tools", "tool_choice", "parallel_tool_calls", "text", "reasoning",
-      "store", "include", "service_tier", "prompt_cache_key", "safety_identifier", "truncation");
+      "store", "include", "service_tier", "prompt_cache_key", "safety_identifier", "truncation", "client_metadata");
+
+  /**
+   * Tools left out toward another API rather than refused: OpenAI's hosted web search and Codex
+   * CLI's tool namespaces (its sub-agent tools) only widen what the model may do, and Codex CLI
+   * sends them with every request, so refusing them would make Claude models unusable from it.
+   * A hosted tool that a request forces through {@code tool_choice} is still refused.
+   */
+  private static final Set<String> OFFERED_ONLY = Set.of("namespace");
 
   static Conversation read(ObjectNode b, Target t) throws Unsupported {
     Fields.only(b, "", TOP, t);
@@ -54,6 +63,10 @@ final class ResponsesRequests {
       String p = "tools[" + i++ + "]";
       object(tool, p);
       String type = text(tool.get("type"), p + ".type");
+      if (OFFERED_ONLY.contains(type) || type.startsWith("web_search")) {
+        // Codex CLI offers these with every request; a model that cannot have them answers without.
+        continue;
+      }
       if (!type.equals("function")) {
         throw Fields.noCounterpart(p + ".type", "tool type " + type, t);
       }
@@ -175,7 +188,12 @@ final class ResponsesRequests {
           default -> {
             if (parts == null) {
               ObjectNode msg = input.addObject().put("type", "message")
-                  .put("role", turn.role() == Turn.Role.USER ? "user" : "assistant");
+                  .put("role", switch (turn.role()) {
+                    case USER -> "user";
+                    case ASSISTANT -> "assistant";
+                    // The Responses API's role for instructions; "system" is its older name.
+                    case SYSTEM -> "developer";
+                  });
               parts = msg.putArray("content");
             }
             part(parts, b, turn.role());
@@ -220,7 +238,7 @@ final class ResponsesRequests {
 
   private static void part(ArrayNode parts, Block b, Turn.Role role) {
     if (b instanceof Block.Text x) {
-      parts.addObject().put("type", role == Turn.Role.USER ? "input_text" : "output_text").put("text", x.text());
+      parts.addObject().put("type", role == Turn.Role.ASSISTANT ? "output_text" : "input_text").put("text", x.text());
     } else if (b instanceof Block.Image img) {
       parts.addObject().put("type", "input_image").put("image_url", img.asUrl());
     }

@@ -173,6 +173,31 @@ class RequestsTest {
   }
 
   @Test
+  void hostedWebSearchAndToolNamespacesOfferedByCodexAreLeftOutTowardClaude() throws Exception {
+    JsonNode out = translate(Dialect.RESPONSES, """
+        {'tools':[{'type':'web_search','external_web_access':false},
+          {'type':'namespace','name':'multi_agent_v1','tools':[{'type':'function','name':'close_agent','parameters':{}}]},
+          {'type':'function','name':'exec_command','parameters':{'type':'object'}}],
+         'input':[{'role':'developer','content':'be brief'},{'role':'user','content':'hi'}],
+         'client_metadata':{'session_id':'s'}}""", TO_MESSAGES);
+    assertThat(out.get("tools")).hasSize(1);
+    assertThat(out.at("/tools/0/name").asText()).isEqualTo("exec_command");
+    assertThat(out.has("client_metadata")).isFalse();
+  }
+
+  @Test
+  void aSystemMessageInTheConversationStaysInPlaceTowardOpenAi() throws Exception {
+    JsonNode out = translate(Dialect.MESSAGES, """
+        {'max_tokens':5,'messages':[{'role':'user','content':'hi'},{'role':'system','content':'answer in French'},
+          {'role':'user','content':'again'}]}""", TO_CHAT);
+    assertThat(out.at("/messages/1/role").asText()).isEqualTo("system");
+    assertThat(out.at("/messages/1/content").asText()).isEqualTo("answer in French");
+    assertThatThrownBy(() -> translate(Dialect.MESSAGES, """
+        {'max_tokens':5,'messages':[{'role':'system','content':[{'type':'image','source':{'type':'url','url':'https://x'}}]}]}""",
+        TO_CHAT)).hasMessageStartingWith("messages[0].content: a system message holds text only");
+  }
+
+  @Test
   void fieldsWithoutACounterpartAreRefusedByName() {
     assertThatThrownBy(() -> translate(Dialect.CHAT_COMPLETIONS, "{'n':2,'messages':[]}", TO_MESSAGES))
         .isInstanceOf(Unsupported.class)
@@ -199,8 +224,11 @@ class RequestsTest {
         "{'previous_response_id':'resp_1','input':'hi'}", TO_MESSAGES))
         .hasMessageStartingWith("previous_response_id: not supported");
     assertThatThrownBy(() -> translate(Dialect.RESPONSES,
-        "{'tools':[{'type':'web_search'}],'input':'hi'}", TO_MESSAGES))
-        .hasMessageStartingWith("tools[0].type: tool type web_search is not supported");
+        "{'tools':[{'type':'file_search','vector_store_ids':['vs_1']}],'input':'hi'}", TO_MESSAGES))
+        .hasMessageStartingWith("tools[0].type: tool type file_search is not supported");
+    assertThatThrownBy(() -> translate(Dialect.RESPONSES,
+        "{'tools':[{'type':'web_search'}],'tool_choice':{'type':'web_search'},'input':'hi'}", TO_MESSAGES))
+        .isInstanceOf(Unsupported.class);
     assertThatThrownBy(() -> translate(Dialect.MESSAGES, """
         {'max_tokens':1,'messages':[{'role':'user','content':[{'type':'tool_result','tool_use_id':'t',
           'content':[{'type':'image','source':{'type':'url','url':'https://x'}}]}]}]}""", TO_CHAT))
