@@ -32,13 +32,17 @@ public final class GatewayCommand implements Callable<Integer> {
   @Option(names = "--bind", paramLabel = "<addr>", description = "Address to listen on, or an OpenClaw bind mode (loopback, lan, tailnet, auto, custom); default: config gateway.bind, else loopback (127.0.0.1).")
   String bind;
 
+  @Option(names = "--agent", paramLabel = "<id>",
+      description = "Agent for requests that name none (default: the config's default agent, else main); a request picks another with the x-clawauth-agent header or an /agents/<id>/ path.")
+  String agentId;
+
   @Option(names = "--allow-non-loopback", description = "Allow --bind to a non-loopback address (exposes the gateway to the network).")
   boolean allowNonLoopback;
 
   @Override
   public Integer call() throws Exception {
     Environment env = Environment.system();
-    AgentContext main = AgentContext.open(env, null, Clock.systemUTC());
+    AgentContext main = AgentContext.open(env, agentId, Clock.systemUTC());
     GatewaySettings settings = GatewaySettings.load(main.paths(), main.config());
     if (port != null) {
       settings = settings.withPort(port);
@@ -63,7 +67,7 @@ public final class GatewayCommand implements Callable<Integer> {
     TokenRefresher refresher = TokenRefresher.builder().build();
     Gateway gateway;
     try {
-      gateway = Gateway.start(env, settings, refresher, Clock.systemUTC(), System.err);
+      gateway = Gateway.start(env, agentId, settings, refresher, Clock.systemUTC(), System.err);
     } catch (BindException e) {
       refresher.close();
       throw new CliException("cannot listen on " + listen.address().getHostAddress() + ":" + settings.port()

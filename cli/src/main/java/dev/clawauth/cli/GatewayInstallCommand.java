@@ -41,6 +41,9 @@ final class GatewayInstallCommand implements Callable<Integer> {
   @Option(names = "--bind", paramLabel = "<addr>", description = "Address or bind mode, as for `clawauth gateway --bind`.")
   String bind;
 
+  @Option(names = "--agent", paramLabel = "<id>", description = "Agent the service serves to requests that name none (default: the config's default agent).")
+  String agentId;
+
   @Option(names = "--allow-non-loopback", description = "Pass --allow-non-loopback to the gateway (needed for a --bind that is not loopback).")
   boolean allowNonLoopback;
 
@@ -49,6 +52,13 @@ final class GatewayInstallCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (agentId != null) {
+      try {
+        agentId = dev.clawauth.state.AgentIds.validate(agentId);
+      } catch (IllegalArgumentException e) {
+        throw new CliException(e.getMessage());
+      }
+    }
     if (port != null && (port < 1 || port > 65535)) {
       throw new CliException("--port " + port + " is not a port a service can keep: use 1-65535.");
     }
@@ -71,6 +81,9 @@ final class GatewayInstallCommand implements Callable<Integer> {
     }
     if (allowNonLoopback) {
       args.add("--allow-non-loopback");
+    }
+    if (agentId != null) {
+      args.addAll(List.of("--agent", agentId));
     }
     Launch launch = Launch.of(env, args);
     PrintWriter out = spec.commandLine().getOut();

@@ -75,6 +75,17 @@ final class GatewayServiceTest {
     assertVerified(analyze.get(), dir.resolve("clawauth-gateway.service"));
   }
 
+  @Test
+  void anAgentGivenAtInstallBecomesTheServicesAgentAndABadIdIsRefused() throws Exception {
+    var r = clawauth.run("gateway", "install", "--print", "--agent", "Work");
+    assertThat(r.exitCode()).as(r.toString()).isZero();
+    assertThat(r.stdout()).containsPattern("(?m)^ExecStart=.* gateway --agent work$");
+    var bad = clawauth.run("gateway", "install", "--print", "--agent", "../etc");
+    assertThat(bad.exitCode()).isEqualTo(1);
+    assertThat(bad.stderr()).contains("Invalid agent id \"../etc\"");
+    assertThat(tools.calls()).isEmpty();
+  }
+
   /** systemd-analyze when installed; CI, which installs it, sets CLAWAUTH_REQUIRE_SYSTEMD_ANALYZE so a loss fails. */
   static Optional<Path> systemdAnalyze() {
     Optional<Path> found = onTestPath("systemd-analyze");

@@ -82,13 +82,13 @@ public final class Gateway implements AutoCloseable {
   static final long IDLE_MS = 60_000;
   static final int MAX_HEAD_BYTES = 64 * 1024;
 
-  private Gateway(Environment env, GatewaySettings settings, OAuthRefresher refresher, Clock clock,
+  private Gateway(Environment env, String agentId, GatewaySettings settings, OAuthRefresher refresher, Clock clock,
       PrintStream log) throws IOException, JsonFileException {
     this.env = env;
     this.settings = settings;
     this.clock = clock;
     this.log = log;
-    AgentContext main = AgentContext.open(env, null, clock);
+    AgentContext main = AgentContext.open(env, agentId, clock);
     this.paths = main.paths();
     this.defaultAgent = main.agentId();
     AgentState first = new AgentState(main, this::flushSoon);
@@ -185,7 +185,17 @@ public final class Gateway implements AutoCloseable {
   /** Opens the state, loads or creates the gateway token, and starts listening. */
   public static Gateway start(Environment env, GatewaySettings settings, OAuthRefresher refresher,
       Clock clock, PrintStream log) throws IOException, JsonFileException {
-    return new Gateway(env, settings, refresher, clock, log);
+    return new Gateway(env, null, settings, refresher, clock, log);
+  }
+
+  /**
+   * A gateway whose requests that name no agent (no {@code x-clawauth-agent} header, no
+   * {@code /agents/<id>/} path, no client key of another agent) go to {@code agentId} instead of
+   * the config's default agent; null means the default.
+   */
+  public static Gateway start(Environment env, String agentId, GatewaySettings settings, OAuthRefresher refresher,
+      Clock clock, PrintStream log) throws IOException, JsonFileException {
+    return new Gateway(env, agentId, settings, refresher, clock, log);
   }
 
   public InetSocketAddress address() {

@@ -29,6 +29,8 @@ final class GatewayFixture implements AutoCloseable {
   Gateway gateway;
   GatewaySettings settings = GatewaySettings.defaults().withPort(0);
   OAuthRefresher refresher = OAuthRefresher.STORED_ONLY;
+  /** The agent for requests that name none ({@code clawauth gateway --agent}); null: the config's default. */
+  String agent;
 
   GatewayFixture(Path tmp) throws IOException {
     home = tmp.resolve("home");
@@ -59,7 +61,7 @@ final class GatewayFixture implements AutoCloseable {
   GatewayFixture start() throws Exception {
     Environment env = new Environment(envVars, home, home);
     Files.createDirectories(home);
-    gateway = Gateway.start(env, settings, refresher, Clock.systemUTC(), log);
+    gateway = Gateway.start(env, agent, settings, refresher, Clock.systemUTC(), log);
     return this;
   }
 
