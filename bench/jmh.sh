@@ -8,7 +8,7 @@ jdk=$(clawauth_find_jdk "$root")
 cd "$root"
 export JAVA_HOME="$jdk"
 # One session, so that the reactor's own modules resolve; they come from their target/classes.
-mvn -B -q -ntp -pl bench -am -DskipTests package dependency:build-classpath \
+./mvnw -B -q -ntp -pl bench -am -DskipTests package dependency:build-classpath \
   -Dmdep.outputFile="$root/bench/target/classpath.txt" -Dmdep.includeScope=runtime \
   -Dmdep.excludeGroupIds=dev.clawauth >/dev/null
 cp="$root/bench/target/classes:$root/core/target/classes:$root/gateway/target/classes:$(cat "$root/bench/target/classpath.txt")"

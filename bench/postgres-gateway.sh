@@ -9,8 +9,8 @@ cd "$(dirname "$0")/.."
 JAVA_HOME=$(clawauth_find_jdk "$PWD")
 export JAVA_HOME
 log=$(mktemp)
-if ! mvn -B -q -pl cli -am package -DskipTests >"$log" 2>&1 \
-  || ! mvn -B -q -pl cli -am test-compile dependency:build-classpath \
+if ! ./mvnw -B -q -pl cli -am package -DskipTests >"$log" 2>&1 \
+  || ! ./mvnw -B -q -pl cli -am test-compile dependency:build-classpath \
     -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test >"$log" 2>&1; then
   tail -n 30 "$log" >&2
   echo "bench/postgres-gateway.sh: the build failed (log: $log)" >&2

@@ -12,8 +12,8 @@ cd "$(dirname "$0")/.."
 JAVA_HOME=$(clawauth_find_jdk "$PWD")
 export JAVA_HOME
 log=$(mktemp)
-if ! mvn -B -q ${MVN_FLAGS:-} -pl cli -am package -DskipTests >"$log" 2>&1 \
-  || ! mvn -B -q ${MVN_FLAGS:-} -pl gateway -am test-compile dependency:build-classpath \
+if ! ./mvnw -B -q ${MVN_FLAGS:-} -pl cli -am package -DskipTests >"$log" 2>&1 \
+  || ! ./mvnw -B -q ${MVN_FLAGS:-} -pl gateway -am test-compile dependency:build-classpath \
     -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test >"$log" 2>&1; then
   tail -n 30 "$log" >&2
   echo "bench/slowloris.sh: the build failed (log: $log)" >&2
