@@ -10,7 +10,9 @@ clawauth_cache_dir() {
   local base=${XDG_CACHE_HOME:-}
   [ -n "$base" ] || { [ -n "${HOME:-}" ] && base=$HOME/.cache; }
   CLAWAUTH_CACHE=""
-  [ -n "$base" ] && CLAWAUTH_CACHE="$base/clawauth/checkout${1//\//_}"
+  # "_" becomes "__" and "/" becomes "_-": no two paths share a name (/a/b_c, /a_b/c, /x_/y, /x/_y).
+  local name=${1//_/__}
+  [ -n "$base" ] && CLAWAUTH_CACHE="$base/clawauth/checkout${name//\//_-}"
   return 0
 }
 

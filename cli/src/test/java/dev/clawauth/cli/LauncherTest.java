@@ -106,7 +106,7 @@ class LauncherTest {
     Files.copy(ClawauthProcess.JAR, jar, StandardCopyOption.REPLACE_EXISTING);
     Run r = clawauth("--version");
     assertThat(r.exit()).as(r.err()).isZero();
-    Path cache = tmp.resolve(".cache/clawauth").resolve("checkout" + root.toString().replace('/', '_'));
+    Path cache = tmp.resolve(".cache/clawauth").resolve("checkout" + root.toString().replace("_", "__").replace("/", "_-"));
     assertThat(Files.readString(cache.resolve("java-home")).strip()).isEqualTo(System.getProperty("java.home"));
     assertThat(root.resolve(".cache")).doesNotExist();
   }
