@@ -73,7 +73,6 @@ public final class AgentContext {
 
   /** Opens an agent whose state directory's store the caller has told already. */
   public static AgentContext open(StatePaths paths, ClawConfig loaded, StoreEra era, String agentId, Clock clock) {
-    Environment env = paths.env();
     ClawConfig config = forEra(loaded, era);
     String defaultId = AgentIds.validate(config.defaultAgentId());
     String id = agentId == null ? defaultId : AgentIds.validate(agentId);

@@ -119,7 +119,7 @@ final class GatewayStatusCommand implements Callable<Integer> {
     } else {
       s.putNull("lastError");
     }
-    boolean running = s.path("installed").asBoolean() && !s.path("manager").asText().equals("none")
+    boolean running = (s.path("installed").asBoolean() && !s.path("manager").asText().equals("none"))
         ? serviceRunning : healthy;
     s.put("running", running);
     PrintWriter out = spec.commandLine().getOut();

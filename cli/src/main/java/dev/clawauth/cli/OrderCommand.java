@@ -153,7 +153,7 @@ public final class OrderCommand implements Runnable {
       AgentContext ctx = agent.open();
       String p = Providers.normalize(provider.provider);
       boolean had = ctx.store().exists() && ctx.store().readStored().order(p).isPresent()
-          ? ctx.store().update(doc -> doc.clearOrder(p)) : false;
+          && ctx.store().update(doc -> doc.clearOrder(p));
       // OpenClaw 2026.9 keeps a shared order (from its import of a 2026.1 store) for every agent
       // without its own; clearing the agent's cannot remove it.
       var still = had ? ctx.store().readStored().order(p) : java.util.Optional.<List<String>>empty();

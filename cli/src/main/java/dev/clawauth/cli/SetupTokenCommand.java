@@ -135,7 +135,7 @@ public final class SetupTokenCommand implements Callable<Integer> {
     if (path == null) {
       return Optional.empty();
     }
-    for (String dir : path.split(java.io.File.pathSeparator)) {
+    for (String dir : path.split(java.io.File.pathSeparator, -1)) {
       if (dir.isEmpty()) {
         continue;
       }

@@ -24,7 +24,7 @@ final class StatusText {
     row(b, "Image model", r.path("imageModel").isNull() ? "-" : r.path("imageModel").asText());
     row(b, "Image fallbacks (" + r.path("imageFallbacks").size() + ")", list(r.path("imageFallbacks")));
     List<String> aliases = new ArrayList<>();
-    r.path("aliases").fields().forEachRemaining(e -> aliases.add(e.getKey() + " -> " + e.getValue().asText()));
+    r.path("aliases").properties().forEach(e -> aliases.add(e.getKey() + " -> " + e.getValue().asText()));
     row(b, "Aliases (" + aliases.size() + ")", aliases.isEmpty() ? "-" : String.join(", ", aliases));
     int allowed = r.path("allowed").size();
     row(b, "Configured models (" + allowed + ")", allowed == 0 ? "all" : list(r.path("allowed")));

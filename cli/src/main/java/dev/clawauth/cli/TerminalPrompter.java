@@ -19,21 +19,7 @@ final class TerminalPrompter implements Prompter {
 
   TerminalPrompter(PrintWriter err) {
     this.err = err;
-    this.console = terminal();
-  }
-
-  /** The console when stdin and stdout are a terminal; null when piped. */
-  private static Console terminal() {
-    Console c = System.console();
-    if (c == null) {
-      return null;
-    }
-    try {
-      // JDK 22+ returns a console even when redirected; isTerminal() tells the truth there.
-      return (boolean) Console.class.getMethod("isTerminal").invoke(c) ? c : null;
-    } catch (ReflectiveOperationException jdk21) {
-      return c;
-    }
+    this.console = Tty.console();
   }
 
   @Override

@@ -54,8 +54,8 @@ public final class Agents {
     Path sessions = agentRoot.resolve("sessions");
     Path ws = workspace.toAbsolutePath().normalize();
     boolean entries = config.agentsShape() == ClawConfig.AgentsShape.ENTRIES
-        || config.agentsShape() == ClawConfig.AgentsShape.NONE
-            && StoreEra.detect(paths, config).kind() == StoreKind.SQLITE;
+        || (config.agentsShape() == ClawConfig.AgentsShape.NONE
+            && StoreEra.detect(paths, config).kind() == StoreKind.SQLITE);
     String defaultId = config.defaultAgentId();
     ConfigFile.update(paths.configPath(), root -> {
       ObjectNode agents = root.get("agents") instanceof ObjectNode a ? a : root.putObject("agents");

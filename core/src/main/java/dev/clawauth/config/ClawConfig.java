@@ -236,7 +236,7 @@ public final class ClawConfig {
   /** Alias → model id, from {@code agents.defaults.models[<id>].alias}. */
   public Map<String, String> aliases() {
     Map<String, String> out = new LinkedHashMap<>();
-    root.path("agents").path("defaults").path("models").fields().forEachRemaining(e -> {
+    root.path("agents").path("defaults").path("models").properties().forEach(e -> {
       String alias = e.getValue().path("alias").asText("").trim();
       if (!alias.isEmpty()) {
         out.put(alias, e.getKey());
@@ -290,7 +290,7 @@ public final class ClawConfig {
   /** {@code auth.profiles}: id → {provider, mode}. */
   public Map<String, ProfileDecl> authProfiles() {
     Map<String, ProfileDecl> out = new LinkedHashMap<>();
-    root.path("auth").path("profiles").fields().forEachRemaining(e -> out.put(e.getKey(),
+    root.path("auth").path("profiles").properties().forEach(e -> out.put(e.getKey(),
         new ProfileDecl(e.getValue().path("provider").asText(""), e.getValue().path("mode").asText(""))));
     return out;
   }
@@ -299,9 +299,7 @@ public final class ClawConfig {
 
   public Optional<List<String>> authOrder(String provider) {
     String want = Providers.normalize(provider);
-    var it = root.path("auth").path("order").fields();
-    while (it.hasNext()) {
-      var e = it.next();
+    for (var e : root.path("auth").path("order").properties()) {
       if (Providers.normalize(e.getKey()).equals(want) && e.getValue().isArray()) {
         List<String> ids = new ArrayList<>();
         e.getValue().forEach(v -> ids.add(v.asText()));
@@ -409,12 +407,12 @@ public final class ClawConfig {
   public Map<String, String> envVars() {
     Map<String, String> out = new LinkedHashMap<>();
     JsonNode env = root.path("env");
-    env.fields().forEachRemaining(e -> {
+    env.properties().forEach(e -> {
       if (e.getValue().isTextual()) {
         out.put(e.getKey(), e.getValue().asText());
       }
     });
-    env.path("vars").fields().forEachRemaining(e -> {
+    env.path("vars").properties().forEach(e -> {
       if (e.getValue().isTextual()) {
         out.putIfAbsent(e.getKey(), e.getValue().asText());
       }

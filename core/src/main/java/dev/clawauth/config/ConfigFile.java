@@ -49,7 +49,7 @@ public final class ConfigFile {
 
   static Written write(Path path, Edit edit) throws IOException, JsonFileException {
     AtomicFiles.createPrivateDirectories(path.toAbsolutePath().getParent());
-    try (StoreLock lock = StoreLock.acquire(path)) {
+    return StoreLock.holding(path, () -> {
       // A writer killed mid-write leaves its temp file; under the lock none can be live.
       AtomicFiles.removeLeftovers(path);
       // Read once: the text that is edited must be the one the tree was read from.
@@ -75,7 +75,7 @@ public final class ConfigFile {
       Files.setPosixFilePermissions(bak, AtomicFiles.FILE_MODE);
       AtomicFiles.write(path, text, rereads(path, root));
       return new Written(edited, inPlace.isPresent() ? Outcome.EDITED : Outcome.REWRITTEN);
-    }
+    });
   }
 
   /** What is renamed into place must read back as the edited tree, or the old file stays. */

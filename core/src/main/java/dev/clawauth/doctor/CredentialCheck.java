@@ -60,7 +60,7 @@ final class CredentialCheck {
             "its refresh token was refused, so it cannot renew itself and requests with it fail",
             h.path("fix").asText(relogin), null));
       } else if (renews) {
-        continue;
+        // A profile that renews itself is fine whatever its access token's state.
       } else if (state.equals("expired")) {
         out.add(new Finding("credential-expired", Severity.ERROR, Section.AUTH, agentId, agent.store().path(),
             id + " (" + type + ") expired " + Durations.remaining(-h.path("remainingMs").asLong()) + " ago",

@@ -67,9 +67,23 @@ final class PermissionCheck {
   static String octal(Set<PosixFilePermission> perms) {
     int m = 0;
     for (PosixFilePermission p : perms) {
-      m |= 1 << (8 - p.ordinal());
+      m |= bit(p);
     }
     return String.format("%04o", m);
+  }
+
+  private static int bit(PosixFilePermission p) {
+    return switch (p) {
+      case OWNER_READ -> 0400;
+      case OWNER_WRITE -> 0200;
+      case OWNER_EXECUTE -> 0100;
+      case GROUP_READ -> 040;
+      case GROUP_WRITE -> 020;
+      case GROUP_EXECUTE -> 010;
+      case OTHERS_READ -> 04;
+      case OTHERS_WRITE -> 02;
+      case OTHERS_EXECUTE -> 01;
+    };
   }
 
   static Set<PosixFilePermission> wanted(boolean dir) {

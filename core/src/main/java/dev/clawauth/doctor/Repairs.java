@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /** The changes behind {@link Repair}; each re-checks the disk first, so a repair never acts on old news. */
@@ -208,38 +209,44 @@ final class Repairs {
    */
   static void importLegacyJson(Finding f, Repair.ImportLegacyJson i, java.time.Clock clock, List<Change> changes) {
     Path file = i.file();
-    try (StoreLock lock = StoreLock.acquire(file)) {
-      if (!Files.isRegularFile(file)) {
-        return;
-      }
-      StoreDocument legacy = new FileStore(file).readStored();
-      List<String> imported = i.store().update(doc -> {
-        List<String> added = new ArrayList<>();
-        legacy.profiles().forEach((id, c) -> {
-          if (!doc.hasProfileId(id)) {
-            doc.putProfile(id, c);
-            UsageStats u = legacy.usage(id);
-            if (!u.equals(UsageStats.EMPTY)) {
-              u.writeInto(doc.usageNode(id));
-            }
-            added.add(id);
-          }
-        });
-        legacy.orders().forEach((provider, ids) -> {
-          if (doc.order(provider).isEmpty()) {
-            doc.setOrder(provider, ids);
-          }
-        });
-        return added;
-      });
-      Path archive = file.resolveSibling(LegacyJsonCheck.archiveName(file, clock.instant()));
-      Files.move(file, archive, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-      changes.add(new Change(f.code(), f.agentId(), file, (imported.isEmpty() ? "nothing to import from " + file
-          : "imported " + String.join(", ", imported) + " from " + file) + "; it is kept as " + archive, true));
+    try {
+      StoreLock.holding(file, () -> importLegacyJsonLocked(f, i, clock)).ifPresent(changes::add);
     } catch (JsonFileException e) {
       changes.add(new Change(f.code(), f.agentId(), file, "left " + file + " unchanged: " + e.getMessage(), false));
     } catch (IOException e) {
       changes.add(new Change(f.code(), f.agentId(), file, "could not import " + file + ": " + e.getMessage(), false));
     }
+  }
+
+  private static Optional<Change> importLegacyJsonLocked(Finding f, Repair.ImportLegacyJson i, java.time.Clock clock)
+      throws IOException, JsonFileException {
+    Path file = i.file();
+    if (!Files.isRegularFile(file)) {
+      return Optional.empty();
+    }
+    StoreDocument legacy = new FileStore(file).readStored();
+    List<String> imported = i.store().update(doc -> {
+      List<String> added = new ArrayList<>();
+      legacy.profiles().forEach((id, c) -> {
+        if (!doc.hasProfileId(id)) {
+          doc.putProfile(id, c);
+          UsageStats u = legacy.usage(id);
+          if (!u.equals(UsageStats.EMPTY)) {
+            u.writeInto(doc.usageNode(id));
+          }
+          added.add(id);
+        }
+      });
+      legacy.orders().forEach((provider, ids) -> {
+        if (doc.order(provider).isEmpty()) {
+          doc.setOrder(provider, ids);
+        }
+      });
+      return added;
+    });
+    Path archive = file.resolveSibling(LegacyJsonCheck.archiveName(file, clock.instant()));
+    Files.move(file, archive, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    return Optional.of(new Change(f.code(), f.agentId(), file, (imported.isEmpty() ? "nothing to import from " + file
+        : "imported " + String.join(", ", imported) + " from " + file) + "; it is kept as " + archive, true));
   }
 }

@@ -12,7 +12,7 @@ public final class DotEnv {
 
   public static Map<String, String> parse(String text) {
     Map<String, String> out = new LinkedHashMap<>();
-    for (String raw : text.split("\r?\n|\r")) {
+    for (String raw : text.split("\r?\n|\r", -1)) {
       String line = raw.strip();
       if (line.isEmpty() || line.startsWith("#")) {
         continue;

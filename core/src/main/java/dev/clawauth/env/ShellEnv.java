@@ -58,7 +58,7 @@ public interface ShellEnv {
       }
       byte[] bytes = out.get(1, TimeUnit.SECONDS);
       Map<String, String> vars = new HashMap<>();
-      for (String entry : new String(bytes, StandardCharsets.UTF_8).split("\0")) {
+      for (String entry : new String(bytes, StandardCharsets.UTF_8).split("\0", -1)) {
         int eq = entry.indexOf('=');
         if (eq > 0) {
           vars.put(entry.substring(0, eq), entry.substring(eq + 1));

@@ -34,7 +34,7 @@ public final class JsonText {
         return;
       }
       out.append(pretty ? "{\n" : "{");
-      Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
+      Iterator<Map.Entry<String, JsonNode>> fields = node.properties().iterator();
       while (fields.hasNext()) {
         var e = fields.next();
         indent(out, inner);

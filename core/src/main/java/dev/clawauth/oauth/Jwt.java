@@ -18,7 +18,7 @@ public final class Jwt {
     if (token == null) {
       return MissingNode.getInstance();
     }
-    String[] parts = token.split("\\.");
+    String[] parts = token.split("\\.", -1);
     if (parts.length < 2) {
       return MissingNode.getInstance();
     }

@@ -42,7 +42,7 @@ public final class LoginProviders {
     }
     List<URL> urls = new ArrayList<>();
     List<String> problems = new ArrayList<>();
-    for (String entry : path.split(java.util.regex.Pattern.quote(File.pathSeparator))) {
+    for (String entry : path.split(java.util.regex.Pattern.quote(File.pathSeparator), -1)) {
       if (entry.isBlank()) {
         continue;
       }

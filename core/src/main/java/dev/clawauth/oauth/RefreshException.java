@@ -10,14 +10,19 @@ public class RefreshException extends Exception {
   private final boolean terminal;
 
   public RefreshException(String profileId, String message, boolean terminal) {
-    super("OAuth refresh failed for " + profileId + ": " + message);
+    super(text(profileId, message));
     this.profileId = profileId;
     this.terminal = terminal;
   }
 
   public RefreshException(String profileId, String message, boolean terminal, Throwable cause) {
-    this(profileId, message, terminal);
-    initCause(cause);
+    super(text(profileId, message), cause);
+    this.profileId = profileId;
+    this.terminal = terminal;
+  }
+
+  private static String text(String profileId, String message) {
+    return "OAuth refresh failed for " + profileId + ": " + message;
   }
 
   public String profileId() {

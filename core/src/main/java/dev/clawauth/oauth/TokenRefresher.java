@@ -211,13 +211,10 @@ public final class TokenRefresher implements OAuthRefresher, AutoCloseable {
    */
   private RefreshResult refreshLocked(AgentContext agent, String profileId, Credential.OAuth seen, boolean force)
       throws IOException, RefreshException {
-    Step step;
-    try (CredentialStore.RefreshLock lock = agent.store().lockRefresh(seen.provider(), profileId)) {
-      step = decide(agent, read(agent), profileId, seen, force);
-      if (step instanceof Send send) {
-        step = send(agent, profileId, send, force);
-      }
-    }
+    Step step = agent.store().withRefreshLock(seen.provider(), profileId, () -> {
+      Step decided = decide(agent, read(agent), profileId, seen, force);
+      return decided instanceof Send send ? send(agent, profileId, send, force) : decided;
+    });
     return switch (step) {
       case Done d -> d.result();
       case Failed f -> throw f.error();

@@ -28,7 +28,7 @@ public final class UrlForms {
     if (query == null || query.isEmpty()) {
       return out;
     }
-    for (String pair : query.split("&")) {
+    for (String pair : query.split("&", -1)) {
       if (pair.isEmpty()) {
         continue;
       }

@@ -22,6 +22,8 @@ public final class ProbeTargets {
   private ProbeTargets() {}
 
   /**
+   * The stored profiles of {@code doc} (by provider, then id), then the env credentials, of a file store.
+   *
    * @param provider only this provider when non-null
    * @param profileIds only these profiles when non-empty (env credentials are then left out)
    */

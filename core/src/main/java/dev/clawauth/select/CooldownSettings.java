@@ -16,7 +16,7 @@ import java.util.Map;
  * @param failureWindow {@code failureWindowHours} (24): a failure after this long starts counting again
  * @param billingBackoff {@code billingBackoffHours} (5): the first billing disable
  * @param billingMax {@code billingMaxHours} (24): the longest billing disable
- * @param billingBackoffByProvider {@code billingBackoffHoursByProvider}, keys as written, in order
+ * @param billingBackoffByProvider {@code auth.cooldowns.billingBackoffHoursByProvider}, keys as written, in order
  */
 public record CooldownSettings(Duration failureWindow, Duration billingBackoff, Duration billingMax,
     Map<String, Duration> billingBackoffByProvider) {
@@ -36,9 +36,7 @@ public record CooldownSettings(Duration failureWindow, Duration billingBackoff, 
   public static CooldownSettings from(JsonNode settings) {
     JsonNode s = settings == null ? MissingNode.getInstance() : settings;
     Map<String, Duration> byProvider = new LinkedHashMap<>();
-    var it = s.path("billingBackoffHoursByProvider").fields();
-    while (it.hasNext()) {
-      var e = it.next();
+    for (var e : s.path("billingBackoffHoursByProvider").properties()) {
       if (e.getValue().isNumber()) {
         byProvider.putIfAbsent(e.getKey(), hoursToDuration(e.getValue().asDouble()));
       }

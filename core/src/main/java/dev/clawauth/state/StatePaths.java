@@ -15,7 +15,7 @@ public record StatePaths(Path stateDir, Path configPath, Environment env) {
     Path modernHome = env.home().resolve(".openclaw");
     Path legacyHome = env.home().resolve(".clawdbot");
     boolean legacyDir = env.get("OPENCLAW_STATE_DIR").isEmpty() && (env.get("CLAWDBOT_STATE_DIR").isPresent()
-        || !Files.isDirectory(modernHome) && Files.isDirectory(legacyHome) && !Files.isSymbolicLink(legacyHome));
+        || (!Files.isDirectory(modernHome) && Files.isDirectory(legacyHome) && !Files.isSymbolicLink(legacyHome)));
     Path state = env.get("OPENCLAW_STATE_DIR").map(env::expand)
         .or(() -> env.get("CLAWDBOT_STATE_DIR").map(env::expand))
         .orElseGet(() -> !Files.isDirectory(modernHome) && Files.isDirectory(legacyHome) ? legacyHome : modernHome);

@@ -26,6 +26,19 @@ public interface CredentialStore {
     void close() throws IOException;
   }
 
+  /**
+   * Runs {@code body} holding the profile's refresh lock ({@link #lockRefresh}), and releases the
+   * lock however the body ends.
+   */
+  // The lock is held, never used: "try" warns that the body does not reference it.
+  @SuppressWarnings("try")
+  default <T, E extends Exception> T withRefreshLock(String provider, String profileId, LockedBody<T, E> body)
+      throws IOException, E {
+    try (RefreshLock lock = lockRefresh(provider, profileId)) {
+      return body.run();
+    }
+  }
+
   StoreKind kind();
 
   /** The file the agent's credentials are read from (status shows it as {@code storePath}). */

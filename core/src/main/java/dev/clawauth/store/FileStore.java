@@ -100,7 +100,7 @@ public final class FileStore implements CredentialStore {
   @Override
   public <T> T update(Mutation<T> mutation) throws IOException, JsonFileException {
     AtomicFiles.createPrivateDirectories(file.getParent());
-    try (StoreLock lock = StoreLock.acquire(file)) {
+    return StoreLock.holding(file, () -> {
       // A writer killed mid-write leaves its temp file; under the lock none can be live.
       AtomicFiles.removeLeftovers(file);
       StoreDocument before = readStored();
@@ -112,7 +112,7 @@ public final class FileStore implements CredentialStore {
         legacy.afterPersist(imported);
       }
       return result;
-    }
+    });
   }
 
   /**

@@ -56,7 +56,7 @@ public final class LegacyImport {
     warnings.clear();
     fromAuthJson.clear();
     if (agentAuthJson != null && doc.profiles().isEmpty() && doc.unreadableProfileIds().isEmpty()) {
-      readObject(agentAuthJson).ifPresent(flat -> flat.fields().forEachRemaining(e -> {
+      readObject(agentAuthJson).ifPresent(flat -> flat.properties().forEach(e -> {
         String id = Providers.normalize(e.getKey()) + ":default";
         if (e.getValue() instanceof ObjectNode src && !doc.hasProfileId(id)) {
           ObjectNode copy = src.deepCopy();
@@ -72,7 +72,7 @@ public final class LegacyImport {
       }));
     }
     if (oauthJson != null && !storeExists) {
-      readObject(oauthJson).ifPresent(map -> map.fields().forEachRemaining(e -> {
+      readObject(oauthJson).ifPresent(map -> map.properties().forEach(e -> {
         String provider = Providers.normalize(e.getKey());
         String id = provider + ":default";
         JsonNode v = e.getValue();

@@ -10,6 +10,8 @@ public final class StoreBackends {
   private StoreBackends() {}
 
   /**
+   * Opens the store of {@code agentId} with the installed backend of {@code kind}.
+   *
    * @throws IllegalStateException when no backend of that kind is installed
    */
   public static CredentialStore open(StoreKind kind, StatePaths paths, JsonNode settings, String agentId,

@@ -88,7 +88,7 @@ public final class StoreDocument {
   /** Usable-shaped profiles in file order; entries of unknown type or without provider are skipped. */
   public Map<String, Credential> profiles() {
     Map<String, Credential> out = new LinkedHashMap<>();
-    profilesNode().fields().forEachRemaining(e -> Credentials.fromJson(e.getValue())
+    profilesNode().properties().forEach(e -> Credentials.fromJson(e.getValue())
         .ifPresent(c -> out.put(e.getKey(), c)));
     return out;
   }
@@ -104,7 +104,7 @@ public final class StoreDocument {
   /** Ids present in the file that this version cannot read (kept untouched on write). */
   public List<String> unreadableProfileIds() {
     List<String> out = new ArrayList<>();
-    profilesNode().fields().forEachRemaining(e -> {
+    profilesNode().properties().forEach(e -> {
       if (Credentials.fromJson(e.getValue()).isEmpty()) {
         out.add(e.getKey());
       }
@@ -138,7 +138,7 @@ public final class StoreDocument {
     JsonNode order = root.get("order");
     if (order instanceof ObjectNode o) {
       List<String> emptied = new ArrayList<>();
-      o.fields().forEachRemaining(e -> {
+      o.properties().forEach(e -> {
         if (e.getValue() instanceof ArrayNode a) {
           for (int i = a.size() - 1; i >= 0; i--) {
             if (id.equals(a.get(i).asText())) {
@@ -158,7 +158,7 @@ public final class StoreDocument {
     JsonNode lastGood = root.get("lastGood");
     if (lastGood instanceof ObjectNode lg) {
       List<String> drop = new ArrayList<>();
-      lg.fields().forEachRemaining(e -> {
+      lg.properties().forEach(e -> {
         if (id.equals(e.getValue().asText())) {
           drop.add(e.getKey());
         }
@@ -179,9 +179,7 @@ public final class StoreDocument {
       return Optional.empty();
     }
     String want = Providers.normalize(provider);
-    var it = o.fields();
-    while (it.hasNext()) {
-      var e = it.next();
+    for (var e : o.properties()) {
       if (Providers.normalize(e.getKey()).equals(want) && e.getValue().isArray()) {
         List<String> ids = new ArrayList<>();
         e.getValue().forEach(v -> ids.add(v.asText()));
@@ -195,7 +193,7 @@ public final class StoreDocument {
     Map<String, List<String>> out = new LinkedHashMap<>();
     JsonNode order = root.get("order");
     if (order instanceof ObjectNode o) {
-      o.fields().forEachRemaining(e -> {
+      o.properties().forEach(e -> {
         List<String> ids = new ArrayList<>();
         e.getValue().forEach(v -> ids.add(v.asText()));
         out.put(e.getKey(), ids);

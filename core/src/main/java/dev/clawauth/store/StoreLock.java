@@ -75,6 +75,18 @@ public final class StoreLock implements AutoCloseable {
     return acquire(target, Duration.ofSeconds(60), stale());
   }
 
+  /**
+   * Runs {@code body} holding the lock on {@code target} (taken as {@link #acquire(Path)} does), and
+   * releases the lock however the body ends.
+   */
+  // The lock is held, never used: "try" warns that the body does not reference it.
+  @SuppressWarnings("try")
+  public static <T, E extends Exception> T holding(Path target, LockedBody<T, E> body) throws IOException, E {
+    try (StoreLock lock = acquire(target)) {
+      return body.run();
+    }
+  }
+
   /** {@link #STALE}, unless the {@link #STALE_PROPERTY} test knob is set. */
   public static Duration stale() {
     String v = System.getProperty(STALE_PROPERTY);

@@ -19,7 +19,7 @@ public record UsageStats(long lastUsed, long cooldownUntil, long disabledUntil, 
     Map<String, Integer> counts = new LinkedHashMap<>();
     JsonNode fc = n.get("failureCounts");
     if (fc != null && fc.isObject()) {
-      fc.fields().forEachRemaining(e -> counts.put(e.getKey(), e.getValue().asInt(0)));
+      fc.properties().forEach(e -> counts.put(e.getKey(), e.getValue().asInt(0)));
     }
     return new UsageStats(time(n, "lastUsed"), time(n, "cooldownUntil"), time(n, "disabledUntil"),
         // Shown by status and list: whatever wrote it, no token-shaped text is shown from it.

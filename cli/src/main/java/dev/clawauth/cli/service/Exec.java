@@ -22,7 +22,7 @@ public final class Exec {
     /** The first non-blank line of stderr, else of stdout: what to quote when it failed. */
     public String why() {
       for (String s : List.of(err, out)) {
-        for (String line : s.split("\n")) {
+        for (String line : s.split("\n", -1)) {
           if (!line.isBlank()) {
             return line.strip();
           }

@@ -33,7 +33,7 @@ public record Host(String osName, Environment env) {
       Path p = Path.of(program);
       return Files.isRegularFile(p) && Files.isExecutable(p) ? Optional.of(p) : Optional.empty();
     }
-    for (String dir : env.get("PATH").orElse("").split(File.pathSeparator)) {
+    for (String dir : env.get("PATH").orElse("").split(File.pathSeparator, -1)) {
       if (dir.isEmpty()) {
         continue;
       }

@@ -47,7 +47,7 @@ public final class Launchd {
     if (!r.ok()) {
       return Optional.empty();
     }
-    for (String line : r.out().split("\n")) {
+    for (String line : r.out().split("\n", -1)) {
       String s = line.strip();
       if (s.startsWith("pid = ")) {
         try {

@@ -52,7 +52,7 @@ public final class Systemd {
     Exec.Result r = exec.run("systemctl", "--user", "show", unit, "-p", properties);
     Map<String, String> props = new LinkedHashMap<>();
     if (r.ok()) {
-      for (String line : r.out().split("\n")) {
+      for (String line : r.out().split("\n", -1)) {
         int eq = line.indexOf('=');
         if (eq > 0) {
           props.put(line.substring(0, eq).strip(), line.substring(eq + 1).strip());
@@ -73,7 +73,7 @@ public final class Systemd {
   }
 
   static Optional<String> lastLine(String text) {
-    String[] lines = text.strip().split("\n");
+    String[] lines = text.strip().split("\n", -1);
     String last = lines[lines.length - 1].strip();
     return last.isEmpty() || last.startsWith("-- ") ? Optional.empty() : Optional.of(last);
   }

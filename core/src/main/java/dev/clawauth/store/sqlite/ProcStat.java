@@ -16,7 +16,7 @@ final class ProcStat {
   static OptionalLong startTime(long pid) {
     try {
       String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-      String[] rest = stat.substring(stat.lastIndexOf(')') + 1).trim().split("\\s+");
+      String[] rest = stat.substring(stat.lastIndexOf(')') + 1).trim().split("\\s+", -1);
       return rest.length > 19 ? OptionalLong.of(Long.parseLong(rest[19])) : OptionalLong.empty();
     } catch (IOException | RuntimeException e) {
       return OptionalLong.empty();

@@ -39,7 +39,7 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class RefreshLockFile implements CredentialStore.RefreshLock {
   /** How long a lock file without a pid may stand before it is taken for abandoned (OpenClaw's 180 s). */
-  static final Duration STALE_WITHOUT_PID = Duration.ofSeconds(180);
+  static final Duration STALE_WITHOUT_PID = Duration.ofMinutes(3);
   /** OpenClaw gives up after 20 retries of up to 10 s; a refresh of ours is shorter than that. */
   static final Duration WAIT = Duration.ofSeconds(150);
 

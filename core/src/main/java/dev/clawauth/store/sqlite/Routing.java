@@ -36,7 +36,10 @@ final class Routing {
     this.replaced = replaced;
   }
 
-  /** Applies the difference between {@code before} and {@code after} (views) to the two databases. */
+  /**
+   * Applies the difference between {@code before} and {@code after} (views) to the two databases
+   * ({@code newOwn} is {@code newShared} where the agent's own database is the shared one).
+   */
   void apply(ObjectNode before, ObjectNode after, Overlay.Docs newShared, Overlay.Docs newOwn) {
     List<Overlay.Change> changes = Overlay.diff(before, after);
     List<String> removed = new ArrayList<>();
@@ -46,7 +49,7 @@ final class Routing {
       }
     }
     scrub(newShared, removed);
-    if (newOwn != newShared) {
+    if (!layout.ownIsShared()) {
       scrub(newOwn, removed);
     }
     for (Overlay.Change c : changes) {
@@ -79,7 +82,7 @@ final class Routing {
     // now (OpenClaw puts an agent's own profiles before a shared order): that is OpenClaw's view
     // too, and freezing it into an override would hide the agent's later profiles.
     ObjectNode wanted = after.get("order") instanceof ObjectNode o ? o : Overlay.versioned().objectNode();
-    ObjectNode shown = Overlay.view(newShared, newOwn == newShared ? null : newOwn).get("order") instanceof ObjectNode o
+    ObjectNode shown = Overlay.view(newShared, layout.ownIsShared() ? null : newOwn).get("order") instanceof ObjectNode o
         ? o : wanted.objectNode();
     for (Overlay.Change c : changes) {
       if (c.section().equals("order") && !Objects.equals(wanted.get(c.key()), shown.get(c.key()))) {
@@ -90,7 +93,7 @@ final class Routing {
 
   /** Where a changed profile is written. */
   private Overlay.Docs profileTarget(String id, Overlay.Docs newShared, Overlay.Docs newOwn) {
-    if (newOwn == newShared) {
+    if (layout.ownIsShared()) {
       return newShared;
     }
     if (layout.ownsNewProfiles() && replaced.contains(id)) {
@@ -113,9 +116,9 @@ final class Routing {
     return Overlay.holds(newShared, "profiles", id) ? newShared : newOwn;
   }
 
-  private static void removeEverywhere(Overlay.Docs newShared, Overlay.Docs newOwn, Overlay.Change c) {
+  private void removeEverywhere(Overlay.Docs newShared, Overlay.Docs newOwn, Overlay.Change c) {
     Overlay.apply(newShared, c);
-    if (newOwn != newShared) {
+    if (!layout.ownIsShared()) {
       Overlay.apply(newOwn, c);
     }
   }

@@ -30,6 +30,8 @@ final class AgentRows {
   record Loaded(long version, ObjectNode tree, Map<String, Stored> sealed) {}
 
   /** A profile's row as stored: its secrets' JSON (opened) and the key that sealed them. */
+  // Never compared or hashed: the sealed bytes are only written back as they were read.
+  @SuppressWarnings("ArrayRecordComponent")
   record Stored(String secretsJson, String keyId, byte[] sealed) {}
 
   private final String agentId;
@@ -131,7 +133,7 @@ final class AgentRows {
         + " ON CONFLICT (agent_id, profile_id) DO UPDATE SET position = excluded.position, body = excluded.body,"
         + " sealed = excluded.sealed, key_id = excluded.key_id")) {
       int pos = 0;
-      for (var e : iterable(now)) {
+      for (var e : now.properties()) {
         String id = e.getKey();
         JsonNode old = was.get(id);
         Stored stored = before.sealed().get(id);
@@ -174,7 +176,7 @@ final class AgentRows {
         + " VALUES (?, ?, ?, ?::json) ON CONFLICT (agent_id, profile_id) DO UPDATE SET position = excluded.position,"
         + " stats = excluded.stats")) {
       int pos = 0;
-      for (var e : iterable(now)) {
+      for (var e : now.properties()) {
         boolean samePlace = pos < oldIds.size() && oldIds.get(pos).equals(e.getKey());
         if (!e.getValue().equals(was.get(e.getKey())) || !samePlace) {
           upsert.setString(1, agentId);
@@ -221,10 +223,6 @@ final class AgentRows {
           + " does not decrypt with key " + keyId + ": the row was altered or copied from another profile;"
           + " Clawauth will not overwrite it. Remove the profile and store it again");
     }
-  }
-
-  private static Iterable<Map.Entry<String, JsonNode>> iterable(ObjectNode n) {
-    return n::fields;
   }
 
   private static ObjectNode section(ObjectNode tree, String key) {

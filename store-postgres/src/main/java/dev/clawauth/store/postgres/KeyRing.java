@@ -1,6 +1,7 @@
 package dev.clawauth.store.postgres;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
@@ -51,7 +52,7 @@ final class KeyRing {
 
   static String idOf(byte[] key) {
     try {
-      byte[] d = MessageDigest.getInstance("SHA-256").digest(concat("clawauth-store-key-id:".getBytes(), key));
+      byte[] d = MessageDigest.getInstance("SHA-256").digest(concat("clawauth-store-key-id:".getBytes(StandardCharsets.UTF_8), key));
       return HexFormat.of().formatHex(d, 0, 8);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);

@@ -146,7 +146,7 @@ final class PgDatabase {
   /** Records a failed call: when it was the connection that failed, calls fail fast for a moment. */
   IOException failed(SQLException e) {
     String state = e.getSQLState();
-    if (state != null && (state.startsWith("08") || state.equals("57P01") || state.equals("57P03"))
+    if ((state != null && (state.startsWith("08") || state.equals("57P01") || state.equals("57P03")))
         || e.getClass().getSimpleName().contains("Timeout") || state == null) {
       String reason = reason(e);
       failure = new Failure(reason, System.currentTimeMillis());

@@ -31,7 +31,7 @@ public record PgUrl(String user, String host, int port, String database, String 
     // password=, sslpassword= and whatever other option a driver may take a secret from.
     boolean inQuery = query != null && java.util.Arrays.stream(query.split("&"))
         .anyMatch(o -> o.split("=", 2)[0].toLowerCase(Locale.ROOT).contains("password"));
-    if (info != null && info.contains(":") || inQuery) {
+    if ((info != null && info.contains(":")) || inQuery) {
       throw new IllegalArgumentException("store.url holds a password; keep it out of the config: put it in the file"
           + " store.passwordFile names, or in $" + PostgresSettings.DEFAULT_PASSWORD_ENV);
     }

@@ -104,7 +104,7 @@ public record PostgresSettings(PgUrl url, String schema, Optional<Path> password
     }
     Optional<String> prev = paths.env().get(PREVIOUS_KEYS_ENV);
     if (prev.isPresent()) {
-      for (String k : prev.get().split(",")) {
+      for (String k : prev.get().split(",", -1)) {
         if (!k.isBlank()) {
           raw.add(KeyRing.decode(k, "$" + PREVIOUS_KEYS_ENV));
         }

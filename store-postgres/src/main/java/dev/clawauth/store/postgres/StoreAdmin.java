@@ -28,7 +28,11 @@ public final class StoreAdmin {
     }
   }
 
-  /** @param resealed profiles sealed anew; {@code left} still under an older key (zero when done) */
+  /**
+   * What a re-key did: the agents it updated and the profiles it sealed anew.
+   *
+   * @param resealed profiles sealed anew; {@code left} still under an older key (zero when done)
+   */
   public record Rekeyed(int agents, int resealed, int left) {}
 
   /**
