@@ -322,8 +322,10 @@ class ClientKeysGatewayTest {
     assertThat(responses.statusCode()).isEqualTo(200);
     assertThat(post(key, "/v1/messages", message("nope/none", "hi")).statusCode()).isEqualTo(404);
 
+    // A request is counted when it ends, just after its answer went out: the last one too.
     await("six requests counted", () -> f.gateway.metrics().render()
-        .contains("clawauth_gateway_key_requests_total{key=\"meter\",outcome=\"ok\"} 5.0"));
+        .contains("clawauth_gateway_key_requests_total{key=\"meter\",outcome=\"ok\"} 5.0")
+        && f.gateway.metrics().render().contains("clawauth_gateway_key_requests_total{key=\"meter\",outcome=\"error\"} 1.0"));
     String metrics = f.gateway.metrics().render();
     assertThat(metrics).contains("# HELP clawauth_gateway_key_tokens_total ")
         .contains("clawauth_gateway_key_requests_total{key=\"meter\",outcome=\"error\"} 1.0")
