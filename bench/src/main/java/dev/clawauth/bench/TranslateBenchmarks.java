@@ -51,7 +51,7 @@ public class TranslateBenchmarks {
 
   @Benchmark
   public long translate() {
-    StreamTranslator t = StreamTranslators.create(upstream, client, streams, "bench-model");
+    StreamTranslator t = StreamTranslators.create(upstream, client, streams, true, "bench-model");
     long out = 0;
     for (int at = 0; at < stream.length; at += 1400) {
       out += t.feed(ByteBuffer.wrap(stream, at, Math.min(1400, stream.length - at))).length;

@@ -16,6 +16,8 @@ final class Call {
   final String agentId;
   /** The client key that sent it; null for the gateway token. */
   dev.clawauth.gateway.keys.ClientKey client;
+  /** Counts the tokens of a client key's answer; null for the gateway token. */
+  ClientAccess.Meter meter;
   private final Runnable onEnd;
   private boolean answered;
   private boolean ended;

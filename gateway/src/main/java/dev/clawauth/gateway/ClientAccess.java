@@ -7,6 +7,7 @@ import dev.clawauth.gateway.keys.ClientKeys;
 import dev.clawauth.gateway.keys.KeyRing;
 import dev.clawauth.gateway.keys.KeyUsage;
 import dev.clawauth.gateway.keys.UsageScanner;
+import dev.clawauth.gateway.translate.TokenUsage;
 import dev.clawauth.json.Json;
 import dev.clawauth.state.StatePaths;
 import dev.clawauth.store.Secret;
@@ -114,9 +115,8 @@ final class ClientAccess {
     if (who.key() == null) {
       return;
     }
-    UsageScanner s = meter == null ? null : meter.scanner;
-    usage.record(who.key().name(), status == 0 || status >= 400, s == null ? 0 : s.tokensIn(),
-        s == null ? 0 : s.tokensOut(), clock.millis());
+    TokenUsage t = meter == null ? TokenUsage.NONE : meter.tokens();
+    usage.record(who.key().name(), status == 0 || status >= 400, t.input(), t.output(), clock.millis());
   }
 
   /** {@code /status}'s client keys: every key for the gateway token, only its own for a key. */
@@ -153,9 +153,23 @@ final class ClientAccess {
     private final LoopExchange ex;
     private boolean decided;
     private UsageScanner scanner;
+    private TokenUsage translated;
 
     Meter(LoopExchange ex) {
       this.ex = ex;
+    }
+
+    /**
+     * The usage of a translated answer, as its translator read it from the upstream: a Chat
+     * Completions stream carries it to the client only when the client asked for it.
+     */
+    void translated(TokenUsage usage) {
+      translated = usage;
+    }
+
+    TokenUsage tokens() {
+      return translated != null ? translated
+          : scanner == null ? TokenUsage.NONE : new TokenUsage(scanner.tokensIn(), scanner.tokensOut());
     }
 
     @Override

@@ -608,6 +608,9 @@ final class Failover {
         }
         return;
       }
+      if (call.meter != null) {
+        call.meter.translated(answer.usage());
+      }
       if (sse) {
         call.ex.responseBody().write(out);
         call.end();

@@ -8,6 +8,7 @@ import dev.clawauth.gateway.http.EventLoop;
 import dev.clawauth.gateway.http.LoopExchange;
 import dev.clawauth.gateway.http.LoopHandler;
 import dev.clawauth.gateway.http.LoopServer;
+import dev.clawauth.gateway.keys.ClientKey;
 import dev.clawauth.gateway.upstream.LoopUpstreamClient;
 import dev.clawauth.json.Json;
 import dev.clawauth.json.JsonFileException;
@@ -399,6 +400,7 @@ public final class Gateway implements AutoCloseable {
       metrics.request(api, ex.status() == 0 ? 499 : ex.status());
     });
     call.client = who.key();
+    call.meter = meter;
     if (who.refusal() != null) {
       try {
         call.error(dialect, who.status(), who.refusal());
@@ -495,15 +497,21 @@ public final class Gateway implements AutoCloseable {
           report.set("clientKeys", access.status(call.client));
           call.send(200, "application/json", JsonText.pretty(report).getBytes(StandardCharsets.UTF_8));
         }
-        case "/metrics" -> call.send(200, Metrics.CONTENT_TYPE, metrics.scrape());
-        case "/v1/models" -> call.send(200, "application/json", models(agent.ctx().config(),
+        case "/metrics" -> {
+          // Its series name every agent's profiles and every key's usage.
+          if (call.client != null) {
+            call.error(dialect, 403, "/metrics is for the gateway token; a client key sees its own usage on /status");
+          } else {
+            call.send(200, Metrics.CONTENT_TYPE, metrics.scrape());
+          }
+        }
+        case "/v1/models" -> call.send(200, "application/json", models(modelIds(agent.ctx().config(), call.client),
             ex.requestHeaders().has("anthropic-version")));
         default -> {
           if (call.path.startsWith(MODELS_PREFIX)) {
             // The SDKs' models.retrieve: "provider/model" arrives as one %2F-encoded segment, decoded here.
             String id = call.path.substring(MODELS_PREFIX.length());
-            ClawConfig config = agent.ctx().config();
-            if (modelIds(config).contains(id)) {
+            if (modelIds(agent.ctx().config(), call.client).contains(id)) {
               call.send(200, "application/json", JsonBytes.write(model(id, ex.requestHeaders().has("anthropic-version"))));
             } else {
               call.error(dialect, 404, "Unknown model: " + id + ". GET /v1/models lists the configured models and aliases.");
@@ -609,13 +617,14 @@ public final class Gateway implements AutoCloseable {
   /**
    * The ids {@code GET /v1/models} lists on every wire, since each wire serves every model through
    * translation: the allowed models, the aliases' targets, the default model; not those whose
-   * configured {@code api} the gateway does not proxy.
+   * configured {@code api} the gateway does not proxy. A client key sees only the models it may use.
    */
-  private static Set<String> modelIds(ClawConfig config) {
+  private static Set<String> modelIds(ClawConfig config, ClientKey key) {
     Set<String> ids = new LinkedHashSet<>(config.allowedModels());
     ids.addAll(config.aliases().values());
     ids.add(config.resolveModel(config.defaultModel(config.defaultAgentId())));
-    ids.removeIf(id -> Upstreams.wire(config, ModelRef.resolve(id, true, config)).isEmpty());
+    ids.removeIf(id -> Upstreams.wire(config, ModelRef.resolve(id, true, config)).isEmpty()
+        || key != null && !key.allows(id));
     return ids;
   }
 
@@ -636,8 +645,7 @@ public final class Gateway implements AutoCloseable {
     return m;
   }
 
-  private static byte[] models(ClawConfig config, boolean anthropicShape) {
-    Set<String> ids = modelIds(config);
+  private static byte[] models(Set<String> ids, boolean anthropicShape) {
     ObjectNode root = Json.object();
     ArrayNode data = root.putArray("data");
     for (String id : ids) {

@@ -59,9 +59,11 @@ final class Translation {
     Target target = new Target(dialect(wire), model.model(), clientModel, wire == Upstreams.Wire.CODEX,
         maxTokens(config, model), model.provider().equals("openai"));
     boolean streams = request.fields().path("stream").asBoolean(false);
+    boolean usageChunk = api == Api.OPENAI_CHAT
+        && request.tree().path("stream_options").path("include_usage").asBoolean(false);
     byte[] body = JsonBytes.write(Requests.translate(dialect(api), request.tree(), target));
     try {
-      return new Plan(new Crossing(dialect(api), target, streams), RequestBody.scan(body, upstreamApi(api, wire)));
+      return new Plan(new Crossing(dialect(api), target, streams, usageChunk), RequestBody.scan(body, upstreamApi(api, wire)));
     } catch (IOException e) {
       throw new IllegalStateException("a translated request is always JSON", e);
     }

@@ -145,6 +145,79 @@ class ClientKeysGatewayTest {
   }
 
   @Test
+  void aKeyGetsNoMetricsOnlyTheGatewayTokenDoes() throws Exception {
+    start("");
+    String key = create("sonnet-only", List.of("anthropic/claude-sonnet-4-5"), null);
+    String other = create("other", List.of(), null);
+    assertThat(say(other, "Opus", "hi")).isEqualTo("Hello from fake");
+
+    HttpResponse<String> metrics = get(key, "/metrics");
+    assertThat(metrics.statusCode()).isEqualTo(403);
+    assertThat(metrics.body()).contains("\"error\":{\"message\":\"/metrics is for the gateway token; a client key"
+        + " sees its own usage on /status\"").doesNotContain("other").doesNotContain("anthropic:a");
+    HttpResponse<String> operator = get(f.token(), "/metrics");
+    assertThat(operator.statusCode()).isEqualTo(200);
+    assertThat(operator.body()).contains("key=\"other\"");
+  }
+
+  @Test
+  void aKeyRestrictedToSomeModelsListsOnlyThose() throws Exception {
+    start("");
+    String key = create("sonnet-only", List.of("anthropic/claude-sonnet-4-5"), null);
+    String other = create("other", List.of(), null);
+    HttpResponse<String> list = get(key, "/v1/models");
+    assertThat(list.statusCode()).isEqualTo(200);
+    assertThat(list.body()).contains("\"id\":\"anthropic/claude-sonnet-4-5\"").doesNotContain("opus")
+        .doesNotContain("haiku").doesNotContain("gpt-4o");
+    assertThat(get(key, "/v1/models/anthropic%2Fclaude-sonnet-4-5").statusCode()).isEqualTo(200);
+    HttpResponse<String> hidden = get(key, "/v1/models/anthropic%2Fclaude-opus-4-5");
+    assertThat(hidden.statusCode()).isEqualTo(404);
+    assertThat(hidden.body()).contains("Unknown model: anthropic/claude-opus-4-5");
+    assertThat(get(other, "/v1/models").body()).contains("anthropic/claude-opus-4-5").contains("openai/gpt-4o");
+    assertThat(get(f.token(), "/v1/models").body()).contains("anthropic/claude-opus-4-5").contains("openai/gpt-4o");
+  }
+
+  @Test
+  void anUnknownKeyIsToldNoPathOfTheGatewaysMachineAndTheLogNamesTheKeysFileOnce() throws Exception {
+    start("");
+    String key = create("one", List.of(), null);
+    java.nio.file.Path keysFile = f.state.resolve(ClientKeys.FILE);
+    f.gateway.close();
+    // Broken before the gateway read it: no key is known.
+    Files.writeString(keysFile, Files.readString(keysFile).replace("\"name\"", "name"));
+    f.start();
+    for (int i = 0; i < 2; i++) {
+      HttpResponse<String> refused = post(key, "/v1/messages", message("Sonnet", "hi"));
+      assertThat(refused.statusCode()).isEqualTo(401);
+      assertThat(refused.body()).contains("Unknown client key").doesNotContain(keysFile.toString())
+          .doesNotContain(tmp.toString()).doesNotContain(ClientKeys.FILE);
+    }
+    String log = f.log();
+    assertThat(log.split(java.util.regex.Pattern.quote("client key that is not in " + keysFile), -1)).hasSize(2);
+    assertThat(log).doesNotContain(key);
+  }
+
+  @Test
+  void aTranslatedChatStreamEndsWithUsageOnlyWhenAskedAndItsTokensCountEitherWay() throws Exception {
+    start("");
+    String key = create("chat", List.of(), null);
+    String streamed = "{\"model\":\"Sonnet\",\"stream\":true,%s\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+    HttpResponse<String> plain = post(key, "/v1/chat/completions", streamed.formatted(""));
+    assertThat(plain.statusCode()).isEqualTo(200);
+    assertThat(plain.body()).contains("data: [DONE]").doesNotContain("\"choices\":[]").doesNotContain("\"usage\"");
+    HttpResponse<String> asked = post(key, "/v1/chat/completions",
+        streamed.formatted("\"stream_options\":{\"include_usage\":true},"));
+    assertThat(asked.statusCode()).isEqualTo(200);
+    assertThat(asked.body()).contains("\"choices\":[],\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":4");
+
+    await("two requests counted", () -> f.gateway.metrics().render()
+        .contains("clawauth_gateway_key_requests_total{key=\"chat\",outcome=\"ok\"} 2.0"));
+    assertThat(f.gateway.metrics().render())
+        .contains("clawauth_gateway_key_tokens_total{direction=\"in\",key=\"chat\"} 6.0")
+        .contains("clawauth_gateway_key_tokens_total{direction=\"out\",key=\"chat\"} 8.0");
+  }
+
+  @Test
   void sessionlessClientsWithDifferentKeysKeepTheirOwnModelChoice() throws Exception {
     start("");
     String one = create("one", List.of(), null);
@@ -249,8 +322,10 @@ class ClientKeysGatewayTest {
     assertThat(responses.statusCode()).isEqualTo(200);
     assertThat(post(key, "/v1/messages", message("nope/none", "hi")).statusCode()).isEqualTo(404);
 
+    // A request is counted when it ends, just after its answer went out: the last one too.
     await("six requests counted", () -> f.gateway.metrics().render()
-        .contains("clawauth_gateway_key_requests_total{key=\"meter\",outcome=\"ok\"} 5.0"));
+        .contains("clawauth_gateway_key_requests_total{key=\"meter\",outcome=\"ok\"} 5.0")
+        && f.gateway.metrics().render().contains("clawauth_gateway_key_requests_total{key=\"meter\",outcome=\"error\"} 1.0"));
     String metrics = f.gateway.metrics().render();
     assertThat(metrics).contains("# HELP clawauth_gateway_key_tokens_total ")
         .contains("clawauth_gateway_key_requests_total{key=\"meter\",outcome=\"error\"} 1.0")

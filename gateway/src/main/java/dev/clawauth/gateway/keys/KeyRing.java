@@ -10,6 +10,7 @@ import java.security.MessageDigest;
 import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The client keys as the running gateway checks them. The keys file is looked at (one stat) on
@@ -40,6 +41,8 @@ public final class KeyRing {
   private volatile List<Entry> entries = List.of();
   private Seen seen;
   private Seen reportedBroken;
+  private String reportedUnreadable;
+  private final AtomicBoolean unknownReported = new AtomicBoolean();
 
   public KeyRing(ClientKeys file, Clock clock, PrintStream log) {
     this.file = file;
@@ -65,7 +68,12 @@ public final class KeyRing {
       }
     }
     if (match == null) {
-      return new Verdict.Refused("Unknown client key: it is not in " + file.path() + " (was it created for another"
+      // The client is told no path of the gateway's machine; the operator finds it in the log.
+      if (unknownReported.compareAndSet(false, true)) {
+        log.println("gateway: refused a client key that is not in " + file.path() + " (was it created for"
+            + " another state dir?).");
+      }
+      return new Verdict.Refused("Unknown client key: it is not among the gateway's keys (was it created for another"
           + " state dir?). Use a key of `clawauth gateway keys list`, or the gateway token.");
     }
     ClientKey k = match.key();
@@ -100,6 +108,7 @@ public final class KeyRing {
       entries = file.list().stream().map(k -> new Entry(k, k.hashBytes())).toList();
       seen = now;
       reportedBroken = null;
+      reportedUnreadable = null;
     } catch (JsonFileException broken) {
       seen = now;
       if (!Objects.equals(reportedBroken, now)) {
@@ -107,8 +116,11 @@ public final class KeyRing {
         log.println("gateway: " + broken.getMessage() + " The client keys read before stay in use until it is fixed.");
       }
     } catch (IOException e) {
-      // Read again at the next check: the file was being replaced, or is unreadable for now.
-      log.println("gateway: could not read " + file.path() + ": " + e.getMessage());
+      // Read again at the next check: the file was being replaced, or is unreadable for now; said once.
+      if (!Objects.equals(reportedUnreadable, e.toString())) {
+        reportedUnreadable = e.toString();
+        log.println("gateway: could not read " + file.path() + ": " + e.getMessage());
+      }
     }
   }
 

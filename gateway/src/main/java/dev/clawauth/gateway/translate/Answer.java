@@ -22,7 +22,7 @@ public final class Answer {
     this.crossing = crossing;
     this.limit = limit;
     this.stream = upstreamSse ? StreamTranslators.create(crossing.target().dialect(), crossing.client(),
-        crossing.clientStreams(), crossing.target().clientModel()) : null;
+        crossing.clientStreams(), crossing.usageChunk(), crossing.target().clientModel()) : null;
     this.whole = upstreamSse && crossing.clientStreams() ? null : new ByteArrayOutputStream();
   }
 

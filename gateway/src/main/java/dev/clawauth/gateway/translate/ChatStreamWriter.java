@@ -11,7 +11,7 @@ import dev.clawauth.gateway.translate.StreamEvent.ToolArgumentsDelta;
 import dev.clawauth.gateway.translate.StreamEvent.ToolCallStart;
 import java.io.IOException;
 
-/** Writes Chat Completions chunks, ending with a usage chunk and {@code data: [DONE]}. */
+/** Writes Chat Completions chunks, ending with a usage chunk when the client asked for it and {@code data: [DONE]}. */
 final class ChatStreamWriter implements ClientWriter {
   /** Writes fields of an object that another method opened. */
   private interface Fields {
@@ -21,14 +21,16 @@ final class ChatStreamWriter implements ClientWriter {
   private final SseSink sink = new SseSink();
   private final String model;
   private final long created;
+  private final boolean usageChunk;
   private String id;
   private boolean over;
   private StopReason stop = StopReason.END_TURN;
   private TokenUsage usage = TokenUsage.NONE;
 
-  ChatStreamWriter(String model, long created) {
+  ChatStreamWriter(String model, long created, boolean usageChunk) {
     this.model = model;
     this.created = created;
+    this.usageChunk = usageChunk;
   }
 
   @Override
@@ -119,7 +121,8 @@ final class ChatStreamWriter implements ClientWriter {
   private void end() {
     start(null);
     chunk(g -> { }, stop.chat());
-    if (!usage.equals(TokenUsage.NONE)) {
+    // Its empty choices break clients that read chunk.choices[0] without having asked for it.
+    if (usageChunk && !usage.equals(TokenUsage.NONE)) {
       sink.event(null, g -> {
         head(g);
         g.writeArrayFieldStart("choices");

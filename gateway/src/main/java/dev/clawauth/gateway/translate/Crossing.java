@@ -3,9 +3,14 @@ package dev.clawauth.gateway.translate;
 /**
  * A call whose client speaks another dialect than its upstream: what the client asked for and
  * where the translated request goes. One per call; each upstream attempt reads its answer through
- * a new {@link #answer}.
+ * a new {@link #answer}. {@code usageChunk}: a Chat Completions client asked for the stream's
+ * usage chunk ({@code stream_options.include_usage}).
  */
-public record Crossing(Dialect client, Target target, boolean clientStreams) {
+public record Crossing(Dialect client, Target target, boolean clientStreams, boolean usageChunk) {
+  public Crossing(Dialect client, Target target, boolean clientStreams) {
+    this(client, target, clientStreams, false);
+  }
+
   /** Whether the upstream is asked for a stream. */
   public boolean upstreamStreams() {
     return target.streams(clientStreams);

@@ -11,7 +11,9 @@ import dev.clawauth.gateway.translate.StreamEvent.ToolCallStart;
 import dev.clawauth.gateway.translate.UpstreamJson.ErrorBody;
 import java.io.IOException;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /** Reads Anthropic Messages stream events; thinking blocks have no counterpart on the other wires and are skipped. */
@@ -36,6 +38,8 @@ final class MessagesStreamReader implements StreamReader {
 
   /** Content block index to tool call number, for the blocks that are tool calls. */
   private final Map<Integer, Integer> tools = new HashMap<>();
+  /** Content block indexes of tool calls that got argument bytes. */
+  private final Set<Integer> withArguments = new HashSet<>();
   /** Content block indexes of text blocks. */
   private final Map<Integer, Boolean> texts = new HashMap<>();
 
@@ -51,6 +55,7 @@ final class MessagesStreamReader implements StreamReader {
       }
       case "content_block_start" -> blockStart(e, out);
       case "content_block_delta" -> blockDelta(e, out);
+      case "content_block_stop" -> blockStop(e, out);
       case "message_delta" -> {
         if (e.delta() != null && e.delta().stopReason() != null) {
           out.accept(new Stop(StopReason.fromMessages(e.delta().stopReason())));
@@ -100,10 +105,24 @@ final class MessagesStreamReader implements StreamReader {
       case "input_json_delta" -> {
         Integer n = tools.get(e.index());
         if (n != null && d.partialJson() != null && !d.partialJson().isEmpty()) {
+          withArguments.add(e.index());
           out.accept(new ToolArgumentsDelta(n, d.partialJson()));
         }
       }
       default -> { }
+    }
+  }
+
+  /**
+   * A tool call without arguments streams no argument bytes (or an empty {@code partial_json}),
+   * while the other dialects' clients parse {@code arguments} as a JSON object, as Anthropic's
+   * whole answers give it ({@code "input": {}}).
+   */
+  private void blockStop(Event e, Consumer<StreamEvent> out) {
+    Integer n = e.index() == null ? null : tools.get(e.index());
+    if (n != null && !withArguments.contains(e.index())) {
+      withArguments.add(e.index());
+      out.accept(new ToolArgumentsDelta(n, "{}"));
     }
   }
 }

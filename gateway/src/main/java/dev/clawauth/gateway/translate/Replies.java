@@ -79,7 +79,12 @@ public final class Replies {
           call.path("function").path("arguments").asText("")));
     }
     JsonNode u = n.path("usage");
-    return new Reply(n.path("id").asText(""), parts, StopReason.fromChat(choice.path("finish_reason").asText("stop")),
+    StopReason stop = StopReason.fromChat(choice.path("finish_reason").asText("stop"));
+    // Some OpenAI-compatible servers say "stop" after tool calls; the client must still run them.
+    if (stop == StopReason.END_TURN && !msg.path("tool_calls").isEmpty()) {
+      stop = StopReason.TOOL_USE;
+    }
+    return new Reply(n.path("id").asText(""), parts, stop,
         new TokenUsage(u.path("prompt_tokens").asLong(), u.path("completion_tokens").asLong()));
   }
 

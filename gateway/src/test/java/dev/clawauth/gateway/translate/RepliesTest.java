@@ -81,6 +81,17 @@ class RepliesTest {
   }
 
   @Test
+  void aChatCompletionWithToolCallsThatSaysStopStillTellsAMessagesClientToUseTheTools() throws Exception {
+    // Some OpenAI-compatible servers end a tool call with "stop", as ChatStreamReader handles for streams.
+    JsonNode m = translate(Dialect.CHAT_COMPLETIONS, Dialect.MESSAGES, """
+        {'id':'chatcmpl-8','choices':[{'index':0,'message':{'role':'assistant','content':'Checking.',
+          'tool_calls':[{'id':'call_1','type':'function','function':{'name':'add','arguments':'{}'}}]},
+          'finish_reason':'stop'}],'usage':{}}""");
+    assertThat(m.get("stop_reason").asText()).isEqualTo("tool_use");
+    assertThat(m.at("/content/1/type").asText()).isEqualTo("tool_use");
+  }
+
+  @Test
   void aResponseObjectBecomesAMessageAndAChatCompletion() throws Exception {
     String resp = """
         {'id':'resp_5','object':'response','status':'completed','output':[

@@ -93,7 +93,7 @@ class StreamTranslatorsTest {
   }
 
   static StreamTranslator translator(Dialect upstream, Dialect client, boolean streams) {
-    return StreamTranslators.create(upstream, client, streams, MODEL, CLOCK);
+    return StreamTranslators.create(upstream, client, streams, true, MODEL, CLOCK);
   }
 
   /**
@@ -172,6 +172,99 @@ class StreamTranslatorsTest {
         + "\"input\":{\"x\":1}},{\"type\":\"tool_use\",\"id\":\"call_b\",\"name\":\"g\",\"input\":{}}]");
     // "stop" after tool calls still tells the client to run them.
     assertThat(body.path("stop_reason").asText()).isEqualTo("tool_use");
+  }
+
+  /** A Claude tool call without arguments: no input_json_delta, or one with an empty partial_json. */
+  static byte[] messagesToolWithoutArguments(boolean emptyDelta) {
+    String stream = """
+        event: message_start
+        data: {"type":"message_start","message":{"id":"msg_1","usage":{"input_tokens":9,"output_tokens":1}}}
+
+        event: content_block_start
+        data: {"type":"content_block_start","index":0,"content_block":{"type":"tool_use","id":"toolu_1","name":"now","input":{}}}
+
+        """ + (emptyDelta ? """
+        event: content_block_delta
+        data: {"type":"content_block_delta","index":0,"delta":{"type":"input_json_delta","partial_json":""}}
+
+        """ : "") + """
+        event: content_block_stop
+        data: {"type":"content_block_stop","index":0}
+
+        event: message_delta
+        data: {"type":"message_delta","delta":{"stop_reason":"tool_use"},"usage":{"output_tokens":7}}
+
+        event: message_stop
+        data: {"type":"message_stop"}
+
+        """;
+    return stream.getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** The tool call arguments a client gets: the concatenated deltas of a stream, or the whole answer's. */
+  private static String arguments(Dialect client, boolean streams, byte[] out) throws IOException {
+    if (!streams) {
+      JsonNode body = MAPPER.readTree(out);
+      return client == Dialect.CHAT_COMPLETIONS ? body.at("/choices/0/message/tool_calls/0/function/arguments").asText()
+          : body.at("/output/0/arguments").asText();
+    }
+    List<SseParser.Event> events = new ArrayList<>();
+    new SseParser().feed(ByteBuffer.wrap(out), events::add);
+    StringBuilder args = new StringBuilder();
+    for (SseParser.Event e : events) {
+      if (e.data().equals("[DONE]")) {
+        continue;
+      }
+      JsonNode d = MAPPER.readTree(e.data());
+      if (client == Dialect.CHAT_COMPLETIONS) {
+        args.append(d.at("/choices/0/delta/tool_calls/0/function/arguments").asText(""));
+      } else if (d.path("type").asText().equals("response.function_call_arguments.delta")) {
+        args.append(d.path("delta").asText());
+      } else if (d.path("type").asText().equals("response.output_item.done")) {
+        assertThat(d.at("/item/arguments").asText()).as("the item's arguments").isEqualTo("{}");
+      }
+    }
+    return args.toString();
+  }
+
+  @org.junit.jupiter.api.Test
+  void aClaudeToolCallWithoutArgumentsReachesOpenAiClientsAsAnEmptyObject() throws IOException {
+    for (Dialect client : List.of(Dialect.CHAT_COMPLETIONS, Dialect.RESPONSES)) {
+      for (boolean streams : List.of(true, false)) {
+        for (boolean emptyDelta : List.of(true, false)) {
+          byte[] in = messagesToolWithoutArguments(emptyDelta);
+          byte[] out = run(translator(Dialect.MESSAGES, client, streams), in, new int[] {in.length}, streams);
+          assertThat(arguments(client, streams, out)).as(client + ", streams: " + streams + ", empty delta: "
+              + emptyDelta).isEqualTo("{}");
+        }
+      }
+    }
+  }
+
+  @org.junit.jupiter.api.Test
+  void aChatStreamEndsWithTheUsageChunkOnlyWhenTheClientAskedForIt() throws IOException {
+    byte[] in = fixture(Dialect.MESSAGES, Kind.TEXT);
+    for (boolean asked : List.of(true, false)) {
+      StreamTranslator t = StreamTranslators.create(Dialect.MESSAGES, Dialect.CHAT_COMPLETIONS, true, asked, MODEL,
+          CLOCK);
+      List<SseParser.Event> events = new ArrayList<>();
+      new SseParser().feed(ByteBuffer.wrap(run(t, in, new int[] {in.length}, true)), events::add);
+      assertThat(events.getLast().data()).isEqualTo("[DONE]");
+      List<JsonNode> chunks = new ArrayList<>();
+      for (SseParser.Event e : events.subList(0, events.size() - 1)) {
+        chunks.add(MAPPER.readTree(e.data()));
+      }
+      if (asked) {
+        assertThat(chunks.getLast().path("choices").isEmpty()).isTrue();
+        assertThat(chunks.getLast().at("/usage/prompt_tokens").asLong()).isEqualTo(35);
+      } else {
+        // Clients that read chunk.choices[0] without asking for usage must find a choice in every chunk.
+        assertThat(chunks).allSatisfy(c -> assertThat(c.path("choices").size()).isEqualTo(1));
+        assertThat(chunks).noneSatisfy(c -> assertThat(c.has("usage")).isTrue());
+      }
+      // The gateway still knows the usage, to count it for the client's key.
+      assertThat(t.usage()).isEqualTo(new TokenUsage(35, 15));
+    }
   }
 
   @org.junit.jupiter.api.Test
