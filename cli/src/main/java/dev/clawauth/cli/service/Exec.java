@@ -86,7 +86,8 @@ public final class Exec {
         p.destroyForcibly();
         return new Result(124, "", program + " did not finish within " + TIMEOUT_SECONDS + " s");
       }
-      return new Result(p.exitValue(), out.text(DRAIN_AFTER_EXIT), err.text(DRAIN_AFTER_EXIT));
+      long until = System.nanoTime() + DRAIN_AFTER_EXIT.toNanos();
+      return new Result(p.exitValue(), out.text(until), err.text(until));
     } catch (IOException e) {
       return new Result(126, "", program + ": " + e.getMessage());
     } catch (InterruptedException e) {
@@ -115,8 +116,9 @@ public final class Exec {
       });
     }
 
-    String text(Duration wait) throws InterruptedException {
-      thread.join(wait);
+    /** What was read by {@code until} ({@link System#nanoTime()}), or earlier at the end of the stream. */
+    String text(long until) throws InterruptedException {
+      thread.join(Duration.ofNanos(Math.max(1, until - System.nanoTime())));
       synchronized (buffer) {
         return buffer.toString(StandardCharsets.UTF_8);
       }
