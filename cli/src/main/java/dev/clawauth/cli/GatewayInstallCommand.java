@@ -9,11 +9,14 @@ import dev.clawauth.cli.service.Systemd;
 import dev.clawauth.cli.service.SystemdUnits;
 import dev.clawauth.cli.service.UnitFiles;
 import dev.clawauth.gateway.GatewaySettings;
+import dev.clawauth.config.ClawConfig;
 import dev.clawauth.state.Environment;
+import dev.clawauth.state.StatePaths;
 import dev.clawauth.store.AtomicFiles;
 import java.io.PrintWriter;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -27,7 +30,7 @@ import picocli.CommandLine.Spec;
     "Run the gateway as a service of your user: a systemd user unit on Linux "
         + "(~/.config/systemd/user/clawauth-gateway.service), a launchd agent on macOS "
         + "(~/Library/LaunchAgents/ai.clawauth.gateway.plist). It starts now and at login, restarts "
-        + "on failure, and reads <state>/.env. The JDK and jar of this run are written into it.",
+        + "on failure, and reads <state>/.env. Its stop timeout is gateway.shutdownGrace + 10 s, as configured at install. The JDK and jar of this run are written into it.",
     "",
     "Where neither is usable (containers, WSL without systemd, Termux) it writes nothing, "
         + "exits 1 and prints the foreground command instead."})
@@ -88,7 +91,10 @@ final class GatewayInstallCommand implements Callable<Integer> {
     Launch launch = Launch.of(env, args);
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    String text = host.mac() ? LaunchdPlist.gateway(launch) : SystemdUnits.gateway(launch);
+    // The stop timeout must outlast the drain the gateway will be configured to wait for.
+    StatePaths paths = StatePaths.resolve(env);
+    Duration grace = GatewaySettings.load(paths, ClawConfig.load(paths.configPath())).shutdownGrace();
+    String text = host.mac() ? LaunchdPlist.gateway(launch, grace) : SystemdUnits.gateway(launch, grace);
     if (print) {
       out.print(text);
       out.flush();

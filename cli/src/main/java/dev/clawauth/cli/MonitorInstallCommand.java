@@ -101,7 +101,13 @@ final class MonitorInstallCommand implements Callable<Integer> {
       return 1;
     }
     AtomicFiles.createPrivateDirectories(launch.logDir());
-    Exec.Result r = crontab.install(line);
+    Exec.Result r;
+    try {
+      r = crontab.install(line);
+    } catch (Crontab.Unreadable e) {
+      throw new CliException("cannot read your crontab (" + e.getMessage() + "), so it was left as it is;"
+          + " add this line with `crontab -e`: " + line);
+    }
     if (!r.ok()) {
       throw new CliException("crontab could not be written: " + r.why());
     }

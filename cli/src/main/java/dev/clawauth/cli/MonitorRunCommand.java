@@ -5,7 +5,9 @@ import dev.clawauth.AgentContext;
 import dev.clawauth.cli.service.Exec;
 import dev.clawauth.cli.service.Host;
 import dev.clawauth.state.Environment;
+import dev.clawauth.json.JsonFileException;
 import dev.clawauth.status.StatusReport;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +24,8 @@ import picocli.CommandLine.Spec;
         + "CLAWAUTH_CHECK_EXIT, CLAWAUTH_CHECK_SUMMARY and CLAWAUTH_AGENT in its environment.",
     "",
     "Exit codes: those of `models status --check` (0 ok, 1 missing or expired, 2 expiring), "
-        + "whatever the notify command does."})
+        + "whatever the notify command does. A config or store that cannot be read is 1 too, and is notified "
+        + "with the file (and line:column) at fault."})
 final class MonitorRunCommand implements Callable<Integer> {
   private static final int SUMMARY_MAX = 400;
 
@@ -37,20 +40,31 @@ final class MonitorRunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    AgentContext ctx = agent.open();
-    ObjectNode report = StatusReport.build(ctx);
-    int code = CheckLines.exitCode(report);
-    List<String> lines = CheckLines.lines(report);
     PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    String agentId;
+    int code;
+    List<String> lines;
+    try {
+      AgentContext ctx = agent.open();
+      ObjectNode report = StatusReport.build(ctx);
+      agentId = ctx.agentId();
+      code = CheckLines.exitCode(report);
+      lines = CheckLines.lines(report);
+    } catch (JsonFileException | IOException | IllegalArgumentException e) {
+      // A monitor that dies silently when everything is broken is the one case it must not miss.
+      agentId = agent.agentId != null ? agent.agentId : "default";
+      code = 1;
+      lines = List.of("the check could not run: " + FailureHandler.message(e));
+    }
     lines.forEach(out::println);
     out.flush();
     if (code != 0 && notify != null && !notify.isBlank()) {
-      String summary = summary(code, ctx.agentId(), lines);
+      String summary = summary(code, agentId, lines);
       Exec.Result r = new Exec(Host.current(Environment.system())).run(null,
           Map.of("CLAWAUTH_CHECK_EXIT", Integer.toString(code), "CLAWAUTH_CHECK_SUMMARY", summary,
-              "CLAWAUTH_AGENT", ctx.agentId()),
+              "CLAWAUTH_AGENT", agentId),
           "/bin/sh", "-c", notify);
-      PrintWriter err = spec.commandLine().getErr();
       if (!r.ok()) {
         err.println("Warning: the notify command failed (exit code " + r.exit() + "); the check's exit code ("
             + code + ") stands.");

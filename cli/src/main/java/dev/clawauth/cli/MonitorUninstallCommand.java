@@ -42,9 +42,15 @@ final class MonitorUninstallCommand implements Callable<Integer> {
       removed = true;
     }
     Crontab crontab = new Crontab(exec);
-    if (crontab.usable() && crontab.remove()) {
-      out.println("Removed the " + Crontab.MARKER + " line from your crontab.");
-      removed = true;
+    try {
+      if (crontab.usable() && crontab.remove()) {
+        out.println("Removed the " + Crontab.MARKER + " line from your crontab.");
+        removed = true;
+      }
+    } catch (Crontab.Unreadable e) {
+      out.flush();
+      throw new CliException("cannot read your crontab (" + e.getMessage() + "), so it was left as it is;"
+          + " remove the line ending in " + Crontab.MARKER + " with `crontab -e`.");
     }
     if (!removed) {
       out.println("Nothing to uninstall: no clawauth-monitor timer and no " + Crontab.MARKER + " crontab line.");

@@ -63,6 +63,19 @@ final class FakeServiceTools {
         """.formatted(crontab));
   }
 
+  /**
+   * A crontab that writes but cannot list, as when cron.allow or PAM refuses {@code -l}: the
+   * table in {@code crontab.txt} is there all the same.
+   */
+  FakeServiceTools crontabThatCannotList() throws IOException {
+    return script("crontab", """
+        case "$1" in
+          -l) echo 'You (user) are not allowed to use this program (crontab)' >&2; exit 1 ;;
+          -) /bin/cat > '%1$s' ;;
+        esac
+        """.formatted(crontab));
+  }
+
   List<String> calls() throws IOException {
     return Files.exists(calls) ? Files.readAllLines(calls) : List.of();
   }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.StringReader;
 import java.nio.file.Files;
+import dev.clawauth.testing.TestSecrets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,6 +63,27 @@ final class GatewayServiceTest {
         "[Install]", "WantedBy=default.target");
     assertThat(tools.calls()).as("--print runs no systemctl").isEmpty();
     assertThat(home.resolve(".config")).doesNotExist();
+  }
+
+  @Test
+  void theStopTimeoutOutlastsTheConfiguredShutdownGrace() throws Exception {
+    Files.createDirectories(state);
+    Files.writeString(state.resolve("openclaw.json"), "{\"gateway\": {\"shutdownGrace\": \"5m\"}}\n");
+    var unit = clawauth.run("gateway", "install", "--print");
+    assertThat(unit.exitCode()).as(unit.toString()).isZero();
+    assertThat(unit.stdout().lines().toList()).contains("TimeoutStopSec=310").doesNotContain("TimeoutStopSec=20");
+
+    Files.writeString(state.resolve("openclaw.json"), "{\"gateway\": {\"shutdownGrace\": 1500}}\n");
+    clawauth.jvmOption("-Dos.name=Mac OS X");
+    var plist = clawauth.run("gateway", "install", "--print");
+    assertThat(plist.exitCode()).as(plist.toString()).isZero();
+    assertThat(plist.stdout()).contains("<key>ExitTimeOut</key>\n  <integer>12</integer>");
+
+    Files.writeString(state.resolve("openclaw.json"), "{\"gateway\": {\"shutdownGrace\": \"90m\"}}\n");
+    var refused = clawauth.run("gateway", "install", "--print");
+    assertThat(refused.exitCode()).isEqualTo(1);
+    assertThat(refused.stderr()).contains("gateway.shutdownGrace");
+    assertThat(tools.calls()).isEmpty();
   }
 
   @Test
@@ -137,23 +159,40 @@ final class GatewayServiceTest {
         .getElementsByTagName("dict").item(0);
     assertThat(value(dict, "Label").getTextContent()).isEqualTo("ai.clawauth.gateway");
     List<String> argv = strings(value(dict, "ProgramArguments"));
-    assertThat(argv.subList(0, 2)).containsExactly("/bin/sh", "-c");
-    assertThat(argv.get(2)).contains("set -a").contains("'" + state.resolve(".env") + "'").contains("exec \"$0\" \"$@\"");
-    assertThat(argv.subList(3, argv.size())).containsExactly(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
-        ClawauthProcess.JAR.toAbsolutePath().normalize().toString(), "gateway", "--port", "18999");
+    assertThat(argv).as("the JVM itself, no shell that would expand $ and run backticks of <state>/.env")
+        .containsExactly(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
+            ClawauthProcess.JAR.toAbsolutePath().normalize().toString(), "gateway", "--port", "18999");
     assertThat(value(dict, "RunAtLoad").getNodeName()).isEqualTo("true");
     Element keepAlive = value(dict, "KeepAlive");
     assertThat(value(keepAlive, "SuccessfulExit").getNodeName()).isEqualTo("false");
+    assertThat(value(dict, "ExitTimeOut").getTextContent()).as("default shutdownGrace 10 s + 10 s").isEqualTo("20");
     String log = state.resolve("logs/gateway.log").toString();
     assertThat(value(dict, "StandardOutPath").getTextContent()).isEqualTo(log);
     assertThat(value(dict, "StandardErrorPath").getTextContent()).isEqualTo(log);
-    assertThat(strings(value(dict, "EnvironmentVariables"))).containsExactly("OPENCLAW_STATE_DIR", state.toString());
-    // The shell line really sources the file: run it with a stand-in for java.
-    Files.createDirectories(state);
-    Files.writeString(state.resolve(".env"), "FROM_DOTENV=yes\n");
-    Process sh = new ProcessBuilder("/bin/sh", "-c", argv.get(2), "/bin/sh", "-c", "printf %s \"$FROM_DOTENV\"").start();
-    assertThat(new String(sh.getInputStream().readAllBytes())).isEqualTo("yes");
+    List<String> env = strings(value(dict, "EnvironmentVariables"));
+    assertThat(env).containsExactly("OPENCLAW_STATE_DIR", state.toString());
+    // The program launchd starts reads <state>/.env itself, word for word: run it as launchd would.
+    Path ran = tmp.resolve("ran");
+    String literal = TestSecrets.get("OPENAI_KEY_STATE") + " $HOME `touch " + ran + "`";
+    Files.writeString(state.resolve(".env"), "OPENROUTER_API_KEY=" + literal + "\n");
+    List<String> statusArgv = new ArrayList<>(argv.subList(0, 3));
+    statusArgv.addAll(List.of("models", "status", "--json"));
+    ProcessBuilder launchd = new ProcessBuilder(statusArgv).directory(home.toFile());
+    launchd.environment().clear();
+    launchd.environment().putAll(java.util.Map.of("HOME", home.toString(), env.get(0), env.get(1)));
+    Process p = launchd.redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    JsonNode status = JSON.readTree(p.getInputStream());
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    JsonNode openrouter = null;
+    for (JsonNode provider : status.path("auth").path("providers")) {
+      if (provider.path("provider").asText().equals("openrouter")) {
+        openrouter = provider;
+      }
+    }
+    assertThat(openrouter).as(status.toString()).isNotNull();
+    assertThat(openrouter.at("/env/source").asText()).isEqualTo("env: OPENROUTER_API_KEY (" + state.resolve(".env") + ")");
+    assertThat(openrouter.at("/env/value").asText()).isEqualTo(dev.clawauth.store.Secret.mask(literal));
+    assertThat(ran).as("a backtick in .env is text, not a command").doesNotExist();
 
     var stopped = clawauth.run("gateway", "status", "--json");
     assertThat(stopped.exitCode()).as(stopped.toString()).isEqualTo(3);

@@ -108,7 +108,7 @@ final class MonitorCommandTest {
     Path service = userUnit("clawauth-monitor.service");
     assertThat(Files.readString(timer).lines().toList()).contains("OnBootSec=5min", "OnUnitActiveSec=15min",
         "Persistent=true", "Unit=clawauth-monitor.service", "WantedBy=timers.target");
-    assertThat(Files.readString(service).lines().toList()).contains("Type=oneshot",
+    assertThat(Files.readString(service).lines().toList()).contains("Type=oneshot", "TimeoutStartSec=5min",
         "ExecStart=" + Path.of(System.getProperty("java.home"), "bin", "java") + " -jar "
             + ClawauthProcess.JAR.toAbsolutePath().normalize()
             + " monitor run --notify \"notify-send \\\"$$CLAWAUTH_CHECK_SUMMARY\\\"\" --agent work");
@@ -156,6 +156,57 @@ final class MonitorCommandTest {
   }
 
   @Test
+  void aCrontabThatCannotBeListedIsLeftAloneByInstallAndUninstall() throws Exception {
+    tools.crontabThatCannotList();
+    List<String> table = List.of("MAILTO=me", "5 4 * * * backup.sh", "0 * * * * old clawauth line # clawauth-monitor");
+    Files.write(tools.crontab, table);
+    var r = s.run("monitor", "install", "--every", "6h");
+    assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
+    assertThat(r.stderr().lines().toList()).hasSize(1).first().asString()
+        .startsWith("Error: cannot read your crontab (`crontab -l` failed: You (user) are not allowed")
+        .contains("add this line with `crontab -e`: 0 */6 * * * ").endsWith(" # clawauth-monitor");
+    assertThat(Files.readAllLines(tools.crontab)).as("nothing was written over the table").isEqualTo(table);
+    assertThat(tools.calls()).doesNotContain("crontab -");
+
+    var un = s.run("monitor", "uninstall");
+    assertThat(un.exitCode()).as(un.toString()).isEqualTo(1);
+    assertThat(un.stderr().lines().toList()).hasSize(1).first().asString()
+        .startsWith("Error: cannot read your crontab").endsWith("remove the line ending in # clawauth-monitor with"
+            + " `crontab -e`.");
+    assertThat(Files.readAllLines(tools.crontab)).isEqualTo(table);
+  }
+
+  @Test
+  void aNotifyCommandThatLeavesAChildBehindDoesNotHoldTheRunOpen() throws Exception {
+    tokenProfile("anthropic:sub", -HOUR);
+    long start = System.nanoTime();
+    // The background child keeps the notify command's stdout and stderr open for 30 s; the pause
+    // lets clawauth be reading them when the command itself exits.
+    var r = s.run("monitor", "run", "--notify", "echo sent; /bin/sleep 30 & /bin/sleep 1");
+    long seconds = (System.nanoTime() - start) / 1_000_000_000L;
+    assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
+    assertThat(r.stderr()).contains("sent");
+    assertThat(seconds).as("monitor run took %d s", seconds).isLessThan(10);
+  }
+
+  @Test
+  void aConfigThatCannotBeReadIsReportedAndNotifiedAsAFailure() throws Exception {
+    Path seen = tmp.resolve("notified.txt");
+    tokenProfile("anthropic:sub", -HOUR);
+    Path config = s.writeConfig("openclaw.json", "{\n  \"agents\": {\"defaults\": \"sk-ant-not-shown\",,}\n}\n");
+    var r = s.run("monitor", "run", "--notify",
+        "printf '%s\\n%s\\n' \"$CLAWAUTH_CHECK_EXIT\" \"$CLAWAUTH_CHECK_SUMMARY\" > '" + seen + "'");
+    assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
+    assertThat(r.stdout().lines().toList()).hasSize(1).first().asString()
+        .startsWith("the check could not run: " + config + ":2:");
+    List<String> notified = Files.readAllLines(seen);
+    assertThat(notified.get(0)).isEqualTo("1");
+    assertThat(notified.get(1)).startsWith("clawauth FAIL (agent default): the check could not run: " + config + ":2:")
+        .doesNotContain("sk-ant-not-shown");
+    assertThat(r.toString()).doesNotContain("sk-ant-not-shown");
+  }
+
+  @Test
   void withNeitherSystemdNorCrontabTheLineIsPrintedAndNothingInstalled() throws Exception {
     var r = s.run("monitor", "install");
     assertThat(r.exitCode()).isEqualTo(1);
@@ -196,8 +247,10 @@ final class MonitorCommandTest {
   void theNtfyExamplePostsTheSummaryItIsGiven() throws Exception {
     Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/curl")), "NOTE: curl is not installed");
     var posted = new java.util.concurrent.CompletableFuture<String>();
+    var query = new java.util.concurrent.CompletableFuture<String>();
     HttpServer sink = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     sink.createContext("/clawauth", ex -> {
+      query.complete(ex.getRequestURI().getQuery());
       posted.complete(new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
       ex.sendResponseHeaders(200, -1);
       ex.close();
@@ -206,13 +259,21 @@ final class MonitorCommandTest {
     try {
       Path script = ClawauthProcess.JAR.toAbsolutePath().getParent().getParent().getParent()
           .resolve("examples/monitor/ntfy.sh");
+      // A curl that records the command line `ps` would show, then does the real work.
+      Path spy = Files.createDirectories(tmp.resolve("spy"));
+      Path argv = tmp.resolve("curl-argv.txt");
+      Files.writeString(spy.resolve("curl"), "#!/bin/sh\nprintf '%s\\n' \"$*\" >> '" + argv + "'\nexec /usr/bin/curl \"$@\"\n");
+      Files.setPosixFilePermissions(spy.resolve("curl"), java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
       tokenProfile("anthropic:sub", -HOUR);
-      s.clawauth.env("PATH", "/usr/bin:/bin")
-          .env("NTFY_URL", "http://127.0.0.1:" + sink.getAddress().getPort() + "/clawauth");
+      s.clawauth.env("PATH", spy + ":/usr/bin:/bin")
+          .env("NTFY_URL", "http://127.0.0.1:" + sink.getAddress().getPort() + "/clawauth?auth=tk_topic_secret");
       var r = s.run("monitor", "run", "--notify", script.toString());
       assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
       assertThat(posted.get(30, java.util.concurrent.TimeUnit.SECONDS))
           .startsWith("clawauth FAIL (agent main): anthropic: no usable credential");
+      assertThat(query.get(30, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("auth=tk_topic_secret");
+      assertThat(Files.readString(argv)).as("the URL and its token stay off curl's command line")
+          .contains("-K -").doesNotContain("tk_topic_secret").doesNotContain("127.0.0.1");
     } finally {
       sink.stop(0);
     }

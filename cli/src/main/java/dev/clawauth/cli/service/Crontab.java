@@ -8,6 +8,13 @@ import java.util.Map;
 public final class Crontab {
   public static final String MARKER = "# clawauth-monitor";
 
+  /** {@code crontab -l} failed for another reason than "no crontab": writing now would wipe the user's table. */
+  public static final class Unreadable extends Exception {
+    public Unreadable(String why) {
+      super(why);
+    }
+  }
+
   private final Exec exec;
 
   public Crontab(Exec exec) {
@@ -19,16 +26,16 @@ public final class Crontab {
   }
 
   /** Installs {@code line} (which ends with the marker), replacing an earlier clawauth line. */
-  public Exec.Result install(String line) {
-    List<String> lines = others();
+  public Exec.Result install(String line) throws Unreadable {
+    List<String> lines = others(current());
     lines.add(line);
     return write(lines);
   }
 
   /** Removes clawauth's line; false when there was none. */
-  public boolean remove() {
+  public boolean remove() throws Unreadable {
     List<String> current = current();
-    List<String> others = others();
+    List<String> others = others(current);
     if (others.size() == current.size()) {
       return false;
     }
@@ -39,13 +46,8 @@ public final class Crontab {
     return true;
   }
 
-  public boolean installed() {
-    return current().size() != others().size();
-  }
-
-  private List<String> current() {
+  private List<String> current() throws Unreadable {
     Exec.Result r = exec.run("crontab", "-l");
-    // `crontab -l` fails when the user has no crontab yet: that is an empty one.
     List<String> lines = new ArrayList<>();
     if (r.ok()) {
       for (String l : r.out().split("\n", -1)) {
@@ -54,13 +56,18 @@ public final class Crontab {
       while (!lines.isEmpty() && lines.getLast().isEmpty()) {
         lines.removeLast();
       }
+      return lines;
     }
-    return lines;
+    // Only this answer means "no table yet"; a timeout or cron.allow refusal says nothing about its content.
+    if (r.exit() == 1 && r.err().contains("no crontab for")) {
+      return lines;
+    }
+    throw new Unreadable("`crontab -l` failed: " + r.why());
   }
 
-  private List<String> others() {
+  private static List<String> others(List<String> current) {
     List<String> kept = new ArrayList<>();
-    for (String l : current()) {
+    for (String l : current) {
       if (!l.endsWith(MARKER)) {
         kept.add(l);
       }

@@ -1,14 +1,14 @@
 package dev.clawauth.cli.service;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /** Runs one of the host's programs to completion and keeps what it printed. */
@@ -33,6 +33,12 @@ public final class Exec {
   }
 
   private static final long TIMEOUT_SECONDS = 30;
+
+  /**
+   * How long to keep reading after the program exited: a child it left in the background
+   * ({@code notify-send … &}) holds the pipes open, and its output is not the program's.
+   */
+  private static final Duration DRAIN_AFTER_EXIT = Duration.ofSeconds(2);
 
   private final Host host;
 
@@ -67,8 +73,8 @@ public final class Exec {
     pb.environment().putAll(extraEnv);
     try {
       Process p = pb.start();
-      var out = CompletableFuture.supplyAsync(() -> read(p.getInputStream()));
-      var err = CompletableFuture.supplyAsync(() -> read(p.getErrorStream()));
+      Drain out = new Drain(p.getInputStream());
+      Drain err = new Drain(p.getErrorStream());
       try (var in = p.getOutputStream()) {
         if (stdin != null) {
           in.write(stdin.getBytes(StandardCharsets.UTF_8));
@@ -80,7 +86,8 @@ public final class Exec {
         p.destroyForcibly();
         return new Result(124, "", program + " did not finish within " + TIMEOUT_SECONDS + " s");
       }
-      return new Result(p.exitValue(), out.join(), err.join());
+      long until = System.nanoTime() + DRAIN_AFTER_EXIT.toNanos();
+      return new Result(p.exitValue(), out.text(until), err.text(until));
     } catch (IOException e) {
       return new Result(126, "", program + ": " + e.getMessage());
     } catch (InterruptedException e) {
@@ -89,11 +96,32 @@ public final class Exec {
     }
   }
 
-  private static String read(InputStream in) {
-    try (in) {
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+  /** Reads a stream on a virtual thread, which never keeps the JVM alive; what was read so far can be taken at any time. */
+  private static final class Drain {
+    private final ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+    private final Thread thread;
+
+    Drain(InputStream in) {
+      thread = Thread.ofVirtual().start(() -> {
+        byte[] chunk = new byte[8192];
+        try (in) {
+          for (int n = in.read(chunk); n >= 0; n = in.read(chunk)) {
+            synchronized (buffer) {
+              buffer.write(chunk, 0, n);
+            }
+          }
+        } catch (IOException closed) {
+          // the program is gone: what was read is all there is
+        }
+      });
+    }
+
+    /** What was read by {@code until} ({@link System#nanoTime()}), or earlier at the end of the stream. */
+    String text(long until) throws InterruptedException {
+      thread.join(Duration.ofNanos(Math.max(1, until - System.nanoTime())));
+      synchronized (buffer) {
+        return buffer.toString(StandardCharsets.UTF_8);
+      }
     }
   }
 }

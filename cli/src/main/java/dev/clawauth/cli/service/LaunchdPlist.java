@@ -1,6 +1,6 @@
 package dev.clawauth.cli.service;
 
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -15,15 +15,11 @@ public final class LaunchdPlist {
   }
 
   /**
-   * launchd has no EnvironmentFile: a {@code /bin/sh -c} wrapper exports {@code <state>/.env} when
-   * it exists and then execs the JVM, whose words come as the shell's {@code $0 "$@"} and so need
-   * no shell quoting.
+   * The JVM directly, with no shell: the gateway reads {@code <state>/.env} itself, literally,
+   * where a shell sourcing it would expand {@code $} and run backticks.
    */
-  public static String gateway(Launch launch) {
-    String script = "f=" + Shell.quote(launch.envFile().toString())
-        + "; if [ -f \"$f\" ]; then set -a; . \"$f\"; set +a; fi; exec \"$0\" \"$@\"";
-    List<String> argv = new ArrayList<>(List.of("/bin/sh", "-c", script));
-    argv.addAll(launch.command());
+  public static String gateway(Launch launch, Duration shutdownGrace) {
+    List<String> argv = launch.command();
     String log = launch.logDir().resolve("gateway.log").toString();
     StringBuilder b = new StringBuilder();
     b.append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
@@ -44,6 +40,8 @@ public final class LaunchdPlist {
       }
       b.append("  </dict>\n");
     }
+    key(b, "ExitTimeOut").append("  <integer>").append(SystemdUnits.stopTimeoutSeconds(shutdownGrace))
+        .append("</integer>\n");
     key(b, "RunAtLoad").append("  <true/>\n");
     key(b, "KeepAlive").append("  <dict>\n    <key>SuccessfulExit</key>\n    <false/>\n  </dict>\n");
     key(b, "StandardOutPath").append("  <string>").append(xml(log)).append("</string>\n");

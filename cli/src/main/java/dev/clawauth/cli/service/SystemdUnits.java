@@ -1,5 +1,6 @@
 package dev.clawauth.cli.service;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -10,14 +11,22 @@ public final class SystemdUnits {
   public static final String MONITOR_SERVICE = "clawauth-monitor.service";
   public static final String MONITOR_TIMER = "clawauth-monitor.timer";
 
-  /** Longer than the gateway's drain grace (10 s), so systemd's SIGKILL never cuts a drain short. */
-  static final int STOP_TIMEOUT_SECONDS = 20;
+  /** What the JVM needs beyond the drain grace to close the store and exit. */
+  private static final long STOP_MARGIN_SECONDS = 10;
+
+  /** How long a manager waits after SIGTERM before it kills: longer than the gateway's drain grace, never cutting a drain short. */
+  public static long stopTimeoutSeconds(Duration shutdownGrace) {
+    return shutdownGrace.plusMillis(999).toSeconds() + STOP_MARGIN_SECONDS;
+  }
+
+  static final String MONITOR_START_TIMEOUT = "5min";
 
   private static final Pattern PLAIN = Pattern.compile("[A-Za-z0-9/._:=@,+-]+");
 
   private SystemdUnits() {}
 
-  public static String gateway(Launch launch) {
+  /** The gateway's unit; {@code shutdownGrace} is the configured {@code gateway.shutdownGrace}. */
+  public static String gateway(Launch launch, Duration shutdownGrace) {
     StringBuilder b = new StringBuilder();
     b.append("# Written by `clawauth gateway install`; `clawauth gateway uninstall` removes it.\n");
     b.append("[Unit]\n");
@@ -30,7 +39,7 @@ public final class SystemdUnits {
     b.append("ExecStart=").append(execLine(launch.command())).append('\n');
     b.append("Restart=on-failure\n");
     b.append("RestartSec=5\n");
-    b.append("TimeoutStopSec=").append(STOP_TIMEOUT_SECONDS).append('\n');
+    b.append("TimeoutStopSec=").append(stopTimeoutSeconds(shutdownGrace)).append('\n');
     // A JVM that dies of the SIGTERM systemd sends reports 143: that is a stop, not a failure.
     b.append("SuccessExitStatus=143\n\n");
     b.append("[Install]\n");
@@ -47,6 +56,8 @@ public final class SystemdUnits {
     b.append("Type=oneshot\n");
     environment(b, launch);
     b.append("ExecStart=").append(execLine(launch.command())).append('\n');
+    // A notify command that never returns must not keep the timer from firing again.
+    b.append("TimeoutStartSec=").append(MONITOR_START_TIMEOUT).append('\n');
     return b.toString();
   }
 
