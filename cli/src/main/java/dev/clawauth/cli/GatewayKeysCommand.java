@@ -69,7 +69,6 @@ public final class GatewayKeysCommand implements Runnable {
     public Integer call() throws Exception {
       Environment env = Environment.system();
       AgentContext main = AgentContext.open(env, null, Clock.systemUTC());
-      ClawConfig config = main.config();
       if (!name.matches("[a-z0-9._-]{1,64}")) {
         throw new CliException("--name \"" + name + "\" is not a key name: use 1 to 64 of a-z, 0-9, '.', '_' and '-'.");
       }
