@@ -139,9 +139,10 @@ final class AgentState {
       return s;
     }
     synchronized (this) {
-      // Requests that saw the same change while another thread re-read it use that reading.
+      // Requests that saw the same change while another thread re-read it use that reading (the
+      // snapshot this call started from cannot match: its stamp was just found to differ).
       Snapshot current = snapshot;
-      if (current != s && current != null && current.stamp().equals(stamp)) {
+      if (current != null && current.stamp().equals(stamp)) {
         return current;
       }
       try {

@@ -386,8 +386,8 @@ final class Failover {
    */
   private void refuseUnsendable(UpstreamAuth auth, String missLabel, String header, String value) {
     String provider = model.provider();
-    boolean fromCredential = !auth.secret().value().isEmpty() && value.contains(auth.secret().value())
-        || auth.accountId() != null && !auth.accountId().isEmpty() && value.contains(auth.accountId());
+    boolean fromCredential = (!auth.secret().value().isEmpty() && value.contains(auth.secret().value()))
+        || (auth.accountId() != null && !auth.accountId().isEmpty() && value.contains(auth.accountId()));
     String what;
     if (!fromCredential) {
       what = "the " + header + " header from models.providers." + provider + ".headers in "

@@ -53,7 +53,6 @@ public final class Gateway implements AutoCloseable {
   static final String AGENT_HEADER = "x-clawauth-agent";
   static final String SESSION_HEADER = "x-clawauth-session";
 
-  private final Environment env;
   private final GatewaySettings settings;
   private final Clock clock;
   private final PrintStream log;
@@ -85,7 +84,6 @@ public final class Gateway implements AutoCloseable {
 
   private Gateway(Environment env, String agentId, GatewaySettings settings, OAuthRefresher refresher, Clock clock,
       PrintStream log) throws IOException, JsonFileException {
-    this.env = env;
     this.settings = settings;
     this.clock = clock;
     this.log = log;
@@ -156,9 +154,14 @@ public final class Gateway implements AutoCloseable {
     this.server = started;
     metrics.admission(started.admission());
     long every = settings.flushInterval().toMillis();
-    timers.scheduleWithFixedDelay(this::flushQuietly, every, every, TimeUnit.MILLISECONDS);
-    timers.scheduleWithFixedDelay(this::checkConfigQuietly, ConfigWatch.CHECK_MS, ConfigWatch.CHECK_MS,
-        TimeUnit.MILLISECONDS);
+    repeat(this::flushQuietly, every);
+    repeat(this::checkConfigQuietly, ConfigWatch.CHECK_MS);
+  }
+
+  // Nothing waits on these tasks: they run until close shuts the timers down.
+  @SuppressWarnings("FutureReturnValueIgnored")
+  private void repeat(Runnable task, long everyMs) {
+    timers.scheduleWithFixedDelay(task, everyMs, everyMs, TimeUnit.MILLISECONDS);
   }
 
   private void checkConfigQuietly() {
@@ -555,7 +558,7 @@ public final class Gateway implements AutoCloseable {
     if (apiPath(ex.path()).equals("/healthz")) {
       // A body would hold part of the global body budget for a client that showed no token.
       String length = ex.requestHeaders().first("content-length");
-      if (ex.requestHeaders().has("transfer-encoding") || length != null && !length.trim().equals("0")) {
+      if (ex.requestHeaders().has("transfer-encoding") || (length != null && !length.trim().equals("0"))) {
         return new LoopHandler.Refusal(400, "/healthz takes no request body without the gateway token.");
       }
       return null;
@@ -624,7 +627,7 @@ public final class Gateway implements AutoCloseable {
     ids.addAll(config.aliases().values());
     ids.add(config.resolveModel(config.defaultModel(config.defaultAgentId())));
     ids.removeIf(id -> Upstreams.wire(config, ModelRef.resolve(id, true, config)).isEmpty()
-        || key != null && !key.allows(id));
+        || (key != null && !key.allows(id)));
     return ids;
   }
 

@@ -13,10 +13,10 @@ import java.util.function.Function;
 
 /**
  * How the gateway listens and what it tolerates: {@code port}, {@code bind} and
- * {@code customBindHost} (as OpenClaw writes them), {@code maxBodyBytes}, {@code readTimeoutMs},
- * {@code headTimeoutMs}, {@code maxConcurrentRequests}, {@code maxConnections},
+ * {@code customBindHost} (as OpenClaw writes them), {@code maxBodyBytes}, {@code gateway.readTimeoutMs},
+ * {@code gateway.headTimeoutMs}, {@code maxConcurrentRequests}, {@code maxConnections},
  * {@code maxUnauthenticatedConnections}, {@code maxUnauthenticatedPerAddress},
- * {@code upstreamTimeoutMs}, {@code maxBufferedBodyBytes}, {@code shutdownGrace}, each from the {@code gateway} block of
+ * {@code gateway.upstreamTimeoutMs}, {@code maxBufferedBodyBytes}, {@code shutdownGrace}, each from the {@code gateway} block of
  * clawauth.json, else of openclaw.json; command-line flags override them.
  *
  * <p>{@code headTimeout} and the two unauthenticated limits bound connections that have not yet

@@ -33,6 +33,8 @@ final class Injection {
       "transfer-encoding", "expect", "upgrade", "keep-alive", "te", "trailer", "proxy-authorization",
       "proxy-connection", "http2-settings", "x-api-key", "authorization", "accept-encoding");
 
+  // A hand-off from prepare to the upstream call, never compared: the body bytes are only sent.
+  @SuppressWarnings("ArrayRecordComponent")
   record Prepared(Map<String, String> headers, byte[] body) {}
 
   /**
@@ -61,7 +63,7 @@ final class Injection {
     JsonNode providerEntry = config.providerEntry(auth.provider());
     JsonNode configured = providerEntry.path("headers");
     List<String> betas = new ArrayList<>();
-    configured.fields().forEachRemaining(e -> {
+    configured.properties().forEach(e -> {
       if (!e.getValue().isTextual()) {
         return;
       }
@@ -142,7 +144,7 @@ final class Injection {
 
   private static List<String> split(String v) {
     List<String> out = new ArrayList<>();
-    for (String s : v.split(",")) {
+    for (String s : v.split(",", -1)) {
       if (!s.isBlank()) {
         out.add(s.trim());
       }

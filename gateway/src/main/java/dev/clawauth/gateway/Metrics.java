@@ -18,6 +18,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Collection;
+import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -36,16 +37,8 @@ public final class Metrics {
   /** Response statuses kept in the pre-bound arrays; others (none today) are bound per call. */
   private static final int MIN_STATUS = 100;
   private static final int MAX_STATUS = 599;
-  private static final Api[] APIS = Api.values();
-  /** The {@code api} label of each {@link Api}, then "other" for paths that are none of them. */
-  private static final String[] API_LABELS = new String[APIS.length + 1];
-
-  static {
-    for (Api a : APIS) {
-      API_LABELS[a.ordinal()] = a.name().toLowerCase(Locale.ROOT);
-    }
-    API_LABELS[APIS.length] = "other";
-  }
+  /** Paths that are none of the {@link Api}s. */
+  private static final String OTHER_API = "other";
 
   // Its own registry: nothing else in the process (or a library's default registry) is exposed.
   private final PrometheusRegistry registry = new PrometheusRegistry();
@@ -83,19 +76,18 @@ public final class Metrics {
       .name("clawauth_gateway_stream_errors_total").help("Upstream streams that broke mid-answer.")
       .labelNames("provider", "profile").withoutExemplars().register(registry);
 
-  /** Per api (by ordinal, then "other"): the requests counter of each status, bound on first use. */
-  private final AtomicReferenceArray<CounterDataPoint>[] requestsByApi;
+  /** Per api: its label and the requests counter of each status, bound on first use. */
+  private final Map<Api, RequestSeries> requestsByApi = new EnumMap<>(Api.class);
+  private final RequestSeries requestsOther = new RequestSeries(OTHER_API);
   /** provider, then profile label: that pair's pre-bound upstream series. */
   private final Map<String, Map<String, Upstream>> upstreams = new ConcurrentHashMap<>();
 
   /** The server's admission counts, read when rendered; null until the server runs. */
   private volatile Admission<?> admission;
 
-  @SuppressWarnings("unchecked")
   Metrics() {
-    requestsByApi = new AtomicReferenceArray[API_LABELS.length];
-    for (int i = 0; i < requestsByApi.length; i++) {
-      requestsByApi[i] = new AtomicReferenceArray<>(MAX_STATUS - MIN_STATUS + 1);
+    for (Api a : Api.values()) {
+      requestsByApi.put(a, new RequestSeries(a.name().toLowerCase(Locale.ROOT)));
     }
     CounterWithCallback.builder()
         .name("clawauth_gateway_unauthenticated_refused_total")
@@ -105,7 +97,7 @@ public final class Metrics {
           Admission<?> a = admission;
           if (a != null) {
             for (Admission.Reason r : Admission.Reason.values()) {
-              cb.call(a.total(r), r.name().toLowerCase(Locale.ROOT));
+              cb.call((double) a.total(r), r.name().toLowerCase(Locale.ROOT));
             }
           }
         }).register(registry);
@@ -161,16 +153,16 @@ public final class Metrics {
         .help("Requests per client key, by outcome (ok, or error: a status of 400 and above, or the client gone).")
         .labelNames("key", "outcome")
         .callback(cb -> usage.get().forEach((key, t) -> {
-          cb.call(t.requests() - t.errors(), key, "ok");
-          cb.call(t.errors(), key, "error");
+          cb.call((double) (t.requests() - t.errors()), key, "ok");
+          cb.call((double) t.errors(), key, "error");
         })).register(registry);
     CounterWithCallback.builder()
         .name("clawauth_gateway_key_tokens_total")
         .help("Tokens per client key as the provider's usage reports them, by direction (in: prompt, out: completion).")
         .labelNames("key", "direction")
         .callback(cb -> usage.get().forEach((key, t) -> {
-          cb.call(t.tokensIn(), key, "in");
-          cb.call(t.tokensOut(), key, "out");
+          cb.call((double) t.tokensIn(), key, "in");
+          cb.call((double) t.tokensOut(), key, "out");
         })).register(registry);
   }
 
@@ -205,8 +197,8 @@ public final class Metrics {
 
   /** A client request answered with {@code status}; {@code api} null for a path that is no API. */
   void request(Api api, int status) {
-    int i = api == null ? APIS.length : api.ordinal();
-    bound(requestsByApi[i], status, requests, API_LABELS[i]).inc();
+    RequestSeries series = api == null ? requestsOther : requestsByApi.get(api);
+    bound(series.slots(), status, requests, series.label()).inc();
   }
 
   /** The counter of {@code status} from {@code slots}, bound to its labels on first use. */
@@ -222,6 +214,13 @@ public final class Metrics {
       slots.set(status - MIN_STATUS, p);
     }
     return p;
+  }
+
+  /** The {@code api} label and its pre-bound requests counter per status. */
+  private record RequestSeries(String label, AtomicReferenceArray<CounterDataPoint> slots) {
+    RequestSeries(String label) {
+      this(label, new AtomicReferenceArray<>(MAX_STATUS - MIN_STATUS + 1));
+    }
   }
 
   private static String[] withStatus(String[] labels, int status) {

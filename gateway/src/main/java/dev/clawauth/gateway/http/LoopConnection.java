@@ -109,7 +109,7 @@ final class LoopConnection implements EventLoop.Io {
     readWaiting();
     // A head still arriving on a connection that never showed the token is no request yet: waiting
     // for it would let connections that trickle bytes hold the stop up for the whole grace.
-    if (state == IDLE || state == READING && !authenticated && admitted == null) {
+    if (state == IDLE || (state == READING && !authenticated && admitted == null)) {
       close();
       return false;
     }
@@ -502,7 +502,7 @@ final class LoopConnection implements EventLoop.Io {
     state = LINGER;
     shard.settle();
     deadline = System.nanoTime() + LoopServer.LINGER_MS * 1_000_000;
-    lingerLeft = LoopServer.LINGER_BYTES - reader.buffered();
+    lingerLeft = LoopServer.LINGER_BYTES - (long) reader.buffered();
     reader.clear();
     if (lingerLeft <= 0) {
       close();

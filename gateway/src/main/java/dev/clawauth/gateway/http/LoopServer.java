@@ -297,7 +297,7 @@ public final class LoopServer implements AutoCloseable {
     }
 
     void open(SocketChannel sc, boolean over, Seat seat) {
-      if (closed || seat != null && seat.ticket != null && admission.stillEvicted(seat.ticket)) {
+      if (closed || (seat != null && seat.ticket != null && admission.stillEvicted(seat.ticket))) {
         closeQuietly(sc);
         connections.decrementAndGet();
         return;

@@ -86,7 +86,7 @@ record RequestHead(String method, String target, String path, boolean http11, He
   private static String checked(String line) throws BadRequest {
     for (int i = 0; i < line.length(); i++) {
       char c = line.charAt(i);
-      if (c < 0x20 && c != '\t' || c == 0x7f) {
+      if ((c < 0x20 && c != '\t') || c == 0x7f) {
         throw new BadRequest(c == '\r' ? "a bare CR in the request head"
             : String.format("a control byte 0x%02X in the request head", (int) c));
       }

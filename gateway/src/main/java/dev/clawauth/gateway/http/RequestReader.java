@@ -139,20 +139,18 @@ final class RequestReader {
    * then {@link #COMPLETE} when the body is too.
    */
   int parse() throws Refused {
-    switch (phase) {
-      case P_HEAD:
-        return headComplete() ? HEAD : NEED_MORE;
-      case P_FIXED:
+    return switch (phase) {
+      case P_HEAD -> headComplete() ? HEAD : NEED_MORE;
+      case P_FIXED -> {
         if (!take()) {
-          return NEED_MORE;
+          yield NEED_MORE;
         }
         phase = P_DONE;
-        return COMPLETE;
-      case P_DONE:
-        return COMPLETE;
-      default:
-        return chunks();
-    }
+        yield COMPLETE;
+      }
+      case P_DONE -> COMPLETE;
+      default -> chunks();
+    };
   }
 
   RequestHead head() {
@@ -208,8 +206,8 @@ final class RequestReader {
 
   private boolean headComplete() throws Refused {
     for (int i = pos + scanned; i < lim; i++) {
-      if (buf[i] == '\n' && (i - 1 >= pos && buf[i - 1] == '\n'
-          || i - 2 >= pos && buf[i - 1] == '\r' && buf[i - 2] == '\n')) {
+      if (buf[i] == '\n' && ((i - 1 >= pos && buf[i - 1] == '\n')
+          || (i - 2 >= pos && buf[i - 1] == '\r' && buf[i - 2] == '\n'))) {
         // A head that arrived whole in one read is held to the limit too, not only one that trickles.
         if (i + 1 - pos > maxHead) {
           throw tooLarge();
@@ -331,7 +329,7 @@ final class RequestReader {
   private int chunks() throws Refused {
     while (true) {
       switch (phase) {
-        case P_SIZE: {
+        case P_SIZE -> {
           int eol = lineEnd(MAX_CHUNK_LINE);
           if (eol < 0) {
             return NEED_MORE;
@@ -346,15 +344,14 @@ final class RequestReader {
             left = size;
             phase = P_DATA;
           }
-          break;
         }
-        case P_DATA:
+        case P_DATA -> {
           if (!take()) {
             return NEED_MORE;
           }
           phase = P_DATA_END;
-          break;
-        case P_DATA_END: {
+        }
+        case P_DATA_END -> {
           int eol = lineEnd(MAX_CHUNK_LINE);
           if (eol < 0) {
             return NEED_MORE;
@@ -364,9 +361,8 @@ final class RequestReader {
           }
           pos = eol + 1;
           phase = P_SIZE;
-          break;
         }
-        case P_TRAILERS: {
+        case P_TRAILERS -> {
           int eol = lineEnd(MAX_TRAILER_LINE);
           if (eol < 0) {
             return NEED_MORE;
@@ -381,10 +377,10 @@ final class RequestReader {
           if (trailerBytes > MAX_TRAILERS) {
             throw malformed(head, "trailers too large");
           }
-          break;
         }
-        default:
+        default -> {
           return COMPLETE;
+        }
       }
     }
   }

@@ -140,16 +140,16 @@ public final class ClientKeys {
 
   private void update(Change change) throws IOException, JsonFileException {
     AtomicFiles.createPrivateDirectories(file.getParent());
-    try (StoreLock lock = StoreLock.acquire(file)) {
+    StoreLock.holding(file, () -> {
       List<ClientKey> keys = new ArrayList<>(read().keys());
       int before = keys.size();
       List<ClientKey> copy = List.copyOf(keys);
       change.apply(keys);
-      if (keys.size() == before && keys.equals(copy)) {
-        return;
+      if (keys.size() != before || !keys.equals(copy)) {
+        AtomicFiles.write(file, MAPPER.writeValueAsString(new Doc(1, keys)) + "\n");
       }
-      AtomicFiles.write(file, MAPPER.writeValueAsString(new Doc(1, keys)) + "\n");
-    }
+      return null;
+    });
   }
 
   /** The hex SHA-256 of a key: a 256-bit random key needs no slow hash, nothing can be guessed from it. */

@@ -33,6 +33,8 @@ public final class KeyRing {
     }
   }
 
+  // Never compared or hashed as a whole: the hash is only read by MessageDigest.isEqual.
+  @SuppressWarnings("ArrayRecordComponent")
   private record Entry(ClientKey key, byte[] hash) {}
 
   private final ClientKeys file;

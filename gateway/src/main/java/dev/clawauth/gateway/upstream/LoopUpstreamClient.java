@@ -195,7 +195,7 @@ public final class LoopUpstreamClient implements AutoCloseable {
   int idleConnections() {
     int n = 0;
     for (UpstreamPool p : pools.values()) {
-      n += p.idleCount;
+      n += p.idleCount.get();
     }
     return n;
   }
@@ -215,7 +215,7 @@ public final class LoopUpstreamClient implements AutoCloseable {
       return Optional.empty();
     }
     for (String v : values) {
-      for (String part : v.split(",")) {
+      for (String part : v.split(",", -1)) {
         String[] kv = part.trim().split("=", 2);
         if (kv.length == 2 && kv[0].trim().equalsIgnoreCase("timeout")) {
           try {

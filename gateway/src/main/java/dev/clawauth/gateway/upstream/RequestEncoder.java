@@ -17,7 +17,7 @@ final class RequestEncoder {
    * large body second, gathered from the caller's array. Returns how many of {@code srcs} it used.
    */
   int encode(UpstreamCall p, ByteBuffer[] srcs) {
-    ByteBuffer b = out.clear();
+    out.clear();
     URI uri = p.uri;
     put("POST ");
     String path = uri.getRawPath();
@@ -51,7 +51,8 @@ final class RequestEncoder {
     put("content-length: ");
     putInt(p.body.length);
     put("\r\n\r\n");
-    b = out;
+    // put may have replaced the buffer with a larger one.
+    ByteBuffer b = out;
     int count;
     if (p.body.length <= b.remaining()) {
       // The usual small request leaves in one segment.

@@ -404,6 +404,8 @@ final class ResponseParser {
   }
 
   /** RFC 9112: repeated equal values are one length; differing or non-numeric ones are an error. */
+  // split drops trailing empty parts on purpose here: "5," has been read as 5, any other empty part is an error.
+  @SuppressWarnings("StringSplitter")
   private static long contentLength(List<String> values) throws IOException {
     long len = -1;
     for (String v : values) {

@@ -75,9 +75,7 @@ final class UpstreamConnection implements EventLoop.Io {
         }
         dots++;
         digits = 0;
-      } else if (c >= '0' && c <= '9' && ++digits <= 3) {
-        continue;
-      } else {
+      } else if (c < '0' || c > '9' || ++digits > 3) {
         return false;
       }
     }

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /** One loop's connections: the idle ones by endpoint, and all of them for the deadline sweep. */
 final class UpstreamPool {
@@ -21,7 +22,8 @@ final class UpstreamPool {
   final Map<String, ArrayDeque<UpstreamConnection>> idle = new HashMap<>();
   final ArrayList<UpstreamConnection> all = new ArrayList<>();
   final Runnable sweepTask = this::sweep;
-  volatile int idleCount;
+  /** Changed on this pool's loop, read from any thread by {@link LoopUpstreamClient#idleConnections}. */
+  final AtomicInteger idleCount = new AtomicInteger();
   EventLoop.Timer timer;
   long timerAt = NEVER;
   long lastSweep = System.nanoTime();
@@ -41,7 +43,7 @@ final class UpstreamPool {
     long now = client.clock.getAsLong();
     long limit = client.idleLimit(key);
     for (UpstreamConnection c; (c = q.pollFirst()) != null;) {
-      idleCount--;
+      idleCount.decrementAndGet();
       c.state = State.ACTIVE;
       if (now - c.idleSince < limit && c.channelOpen()) {
         return c;
@@ -53,14 +55,14 @@ final class UpstreamPool {
 
   void putIdle(UpstreamConnection c) {
     idle.computeIfAbsent(c.key, k -> new ArrayDeque<>()).addFirst(c);
-    idleCount++;
+    idleCount.incrementAndGet();
     due(System.nanoTime() + client.idleLimit(c.key) * 1_000_000L);
   }
 
   void removeIdle(UpstreamConnection c) {
     ArrayDeque<UpstreamConnection> q = idle.get(c.key);
     if (q != null && q.remove(c)) {
-      idleCount--;
+      idleCount.decrementAndGet();
     }
   }
 
