@@ -267,12 +267,17 @@ public final class Gateway implements AutoCloseable {
 
   /** The timer's flush: an agent whose outcomes were written less than an interval ago waits for the next tick. */
   private void flushQuietly() {
-    access.flush();
-    health.check(agents.values(), log);
-    for (AgentState a : agents.values()) {
-      if (a.mayFlush(settings.flushInterval())) {
-        flush(a);
+    try {
+      access.flush();
+      health.check(agents.values(), log);
+      for (AgentState a : agents.values()) {
+        if (a.mayFlush(settings.flushInterval())) {
+          flush(a);
+        }
       }
+    } catch (RuntimeException e) {
+      // A scheduled task that throws is never run again: the next tick must still write.
+      log.println("gateway: flushing usage stats and state failed: " + e);
     }
   }
 
