@@ -188,7 +188,7 @@ public final class GatewayKeysCommand implements Runnable {
           o.put("createdAt", k.createdAt());
           o.put("expiresAt", k.expiresAt());
           o.put("revokedAt", k.revokedAt());
-          o.put("state", state(k, now));
+          o.put("state", k.state(now));
           o.put("lastUsed", t.lastUsed() == 0 ? null : t.lastUsed());
           o.put("requests", t.requests());
           o.put("errors", t.errors());
@@ -210,7 +210,7 @@ public final class GatewayKeysCommand implements Runnable {
       for (ClientKey k : keys) {
         KeyUsage.Totals t = usage.getOrDefault(k.name(), KeyUsage.Totals.NONE);
         out.printf(format, k.name(), k.prefix() + "…", k.agent(), k.models().isEmpty() ? "all" : String.join(",", k.models()),
-            day(k.createdAt()), k.expiresAt() == null ? "never" : day(k.expiresAt()), state(k, now),
+            day(k.createdAt()), k.expiresAt() == null ? "never" : day(k.expiresAt()), k.state(now),
             t.lastUsed() == 0 ? "never" : Durations.remaining(now - t.lastUsed()) + " ago", t.requests(), t.tokensIn(),
             t.tokensOut(), t.errors());
       }
@@ -220,10 +220,6 @@ public final class GatewayKeysCommand implements Runnable {
 
     private static String day(long ms) {
       return Instant.ofEpochMilli(ms).toString().substring(0, 10);
-    }
-
-    private static String state(ClientKey k, long now) {
-      return k.revoked() ? "revoked" : k.expiredAt(now) ? "expired" : "active";
     }
   }
 

@@ -33,6 +33,15 @@ public enum Api {
     return anthropic;
   }
 
+  /** The endpoint that speaks {@code dialect}. */
+  public static Api of(dev.clawauth.gateway.translate.Dialect dialect) {
+    return switch (dialect) {
+      case MESSAGES -> ANTHROPIC_MESSAGES;
+      case CHAT_COMPLETIONS -> OPENAI_CHAT;
+      case RESPONSES -> OPENAI_RESPONSES;
+    };
+  }
+
   public static Api forPath(String path) {
     for (Api a : values()) {
       if (a.path.equals(path)) {

@@ -133,7 +133,7 @@ final class ClientAccess {
       n.put("prefix", k.prefix());
       n.put("agent", k.agent());
       n.putPOJO("models", k.models());
-      n.put("state", k.revoked() ? "revoked" : k.expiredAt(now) ? "expired" : "active");
+      n.put("state", k.state(now));
       n.put("requests", t.requests());
       n.put("errors", t.errors());
       n.put("tokensIn", t.tokensIn());

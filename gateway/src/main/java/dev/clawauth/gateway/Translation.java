@@ -35,17 +35,9 @@ final class Translation {
     };
   }
 
-  private static Api api(Dialect d) {
-    return switch (d) {
-      case MESSAGES -> Api.ANTHROPIC_MESSAGES;
-      case CHAT_COMPLETIONS -> Api.OPENAI_CHAT;
-      case RESPONSES -> Api.OPENAI_RESPONSES;
-    };
-  }
-
   /** The API the request goes out on: the client's where the wire serves it, else the wire's own. */
   static Api upstreamApi(Api api, Upstreams.Wire wire) {
-    return wire.serves(api) ? api : api(dialect(wire));
+    return wire.serves(api) ? api : Api.of(dialect(wire));
   }
 
   /**

@@ -44,6 +44,11 @@ public record ClientKey(String name, String sha256, String prefix, String agent,
     return expiresAt != null && expiresAt <= now;
   }
 
+  /** {@code revoked}, {@code expired} or {@code active}, as {@code keys list} and {@code /status} show it. */
+  public String state(long now) {
+    return revoked() ? "revoked" : expiredAt(now) ? "expired" : "active";
+  }
+
   /** Whether this key may use {@code model} ({@code provider/model}). */
   public boolean allows(String model) {
     return models.isEmpty() || models.contains(model);

@@ -1,5 +1,7 @@
 package dev.clawauth.gateway.translate;
 
+import dev.clawauth.gateway.Api;
+
 /** Gathers the whole answer and writes it as the client dialect's JSON body, for a client that did not stream. */
 final class ReplyWriter implements ClientWriter {
   private static final byte[] NOTHING = new byte[0];
@@ -23,7 +25,7 @@ final class ReplyWriter implements ClientWriter {
     }
     switch (event) {
       case StreamEvent.End x -> body = ReplyBodies.body(client, reply.build(), model, created);
-      case StreamEvent.Failure f -> body = ClientWriter.api(client).error(502, f.message());
+      case StreamEvent.Failure f -> body = Api.of(client).error(502, f.message());
       default -> reply.accept(event);
     }
   }

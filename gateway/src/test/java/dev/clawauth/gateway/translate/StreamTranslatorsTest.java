@@ -1,5 +1,6 @@
 package dev.clawauth.gateway.translate;
 
+import dev.clawauth.gateway.Api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -280,7 +281,7 @@ class StreamTranslatorsTest {
       out += new String(t.feed(ByteBuffer.wrap(endless)), StandardCharsets.UTF_8);
     }
     assertThat(t.failure()).isEqualTo("the upstream sent a stream line longer than 16 MiB");
-    assertThat(out).isEqualTo(new String(ClientWriter.api(Dialect.CHAT_COMPLETIONS)
+    assertThat(out).isEqualTo(new String(Api.of(Dialect.CHAT_COMPLETIONS)
         .streamError("upstream error: " + t.failure()), StandardCharsets.UTF_8));
     assertThat(t.feed(ByteBuffer.wrap(endless))).isEmpty();
     assertThat(t.finish()).isEmpty();
@@ -292,7 +293,7 @@ class StreamTranslatorsTest {
     for (Kind kind : List.of(Kind.ERROR, Kind.TRUNCATED)) {
       String out = new String(run(upstream, client, streams, kind), StandardCharsets.UTF_8);
       String message = "upstream error: " + failure(upstream, kind);
-      var api = ClientWriter.api(client);
+      var api = Api.of(client);
       if (streams) {
         assertThat(out).as(kind.name()).endsWith(new String(api.streamError(message), StandardCharsets.UTF_8));
         // What arrived before the failure still reached the client.
